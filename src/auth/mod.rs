@@ -1,0 +1,7 @@
+//! Passwords, sessions, the current user and CSRF protection.
+
+pub mod csrf;
+pub mod password;
+pub mod session;
+
+pub use session::{CurrentUser, MaybeUser};

@@ -1,0 +1,134 @@
+//! Who is asking: the session layer's user, checked against our own table of authenticated
+//! sessions on every request, and the extractors handlers use.
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::Response;
+use time::Duration;
+use tower_sessions::Session;
+
+use crate::AppState;
+use crate::domain::ids::AuthSessionId;
+use crate::error::AppError;
+use crate::store::{self, users::User};
+
+const KEY: &str = "auth";
+
+/// The signed-in user of this request, with what every page and audit row needs.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub user: User,
+    pub auth_session_id: AuthSessionId,
+    pub request_id: String,
+    pub session: Session,
+}
+
+impl CurrentUser {
+    pub async fn csrf_token(&self) -> Result<String, AppError> {
+        super::csrf::token(&self.session).await
+    }
+}
+
+/// Set by [`load_user`] on every request; `None` for anonymous visitors.
+#[derive(Debug, Clone)]
+pub struct MaybeUser(pub Option<CurrentUser>);
+
+/// Resolves the session to a user, enforcing revocation and the idle and absolute timeouts
+/// here on the server, whatever the cookie says.
+pub async fn load_user(
+    State(state): State<AppState>,
+    session: Session,
+    mut request: Request,
+    next: Next,
+) -> Result<Response, AppError> {
+    let request_id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let mut current = None;
+    if let Some(id) = session
+        .get::<AuthSessionId>(KEY)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+    {
+        let now = state.clock.now();
+        let settings = &state.settings.session;
+        match store::sessions::touch(
+            &state.db,
+            id,
+            now,
+            Duration::minutes(settings.idle_minutes),
+            Duration::hours(settings.absolute_hours),
+        )
+        .await?
+        {
+            Some(user) => {
+                current = Some(CurrentUser {
+                    user,
+                    auth_session_id: id,
+                    request_id: request_id.clone(),
+                    session: session.clone(),
+                })
+            }
+            None => {
+                // Expired or revoked: make sure it stays dead, and forget it in this browser.
+                store::sessions::revoke(&state.db, id, "expired", now).await?;
+                session
+                    .flush()
+                    .await
+                    .map_err(|e| AppError::Internal(e.into()))?;
+            }
+        }
+    }
+    request.extensions_mut().insert(MaybeUser(current));
+    Ok(next.run(request).await)
+}
+
+/// Starts an authenticated session: a new session id (no fixation), a new CSRF token.
+pub async fn begin(
+    session: &Session,
+    db: &sqlx::PgPool,
+    user: crate::domain::ids::UserId,
+    now: time::OffsetDateTime,
+) -> Result<AuthSessionId, AppError> {
+    session
+        .cycle_id()
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let id = AuthSessionId::new();
+    store::sessions::create(db, id, user, now).await?;
+    session
+        .insert(KEY, id)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    super::csrf::renew(session).await?;
+    Ok(id)
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for MaybeUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<MaybeUser>()
+            .cloned()
+            .unwrap_or(MaybeUser(None)))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
+    type Rejection = AppError;
+
+    /// The route guard has already sent anonymous visitors to the login page; reaching a
+    /// handler without a user means a route was mounted without a guard, so refuse.
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        MaybeUser::from_request_parts(parts, state)
+            .await?
+            .0
+            .ok_or(AppError::Forbidden)
+    }
+}

@@ -1,0 +1,220 @@
+//! Settings (config/default.toml, then `INFOHUS_…` environment variables) and municipality profiles.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub municipalities: Vec<String>,
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub session: SessionSettings,
+    pub login: LoginSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSettings {
+    pub listen: SocketAddr,
+    pub public_url: String,
+}
+
+impl ServerSettings {
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+#[derive(Clone, Deserialize)]
+pub struct DatabaseSettings {
+    /// Never printed: it may carry a password.
+    #[serde(default)]
+    pub url: Option<String>,
+    pub data_dir: PathBuf,
+    pub max_connections: u32,
+}
+
+impl std::fmt::Debug for DatabaseSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseSettings")
+            .field("url", &self.url.as_ref().map(|_| "[redacted]"))
+            .field("data_dir", &self.data_dir)
+            .field("max_connections", &self.max_connections)
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct SessionSettings {
+    pub idle_minutes: i64,
+    pub absolute_hours: i64,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct LoginSettings {
+    pub lock_after_failures: i32,
+    pub lock_minutes: i64,
+    pub per_ip_attempts: i32,
+    pub public_reports_per_ip: i32,
+    pub status_lookups_per_ip: i32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    pub filter: String,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// One municipality's profile: who to call, how concerns are routed, its deadlines and units.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct MunicipalityProfile {
+    pub slug: String,
+    pub name: String,
+    pub infohus_name: String,
+    pub reference_prefix: String,
+    /// Randers: a staff member's concern passes through their nearest leader first.
+    pub routes_via_leader: bool,
+    #[serde(default)]
+    pub shared_email: Option<String>,
+    pub hotline: String,
+    pub hotline_hours: String,
+    pub emergency: String,
+    pub retention_years: i32,
+    pub small_number_threshold: i64,
+    pub police_district: PoliceDistrictProfile,
+    pub deadlines: Deadlines,
+    pub contacts: Vec<Contact>,
+    pub units: Vec<UnitProfile>,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct PoliceDistrictProfile {
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, PartialEq, Eq)]
+pub struct Deadlines {
+    pub screening_working_days: u32,
+    pub review_interval_months: u32,
+    pub post_closure_review_months: [u32; 2],
+}
+
+impl Default for Deadlines {
+    fn default() -> Self {
+        Deadlines {
+            screening_working_days: 5,
+            review_interval_months: 3,
+            post_closure_review_months: [6, 12],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
+pub struct Contact {
+    pub name: String,
+    pub role: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct UnitProfile {
+    pub name: String,
+    pub sector: String,
+}
+
+impl Settings {
+    /// Reads `config_dir/default.toml`, then `INFOHUS_SECTION__KEY` variables; `DATABASE_URL`
+    /// wins over `database.url` because that is where every PostgreSQL tool looks.
+    pub fn load(config_dir: &Path) -> anyhow::Result<Settings> {
+        let mut settings: Settings = config::Config::builder()
+            .add_source(config::File::from(config_dir.join("default.toml")))
+            .add_source(
+                config::Environment::with_prefix("INFOHUS")
+                    .prefix_separator("_")
+                    .separator("__")
+                    .list_separator(",")
+                    .with_list_parse_key("municipalities")
+                    .try_parsing(true),
+            )
+            .build()
+            .context("reading the configuration")?
+            .try_deserialize()
+            .context("the configuration is not valid")?;
+        if let Ok(url) = std::env::var("DATABASE_URL") {
+            if !url.trim().is_empty() {
+                settings.database.url = Some(url);
+            }
+        }
+        Ok(settings)
+    }
+
+    pub fn load_profiles(&self, config_dir: &Path) -> anyhow::Result<Vec<MunicipalityProfile>> {
+        self.municipalities
+            .iter()
+            .map(|slug| MunicipalityProfile::load(&config_dir.join(format!("{slug}.toml"))))
+            .collect()
+    }
+}
+
+impl MunicipalityProfile {
+    pub fn load(path: &Path) -> anyhow::Result<MunicipalityProfile> {
+        let profile: MunicipalityProfile = config::Config::builder()
+            .add_source(config::File::from(path))
+            .build()
+            .and_then(|c| c.try_deserialize())
+            .with_context(|| format!("reading the municipality profile {}", path.display()))?;
+        anyhow::ensure!(
+            profile.small_number_threshold >= 1,
+            "{}: small_number_threshold must be at least 1",
+            path.display()
+        );
+        Ok(profile)
+    }
+}
+
+/// The folder holding default.toml and the profiles: `INFOHUS_CONFIG_DIR`, else `./config`,
+/// else the one beside the crate (so tests and `cargo run` work from any folder).
+pub fn config_dir() -> PathBuf {
+    if let Ok(dir) = std::env::var("INFOHUS_CONFIG_DIR") {
+        return PathBuf::from(dir);
+    }
+    let local = PathBuf::from("config");
+    if local.join("default.toml").exists() {
+        return local;
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_profiles_load() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config");
+        let settings = Settings::load(&dir).expect("default.toml");
+        let profiles = settings.load_profiles(&dir).expect("profiles");
+        let randers = profiles.iter().find(|p| p.slug == "randers").expect("randers");
+        assert!(randers.routes_via_leader);
+        assert_eq!(randers.police_district.name, "Østjyllands Politi");
+        assert_eq!(randers.contacts.len(), 2);
+        let ballerup = profiles.iter().find(|p| p.slug == "ballerup").expect("ballerup");
+        assert!(!ballerup.routes_via_leader);
+        assert_eq!(ballerup.infohus_name, "Den Lille Enhed");
+        assert_eq!(ballerup.deadlines, Deadlines::default());
+    }
+}

@@ -1,0 +1,7 @@
+//! Pure domain rules: no I/O.
+
+pub mod calendar;
+pub mod catalogue;
+pub mod cpr;
+pub mod ids;
+pub mod policy;

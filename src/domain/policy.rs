@@ -1,0 +1,307 @@
+//! Roles, capabilities and the one policy that decides who may do what.
+//!
+//! Handlers never compare role names: they ask [`may`] for a function of the system and
+//! [`case_access`] / [`concern_access`] for an object, and the router refuses a route whose
+//! capability the user lacks before the handler runs.
+
+use serde::{Deserialize, Serialize};
+
+use super::ids::{MunicipalityId, PoliceDistrictId, UnitId, UserId};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Staff,
+    Leader,
+    KeyEmployee,
+    Coordinator,
+    Police,
+    CoreGroup,
+    SteeringGroup,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 8] = [
+        Role::Staff,
+        Role::Leader,
+        Role::KeyEmployee,
+        Role::Coordinator,
+        Role::Police,
+        Role::CoreGroup,
+        Role::SteeringGroup,
+        Role::Admin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Staff => "staff",
+            Role::Leader => "leader",
+            Role::KeyEmployee => "key_employee",
+            Role::Coordinator => "coordinator",
+            Role::Police => "police",
+            Role::CoreGroup => "core_group",
+            Role::SteeringGroup => "steering_group",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Staff => "Medarbejder",
+            Role::Leader => "Leder",
+            Role::KeyEmployee => "Nøglemedarbejder",
+            Role::Coordinator => "Infohus-tovholder",
+            Role::Police => "Politiets Infohus-tovholder",
+            Role::CoreGroup => "Kernegruppe",
+            Role::SteeringGroup => "Styregruppe",
+            Role::Admin => "Administrator",
+        }
+    }
+
+    /// Roles whose users belong to a municipality (police belong to a district, admins to
+    /// the installation).
+    pub fn is_municipal(self) -> bool {
+        !matches!(self, Role::Police | Role::Admin)
+    }
+}
+
+/// What a route or an action needs. Object-level rules (which case, which concern) are
+/// [`case_access`] and [`concern_access`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Capability {
+    /// Any signed-in user: the home page, logging out.
+    SignedIn,
+    FileConcern,
+    FollowOwnConcerns,
+    LeaderInbox,
+    UnitConcerns,
+    IntakeQueue,
+    ScreeningQueue,
+    CaseList,
+    /// Move a case through the workflow (further checked per move and case).
+    WorkCases,
+    UnitCounts,
+    QuarterlyStatistics,
+    AccessLog,
+    ManageUsers,
+}
+
+impl Capability {
+    fn granted_to(self, role: Role) -> bool {
+        use Capability::*;
+        use Role::*;
+        match self {
+            SignedIn => true,
+            FileConcern | FollowOwnConcerns => {
+                matches!(role, Staff | Leader | KeyEmployee | Coordinator | Police | CoreGroup)
+            }
+            LeaderInbox => role == Leader,
+            UnitConcerns => role == KeyEmployee,
+            IntakeQueue => role == Coordinator,
+            ScreeningQueue => role == Police,
+            CaseList | WorkCases => matches!(role, Coordinator | Police | CoreGroup),
+            UnitCounts => matches!(role, Leader | KeyEmployee | Coordinator | SteeringGroup),
+            QuarterlyStatistics => matches!(role, Coordinator | Police | SteeringGroup),
+            AccessLog => matches!(role, Coordinator | Admin),
+            ManageUsers => role == Admin,
+        }
+    }
+}
+
+/// The signed-in user as the policy sees them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: UserId,
+    pub roles: Vec<Role>,
+    pub municipality_id: Option<MunicipalityId>,
+    pub police_district_id: Option<PoliceDistrictId>,
+    pub unit_id: Option<UnitId>,
+}
+
+impl Actor {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    fn in_municipality(&self, municipality: MunicipalityId) -> bool {
+        self.municipality_id == Some(municipality)
+    }
+
+    fn in_district(&self, district: PoliceDistrictId) -> bool {
+        self.police_district_id == Some(district)
+    }
+}
+
+/// May the actor use this function of the system at all?
+pub fn may(actor: &Actor, capability: Capability) -> bool {
+    actor.roles.iter().any(|&role| capability.granted_to(role))
+}
+
+/// Where a case belongs and how the actor relates to it.
+#[derive(Debug, Clone, Copy)]
+pub struct CaseScope {
+    pub municipality_id: MunicipalityId,
+    pub police_district_id: PoliceDistrictId,
+    pub actor_on_team: bool,
+}
+
+/// How much of a case the actor may see. Ordered: a later variant sees more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CaseAccess {
+    None,
+    /// A core-group member on the case team.
+    Team,
+    /// The district's police: everything but the coordinators' internal notes; reminded of
+    /// Retsplejeloven § 115 on every page.
+    Police,
+    /// The municipality's coordinators.
+    Coordinator,
+}
+
+pub fn case_access(actor: &Actor, case: &CaseScope) -> CaseAccess {
+    if actor.has(Role::Coordinator) && actor.in_municipality(case.municipality_id) {
+        CaseAccess::Coordinator
+    } else if actor.has(Role::Police) && actor.in_district(case.police_district_id) {
+        CaseAccess::Police
+    } else if actor.has(Role::CoreGroup)
+        && actor.in_municipality(case.municipality_id)
+        && case.actor_on_team
+    {
+        CaseAccess::Team
+    } else {
+        CaseAccess::None
+    }
+}
+
+/// May the actor read the police's screening note? Police and coordinators only.
+pub fn may_read_police_note(access: CaseAccess) -> bool {
+    matches!(access, CaseAccess::Police | CaseAccess::Coordinator)
+}
+
+/// Where a concern belongs and how far it has come.
+#[derive(Debug, Clone, Copy)]
+pub struct ConcernScope {
+    pub municipality_id: MunicipalityId,
+    pub unit_id: Option<UnitId>,
+    pub reporter_user_id: Option<UserId>,
+    /// Has it reached Infohus (forwarded by the leader, or sent directly)?
+    pub reached_infohus: bool,
+}
+
+/// How much of a concern the actor may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ConcernAccess {
+    None,
+    /// The reporter: what they wrote, its stage, and questions put to them; not others' notes.
+    Reporter,
+    /// The unit's key employee: the concern as filed, and their own notes.
+    KeyEmployee,
+    /// The unit's leader: the concern and its addenda; may forward or return it.
+    Leader,
+    /// The municipality's coordinators, once it has reached Infohus.
+    Coordinator,
+}
+
+pub fn concern_access(actor: &Actor, concern: &ConcernScope) -> ConcernAccess {
+    let same_unit = concern.unit_id.is_some() && actor.unit_id == concern.unit_id;
+    let same_municipality = actor.in_municipality(concern.municipality_id);
+    if actor.has(Role::Coordinator) && same_municipality && concern.reached_infohus {
+        ConcernAccess::Coordinator
+    } else if actor.has(Role::Leader) && same_municipality && same_unit {
+        ConcernAccess::Leader
+    } else if actor.has(Role::KeyEmployee) && same_municipality && same_unit {
+        ConcernAccess::KeyEmployee
+    } else if concern.reporter_user_id == Some(actor.user_id) {
+        ConcernAccess::Reporter
+    } else {
+        ConcernAccess::None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(roles: &[Role], m: Option<MunicipalityId>, d: Option<PoliceDistrictId>) -> Actor {
+        Actor {
+            user_id: UserId::new(),
+            roles: roles.to_vec(),
+            municipality_id: m,
+            police_district_id: d,
+            unit_id: None,
+        }
+    }
+
+    #[test]
+    fn admins_and_the_steering_group_never_file_or_see_cases() {
+        for role in [Role::Admin, Role::SteeringGroup] {
+            let a = actor(&[role], Some(MunicipalityId::new()), None);
+            assert!(!may(&a, Capability::FileConcern));
+            assert!(!may(&a, Capability::CaseList));
+            assert!(!may(&a, Capability::IntakeQueue));
+        }
+    }
+
+    #[test]
+    fn only_admins_manage_users() {
+        for role in Role::ALL {
+            let a = actor(&[role], None, None);
+            assert_eq!(may(&a, Capability::ManageUsers), role == Role::Admin);
+        }
+    }
+
+    #[test]
+    fn case_access_follows_tenant_and_team() {
+        let m = MunicipalityId::new();
+        let d = PoliceDistrictId::new();
+        let scope = |team| CaseScope {
+            municipality_id: m,
+            police_district_id: d,
+            actor_on_team: team,
+        };
+        let coordinator = actor(&[Role::Coordinator], Some(m), None);
+        let other_coordinator = actor(&[Role::Coordinator], Some(MunicipalityId::new()), None);
+        let police = actor(&[Role::Police], None, Some(d));
+        let other_police = actor(&[Role::Police], None, Some(PoliceDistrictId::new()));
+        let core = actor(&[Role::CoreGroup], Some(m), None);
+        let admin = actor(&[Role::Admin], Some(m), None);
+        assert_eq!(case_access(&coordinator, &scope(false)), CaseAccess::Coordinator);
+        assert_eq!(case_access(&other_coordinator, &scope(true)), CaseAccess::None);
+        assert_eq!(case_access(&police, &scope(false)), CaseAccess::Police);
+        assert_eq!(case_access(&other_police, &scope(false)), CaseAccess::None);
+        assert_eq!(case_access(&core, &scope(false)), CaseAccess::None);
+        assert_eq!(case_access(&core, &scope(true)), CaseAccess::Team);
+        assert_eq!(case_access(&admin, &scope(true)), CaseAccess::None);
+        assert!(!may_read_police_note(CaseAccess::Team));
+    }
+
+    #[test]
+    fn a_concern_reaches_the_coordinator_only_after_the_leader() {
+        let m = MunicipalityId::new();
+        let unit = UnitId::new();
+        let reporter = UserId::new();
+        let scope = |reached| ConcernScope {
+            municipality_id: m,
+            unit_id: Some(unit),
+            reporter_user_id: Some(reporter),
+            reached_infohus: reached,
+        };
+        let coordinator = actor(&[Role::Coordinator], Some(m), None);
+        assert_eq!(concern_access(&coordinator, &scope(false)), ConcernAccess::None);
+        assert_eq!(concern_access(&coordinator, &scope(true)), ConcernAccess::Coordinator);
+        let mut leader = actor(&[Role::Leader], Some(m), None);
+        assert_eq!(concern_access(&leader, &scope(false)), ConcernAccess::None);
+        leader.unit_id = Some(unit);
+        assert_eq!(concern_access(&leader, &scope(false)), ConcernAccess::Leader);
+        let mut staff = actor(&[Role::Staff], Some(m), None);
+        staff.unit_id = Some(unit);
+        assert_eq!(concern_access(&staff, &scope(false)), ConcernAccess::None);
+        staff.user_id = reporter;
+        assert_eq!(concern_access(&staff, &scope(true)), ConcernAccess::Reporter);
+    }
+}

@@ -1,0 +1,735 @@
+//! The private PostgreSQL cluster Infohus runs when no `DATABASE_URL` is given, and throw-away clusters for tests.
+
+use std::ffi::OsString;
+use std::fs::{self, File};
+use std::io;
+use std::os::unix::fs::{FileExt, MetadataExt, PermissionsExt};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use nix::errno::Errno;
+use nix::sys::signal::kill;
+use nix::unistd::{Gid, Pid, Uid, User};
+
+/// Fixed rather than left to PostgreSQL, which would take `PGPORT` from the environment and so rename
+/// the socket (`.s.PGSQL.<port>`) behind our back; the socket directory is private, so nothing clashes.
+const PORT: u16 = 5432;
+/// `sun_path` holds 108 bytes including the terminating NUL.
+const MAX_SOCKET_PATH: usize = 107;
+/// Generous because a cluster that crashed replays its WAL before it accepts connections.
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(120);
+const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(60);
+const POLL_INTERVAL: Duration = Duration::from_millis(20);
+const LOG_FILE: &str = "server.log";
+/// How much of the server log an error message quotes.
+const LOG_TAIL_BYTES: u64 = 8 * 1024;
+const LOG_TAIL_LINES: usize = 30;
+
+/// Runs the server and stops it when the pipe on its stdin closes, i.e. when the process that holds
+/// the other end exits, however it exits. `$1` is a directory to delete once the server has stopped
+/// (empty: keep it); the remaining arguments are the server's command line.
+///
+/// The shell exits when the server does, so its exit status is the server's. The reader is a
+/// background job because only the foreground shell can `wait` for the server; a background job's
+/// stdin is /dev/null, hence the copy on fd 3. Signals sent to our whole process group (Ctrl-C in a
+/// terminal) reach the server directly; the shell ignores them so that it lives on to clean up.
+const WATCHDOG: &str = r#"
+remove=$1
+shift
+"$@" </dev/null &
+server=$!
+trap '' HUP INT TERM
+exec 3<&0
+{ read -r _ <&3; kill -INT "$server"; } &
+reader=$!
+exec 3<&-
+wait "$server"
+status=$?
+kill -KILL "$reader" 2>/dev/null
+if [ -n "$remove" ]; then rm -rf -- "$remove"; fi
+exit "$status"
+"#;
+
+/// The PostgreSQL server programs, all from one installation.
+#[derive(Debug, Clone)]
+pub struct PgBinaries {
+    pub initdb: PathBuf,
+    pub postgres: PathBuf,
+    pub pg_ctl: PathBuf,
+}
+
+impl PgBinaries {
+    /// Finds initdb/postgres/pg_ctl on PATH, else the newest /usr/lib/postgresql/*/bin.
+    pub fn locate() -> Result<Self, MissingBinaries> {
+        let on_path: Vec<PathBuf> = std::env::var_os("PATH")
+            .map(|path| std::env::split_paths(&path).collect())
+            .unwrap_or_default();
+        on_path
+            .into_iter()
+            // A relative entry would make the result depend on the working directory.
+            .filter(|dir| dir.is_absolute())
+            .chain(debian_bin_dirs())
+            .find_map(|dir| Self::in_dir(&dir))
+            .ok_or(MissingBinaries)
+    }
+
+    /// Only a directory holding all three counts, so that the programs share one major version.
+    fn in_dir(dir: &Path) -> Option<Self> {
+        let found = Self {
+            initdb: dir.join("initdb"),
+            postgres: dir.join("postgres"),
+            pg_ctl: dir.join("pg_ctl"),
+        };
+        let complete = [&found.initdb, &found.postgres, &found.pg_ctl]
+            .into_iter()
+            .all(|program| is_executable(program));
+        complete.then_some(found)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "PostgreSQL's server programs (initdb, postgres) were not found: install PostgreSQL (apt-get install postgresql) or set DATABASE_URL to use an existing server"
+)]
+pub struct MissingBinaries;
+
+/// A running cluster that listens only on a Unix socket in its data directory.
+///
+/// Dropping it closes the watchdog's lifeline, which starts a fast shutdown without waiting for it;
+/// [`EmbeddedPostgres::stop`] waits.
+#[derive(Debug)]
+pub struct EmbeddedPostgres {
+    data_dir: PathBuf,
+    socket_dir: PathBuf,
+    watchdog: Child,
+    /// Our end of the watchdog's stdin: closing it stops the server.
+    lifeline: Option<ChildStdin>,
+    /// Kept open so that errors can quote the log even after the watchdog has deleted an ephemeral
+    /// cluster's directory.
+    log: File,
+    /// Where this run's part of the log starts.
+    log_start: u64,
+}
+
+impl EmbeddedPostgres {
+    /// The app's private cluster: initdb into `data_dir` on first start (reuse afterwards),
+    /// then start `postgres` listening ONLY on a Unix socket inside data_dir (listen_addresses='',
+    /// unix_socket_directories=data_dir). Waits until it accepts connections. When the process runs
+    /// as root, initdb and postgres run as the `postgres` system user (chown the data dir; the parent
+    /// directory must be traversable). Also handles a stale postmaster.pid left by a crash.
+    ///
+    /// The server also stops if this process dies without calling [`EmbeddedPostgres::stop`], so a
+    /// crash never leaves a postmaster behind that would block the next start.
+    pub async fn start(data_dir: &Path) -> anyhow::Result<Self> {
+        let data_dir = data_dir.to_path_buf();
+        tokio::task::spawn_blocking(move || Self::start_blocking(&data_dir, Lifetime::Persistent))
+            .await
+            .context("the PostgreSQL start-up task failed")?
+    }
+
+    /// A throw-away cluster for tests, in a fresh directory under /tmp, that never outlives this
+    /// process: when the process exits or is killed, even without running destructors (statics are
+    /// never dropped), the watchdog stops the server and deletes the directory.
+    ///
+    /// Blocking, because tests call it from a `std::sync::OnceLock` while each test has its own
+    /// tokio runtime.
+    pub fn start_ephemeral_blocking() -> anyhow::Result<Self> {
+        // A short parent keeps the socket path far from the `sun_path` limit, and unlike $TMPDIR
+        // /tmp is always reachable by the `postgres` user.
+        let dir = tempfile::Builder::new()
+            .prefix("infohus-pg-")
+            .tempdir_in("/tmp")
+            .context("could not create a directory for a throw-away PostgreSQL cluster")?;
+        let cluster = Self::start_blocking(dir.path(), Lifetime::Ephemeral)?;
+        // From here on the watchdog deletes the directory once the server has stopped.
+        let _kept = dir.keep();
+        Ok(cluster)
+    }
+
+    /// URL for sqlx, as the superuser `postgres`, whom the socket trusts.
+    ///
+    /// The port is spelled out and TLS disabled so that `PGPORT` or `PGSSLMODE` in the environment
+    /// cannot redirect sqlx; the socket directory travels in `host`, which sqlx treats as a socket
+    /// when it starts with `/`.
+    pub fn url(&self, database: &str) -> String {
+        format!(
+            "postgres://postgres@localhost:{PORT}/{}?host={}&sslmode=disable",
+            percent_encode(database, b"-._~"),
+            percent_encode(&self.socket_dir.to_string_lossy(), b"-._~/"),
+        )
+    }
+
+    /// Stops the cluster cleanly (fast shutdown: open transactions are rolled back) and waits for it.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        tokio::task::spawn_blocking(move || self.shut_down())
+            .await
+            .context("the PostgreSQL shutdown task failed")?
+    }
+
+    fn start_blocking(data_dir: &Path, lifetime: Lifetime) -> anyhow::Result<Self> {
+        let binaries = PgBinaries::locate()?;
+        let run_as = unprivileged_user()?;
+
+        fs::create_dir_all(data_dir)
+            .with_context(|| format!("could not create {}", data_dir.display()))?;
+        // Canonical, because a postmaster's /proc/<pid>/cwd is compared with it.
+        let data_dir = fs::canonicalize(data_dir)
+            .with_context(|| format!("could not resolve {}", data_dir.display()))?;
+        let socket = data_dir.join(format!(".s.PGSQL.{PORT}"));
+        if socket.as_os_str().len() > MAX_SOCKET_PATH {
+            bail!(
+                "the PostgreSQL data directory {} is too deep: the socket inside it, {}, must not exceed {MAX_SOCKET_PATH} bytes; choose a shorter path",
+                data_dir.display(),
+                socket.display()
+            );
+        }
+        if let Some(user) = run_as {
+            hand_over(&data_dir, user)?;
+        }
+
+        if data_dir.join("PG_VERSION").exists() {
+            clear_stale_lock(&data_dir.join("postmaster.pid"), &data_dir)?;
+            clear_stale_lock(&data_dir.join(format!(".s.PGSQL.{PORT}.lock")), &data_dir)?;
+        } else {
+            initdb(&binaries, &data_dir, run_as, lifetime)?;
+        }
+        Self::launch(&binaries, data_dir, run_as, lifetime)
+    }
+
+    fn launch(
+        binaries: &PgBinaries,
+        data_dir: PathBuf,
+        run_as: Option<RunAs>,
+        lifetime: Lifetime,
+    ) -> anyhow::Result<Self> {
+        let log_path = data_dir.join(LOG_FILE);
+        let log = File::options()
+            .create(true)
+            .append(true)
+            .read(true)
+            .open(&log_path)
+            .with_context(|| format!("could not open {}", log_path.display()))?;
+        if let Some(user) = run_as {
+            std::os::unix::fs::lchown(&log_path, Some(user.uid.as_raw()), Some(user.gid.as_raw()))
+                .with_context(|| format!("could not hand {} over", log_path.display()))?;
+        }
+        let log_start = log.metadata()?.len();
+
+        let socket_dir = data_dir.clone();
+        let remove = match lifetime {
+            Lifetime::Ephemeral => data_dir.clone().into_os_string(),
+            Lifetime::Persistent => OsString::new(),
+        };
+        let mut watchdog = command(Path::new("/bin/sh"), run_as, &data_dir)
+            .arg("-c")
+            .arg(WATCHDOG)
+            .arg("infohus-pg-watchdog")
+            .arg(remove)
+            .arg(&binaries.postgres)
+            .arg("-D")
+            .arg(&data_dir)
+            .args(server_options(&socket_dir, lifetime)?)
+            .stdin(Stdio::piped())
+            .stdout(log.try_clone()?)
+            .stderr(log.try_clone()?)
+            .spawn()
+            .map_err(|error| spawn_failed(error, "postgres", &data_dir, run_as))?;
+        let lifeline = watchdog.stdin.take();
+
+        let mut cluster = Self {
+            data_dir,
+            socket_dir,
+            watchdog,
+            lifeline,
+            log,
+            log_start,
+        };
+        if let Err(error) = cluster.wait_until_ready() {
+            if let Err(stop_error) = cluster.shut_down() {
+                tracing::warn!(%stop_error, "could not stop a PostgreSQL server that failed to start");
+            }
+            return Err(error);
+        }
+        tracing::info!(socket_dir = %cluster.socket_dir.display(), "PostgreSQL is ready");
+        Ok(cluster)
+    }
+
+    /// Polls the postmaster's pid file the way `pg_ctl -w` does: its status line reads "ready" once
+    /// the server accepts connections.
+    fn wait_until_ready(&mut self) -> anyhow::Result<()> {
+        let pid_file = self.data_dir.join("postmaster.pid");
+        let socket = self.socket_dir.join(format!(".s.PGSQL.{PORT}"));
+        let deadline = Instant::now() + STARTUP_TIMEOUT;
+        loop {
+            if let Some(status) = self.watchdog.try_wait()? {
+                bail!(
+                    "PostgreSQL stopped while starting ({status}); its log ends with:\n{}",
+                    self.log_tail()
+                );
+            }
+            let ready = fs::read_to_string(&pid_file)
+                .is_ok_and(|contents| contents.lines().nth(7).is_some_and(|l| l.trim() == "ready"));
+            if ready && socket.exists() {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                bail!(
+                    "PostgreSQL did not accept connections within {} s; its log ends with:\n{}",
+                    STARTUP_TIMEOUT.as_secs(),
+                    self.log_tail()
+                );
+            }
+            std::thread::sleep(POLL_INTERVAL);
+        }
+    }
+
+    fn shut_down(&mut self) -> anyhow::Result<()> {
+        drop(self.lifeline.take());
+        let deadline = Instant::now() + SHUTDOWN_TIMEOUT;
+        let status = loop {
+            if let Some(status) = self.watchdog.try_wait()? {
+                break status;
+            }
+            if Instant::now() >= deadline {
+                bail!(
+                    "PostgreSQL did not stop within {} s; its log ends with:\n{}",
+                    SHUTDOWN_TIMEOUT.as_secs(),
+                    self.log_tail()
+                );
+            }
+            std::thread::sleep(POLL_INTERVAL);
+        };
+        if !status.success() {
+            bail!(
+                "PostgreSQL exited with {status}; its log ends with:\n{}",
+                self.log_tail()
+            );
+        }
+        Ok(())
+    }
+
+    fn log_tail(&self) -> String {
+        let end = self.log.metadata().map(|m| m.len()).unwrap_or(0);
+        let mut offset = self.log_start.max(end.saturating_sub(LOG_TAIL_BYTES));
+        let mut bytes = Vec::new();
+        let mut chunk = [0_u8; 4096];
+        // Positional reads, because the children share this file description and its offset.
+        while let Ok(read @ 1..) = self.log.read_at(&mut chunk, offset) {
+            bytes.extend_from_slice(&chunk[..read]);
+            offset += read as u64;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(LOG_TAIL_LINES)..].join("\n")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lifetime {
+    Persistent,
+    /// Durability traded for speed, and the directory deleted when the server stops.
+    Ephemeral,
+}
+
+/// The unprivileged account initdb and the server run as.
+#[derive(Debug, Clone, Copy)]
+struct RunAs {
+    uid: Uid,
+    gid: Gid,
+}
+
+/// PostgreSQL refuses to run as root, so as root we hand it to the `postgres` system user.
+fn unprivileged_user() -> anyhow::Result<Option<RunAs>> {
+    if !nix::unistd::geteuid().is_root() {
+        return Ok(None);
+    }
+    let user = User::from_name("postgres")
+        .context("could not look up the `postgres` system user")?
+        .context(
+            "Infohus runs as root, which PostgreSQL refuses to run as, and there is no `postgres` system user to run it as instead: create one or run Infohus as an ordinary user",
+        )?;
+    Ok(Some(RunAs {
+        uid: user.uid,
+        gid: user.gid,
+    }))
+}
+
+fn command(program: &Path, run_as: Option<RunAs>, data_dir: &Path) -> Command {
+    let mut command = Command::new(program);
+    // Our own working directory (say /root) may be closed to the `postgres` user.
+    command.current_dir(data_dir);
+    if let Some(user) = run_as {
+        command.uid(user.uid.as_raw()).gid(user.gid.as_raw());
+    }
+    command
+}
+
+/// PostgreSQL insists on owning its data directory, including one a root-run Infohus created or
+/// one left by an earlier run as another user.
+fn hand_over(data_dir: &Path, to: RunAs) -> anyhow::Result<()> {
+    let owner = fs::metadata(data_dir)?.uid();
+    if owner != to.uid.as_raw() {
+        chown_tree(data_dir, to)
+            .with_context(|| format!("could not hand {} over to `postgres`", data_dir.display()))?;
+    }
+    Ok(())
+}
+
+fn chown_tree(path: &Path, to: RunAs) -> io::Result<()> {
+    std::os::unix::fs::lchown(path, Some(to.uid.as_raw()), Some(to.gid.as_raw()))?;
+    if fs::symlink_metadata(path)?.is_dir() {
+        for entry in fs::read_dir(path)? {
+            chown_tree(&entry?.path(), to)?;
+        }
+    }
+    Ok(())
+}
+
+fn initdb(
+    binaries: &PgBinaries,
+    data_dir: &Path,
+    run_as: Option<RunAs>,
+    lifetime: Lifetime,
+) -> anyhow::Result<()> {
+    tracing::info!(data_dir = %data_dir.display(), "creating a PostgreSQL cluster");
+    let mut initdb = command(&binaries.initdb, run_as, data_dir);
+    initdb
+        .arg("--pgdata")
+        .arg(data_dir)
+        .args(["--auth=trust", "--username=postgres", "--encoding=UTF8"])
+        .arg(format!("--locale={}", c_locale()));
+    if lifetime == Lifetime::Ephemeral {
+        initdb.arg("--no-sync");
+    }
+    let output = initdb
+        .output()
+        .map_err(|error| spawn_failed(error, "initdb", data_dir, run_as))?;
+    if !output.status.success() {
+        bail!(
+            "initdb failed ({}):\n{}{}",
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(())
+}
+
+/// C.UTF-8 sorts like C yet lets PostgreSQL case-fold and classify non-ASCII letters (æ, ø, å);
+/// older systems lack it.
+fn c_locale() -> &'static str {
+    let has_c_utf8 = Command::new("locale").arg("-a").output().is_ok_and(|output| {
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .any(|name| name.trim().replace('-', "").eq_ignore_ascii_case("c.utf8"))
+    });
+    if has_c_utf8 { "C.UTF-8" } else { "C" }
+}
+
+fn server_options(socket_dir: &Path, lifetime: Lifetime) -> anyhow::Result<Vec<String>> {
+    let socket_dir = socket_dir
+        .to_str()
+        .context("the PostgreSQL data directory's path must be valid UTF-8")?;
+    // The setting is a comma-separated list, so the path is quoted in case it holds a comma or spaces.
+    let socket_dir = format!("\"{}\"", socket_dir.replace('"', "\"\""));
+    let mut settings = vec![
+        "listen_addresses=".to_owned(),
+        format!("unix_socket_directories={socket_dir}"),
+        format!("port={PORT}"),
+        // Tests run many databases in parallel against one cluster.
+        "max_connections=200".to_owned(),
+    ];
+    if lifetime == Lifetime::Ephemeral {
+        settings.extend(
+            ["fsync=off", "synchronous_commit=off", "full_page_writes=off"].map(str::to_owned),
+        );
+    }
+    Ok(settings
+        .into_iter()
+        .flat_map(|setting| ["-c".to_owned(), setting])
+        .collect())
+}
+
+/// A crash leaves postmaster.pid (and the socket's lock file) behind, and PostgreSQL refuses to
+/// start while the pid in it is alive, which after a reboot it may be, as some unrelated process.
+fn clear_stale_lock(lock: &Path, data_dir: &Path) -> anyhow::Result<()> {
+    let contents = match fs::read_to_string(lock) {
+        Ok(contents) => contents,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(error) => {
+            return Err(error).with_context(|| format!("could not read {}", lock.display()));
+        }
+    };
+    // A standalone backend records its pid negated.
+    let pid = contents
+        .lines()
+        .next()
+        .and_then(|line| line.trim().parse::<i32>().ok())
+        .and_then(i32::checked_abs)
+        .filter(|pid| *pid > 0);
+    if let Some(pid) = pid {
+        if server_is_running(pid, data_dir) {
+            bail!(
+                "PostgreSQL (pid {pid}) is already running on {}: is another Infohus using it?",
+                data_dir.display()
+            );
+        }
+    }
+    tracing::warn!(lock = %lock.display(), "removing a lock file left by a PostgreSQL that did not shut down");
+    fs::remove_file(lock).with_context(|| format!("could not remove {}", lock.display()))
+}
+
+fn server_is_running(pid: i32, data_dir: &Path) -> bool {
+    match kill(Pid::from_raw(pid), None) {
+        Err(Errno::ESRCH) => false,
+        // Alive, but it is a server of this cluster only if it works in the data directory, which
+        // a postmaster makes its working directory. If we may not look, assume the worst rather
+        // than risk two servers on the same files.
+        _ => fs::read_link(format!("/proc/{pid}/cwd"))
+            .ok()
+            .is_none_or(|cwd| cwd == data_dir),
+    }
+}
+
+/// Turns a refused spawn into advice: as `postgres`, the usual cause is a parent directory that
+/// user may not enter.
+fn spawn_failed(
+    error: io::Error,
+    program: &str,
+    data_dir: &Path,
+    run_as: Option<RunAs>,
+) -> anyhow::Error {
+    let blocked = run_as
+        .filter(|_| error.kind() == io::ErrorKind::PermissionDenied)
+        .and_then(|user| {
+            data_dir
+                .ancestors()
+                .find(|dir| !searchable_by(dir, user))
+        });
+    match blocked {
+        Some(dir) => anyhow::anyhow!(
+            "could not run {program}: PostgreSQL runs as the `postgres` user, which may not enter {}; put the data directory {} where that user can reach it (e.g. under /var/lib) or make the path searchable (chmod o+x)",
+            dir.display(),
+            data_dir.display()
+        ),
+        None => anyhow::Error::new(error).context(format!("could not run {program}")),
+    }
+}
+
+/// The owner, group and other bits as the kernel applies them; supplementary groups and ACLs are
+/// ignored, which is fine for an error message.
+fn searchable_by(dir: &Path, user: RunAs) -> bool {
+    let Ok(meta) = fs::metadata(dir) else {
+        return false;
+    };
+    let mode = meta.mode();
+    if meta.uid() == user.uid.as_raw() {
+        mode & 0o100 != 0
+    } else if meta.gid() == user.gid.as_raw() {
+        mode & 0o010 != 0
+    } else {
+        mode & 0o001 != 0
+    }
+}
+
+fn is_executable(path: &Path) -> bool {
+    fs::metadata(path).is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+}
+
+/// Debian installs each major version side by side; newest first.
+fn debian_bin_dirs() -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir("/usr/lib/postgresql") else {
+        return Vec::new();
+    };
+    let mut versions: Vec<(Vec<u32>, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let name = entry.file_name();
+            let version = name
+                .to_str()?
+                .split('.')
+                .map(|part| part.parse().ok())
+                .collect::<Option<Vec<u32>>>()?;
+            Some((version, entry.path().join("bin")))
+        })
+        .collect();
+    versions.sort_by(|a, b| b.0.cmp(&a.0));
+    versions.into_iter().map(|(_, dir)| dir).collect()
+}
+
+fn percent_encode(text: &str, keep: &[u8]) -> String {
+    text.bytes()
+        .map(|byte| {
+            if byte.is_ascii_alphanumeric() || keep.contains(&byte) {
+                char::from(byte).to_string()
+            } else {
+                format!("%{byte:02X}")
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{BufRead, BufReader};
+    use std::sync::OnceLock;
+
+    use sqlx::PgPool;
+
+    use super::*;
+
+    /// Set in the child process that `an_ephemeral_cluster_does_not_outlive_its_process` starts:
+    /// "exit" or "kill", how that child is to end.
+    const HELPER_ENV: &str = "INFOHUS_EMBEDDED_PG_HELPER";
+
+    #[test]
+    fn the_server_programs_are_found() -> anyhow::Result<()> {
+        let binaries = PgBinaries::locate()?;
+        assert!(is_executable(&binaries.initdb));
+        assert!(is_executable(&binaries.postgres));
+        assert!(is_executable(&binaries.pg_ctl));
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn an_ephemeral_cluster_serves_queries_and_vanishes_when_stopped() -> anyhow::Result<()> {
+        let cluster = EmbeddedPostgres::start_ephemeral_blocking()?;
+        let data_dir = cluster.data_dir.clone();
+
+        let pool = PgPool::connect(&cluster.url("postgres")).await?;
+        let one: i32 = sqlx::query_scalar("select 1").fetch_one(&pool).await?;
+        assert_eq!(one, 1);
+        sqlx::query("create database scratch").execute(&pool).await?;
+        let scratch = PgPool::connect(&cluster.url("scratch")).await?;
+        let name: String = sqlx::query_scalar("select current_database()")
+            .fetch_one(&scratch)
+            .await?;
+        assert_eq!(name, "scratch");
+        scratch.close().await;
+        pool.close().await;
+
+        cluster.stop().await?;
+        assert!(!data_dir.exists(), "{} was left behind", data_dir.display());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_second_start_reuses_the_data_directory_despite_a_stale_pid_file()
+    -> anyhow::Result<()> {
+        let parent = tempfile::Builder::new()
+            .prefix("infohus-pg-test-")
+            .tempdir_in("/tmp")?;
+        // As root the server runs as `postgres`, which must be able to enter the parent.
+        fs::set_permissions(parent.path(), fs::Permissions::from_mode(0o755))?;
+        let data_dir = parent.path().join("data");
+
+        let first = EmbeddedPostgres::start(&data_dir).await?;
+        let pool = PgPool::connect(&first.url("postgres")).await?;
+        sqlx::query("create table remembered (note text)")
+            .execute(&pool)
+            .await?;
+        sqlx::query("insert into remembered (note) values ('still here')")
+            .execute(&pool)
+            .await?;
+        pool.close().await;
+        first.stop().await?;
+
+        // As after a crash and reboot: the recorded pid now belongs to an unrelated live process.
+        fs::write(
+            data_dir.join("postmaster.pid"),
+            format!("{}\n{}\n", std::process::id(), data_dir.display()),
+        )?;
+
+        let second = EmbeddedPostgres::start(&data_dir).await?;
+        let pool = PgPool::connect(&second.url("postgres")).await?;
+        let note: String = sqlx::query_scalar("select note from remembered")
+            .fetch_one(&pool)
+            .await?;
+        assert_eq!(note, "still here");
+        pool.close().await;
+        second.stop().await?;
+        Ok(())
+    }
+
+    #[test]
+    fn a_lock_naming_a_dead_process_is_stale() -> anyhow::Result<()> {
+        let mut finished = Command::new("true").spawn()?;
+        let pid = i32::try_from(finished.id())?;
+        finished.wait()?;
+        assert!(!server_is_running(pid, Path::new("/nonexistent")));
+        Ok(())
+    }
+
+    #[test]
+    fn an_ephemeral_cluster_does_not_outlive_its_process() -> anyhow::Result<()> {
+        let module = module_path!();
+        let helper = format!(
+            "{}::ephemeral_cluster_helper",
+            module.split_once("::").map_or(module, |(_, rest)| rest)
+        );
+        for ending in ["exit", "kill"] {
+            let mut child = Command::new(std::env::current_exe()?)
+                .args([helper.as_str(), "--exact", "--ignored", "--nocapture"])
+                .env(HELPER_ENV, ending)
+                .stdout(Stdio::piped())
+                .spawn()?;
+            let mut stdout = BufReader::new(child.stdout.take().context("no stdout")?);
+            let mut data_dir = None;
+            let mut line = String::new();
+            while stdout.read_line(&mut line)? > 0 {
+                if let Some(dir) = line.trim_end().strip_prefix("data_dir=") {
+                    data_dir = Some(PathBuf::from(dir));
+                    break;
+                }
+                line.clear();
+            }
+            let data_dir = data_dir.context("the helper did not start a cluster")?;
+            let postmaster_pid: i32 = fs::read_to_string(data_dir.join("postmaster.pid"))?
+                .lines()
+                .next()
+                .context("empty postmaster.pid")?
+                .trim()
+                .parse()?;
+
+            if ending == "kill" {
+                child.kill()?;
+            }
+            io::copy(&mut stdout, &mut io::sink())?;
+            child.wait()?;
+
+            let deadline = Instant::now() + Duration::from_secs(30);
+            let server_gone = || kill(Pid::from_raw(postmaster_pid), None) == Err(Errno::ESRCH);
+            while (!server_gone() || data_dir.exists()) && Instant::now() < deadline {
+                std::thread::sleep(POLL_INTERVAL);
+            }
+            assert!(server_gone(), "postmaster {postmaster_pid} outlived a helper that did {ending}");
+            assert!(!data_dir.exists(), "{} outlived a helper that did {ending}", data_dir.display());
+        }
+        Ok(())
+    }
+
+    /// Started in a child process by `an_ephemeral_cluster_does_not_outlive_its_process`.
+    #[test]
+    #[ignore = "run in a child process by an_ephemeral_cluster_does_not_outlive_its_process"]
+    fn ephemeral_cluster_helper() -> anyhow::Result<()> {
+        // Held where real tests hold it: statics are never dropped, so no destructor stops it.
+        static CLUSTER: OnceLock<EmbeddedPostgres> = OnceLock::new();
+        let Some(ending) = std::env::var_os(HELPER_ENV) else {
+            return Ok(());
+        };
+        let cluster = EmbeddedPostgres::start_ephemeral_blocking()?;
+        println!("data_dir={}", cluster.data_dir.display());
+        if CLUSTER.set(cluster).is_err() {
+            bail!("the helper ran twice");
+        }
+        if ending == "kill" {
+            loop {
+                std::thread::sleep(Duration::from_secs(60));
+            }
+        }
+        Ok(())
+    }
+}

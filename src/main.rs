@@ -1,0 +1,309 @@
+//! The `infohus` command: serve (the default), migrate, user add, demo.
+
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use infohus::clock::Clock;
+use infohus::config::{self, LogFormat, MunicipalityProfile, Settings};
+use infohus::domain::policy::Role;
+use infohus::embedded_pg::EmbeddedPostgres;
+use infohus::store::audit::{self, AuditAction, AuditEvent, ObjectType};
+use infohus::store::{tenants, users};
+use infohus::{AppState, build_app, seed};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{Connection, PgPool};
+
+#[derive(Parser)]
+#[command(name = "infohus", version, about = "Infohus: concerns about radicalisation, from first report to closed case")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web application (the default).
+    Serve {
+        /// Seed demo users and data into an empty database and print the demo logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Seed demo users and data into an empty database and exit.
+    Demo,
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user. The password is asked twice on a terminal, or read from stdin.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// staff, leader, key_employee, coordinator, police, core_group, steering_group, admin
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// The municipality's slug (e.g. randers); not for police users.
+        #[arg(long)]
+        municipality: Option<String>,
+        /// The unit's name within the municipality.
+        #[arg(long)]
+        unit: Option<String>,
+        /// The police district's slug (e.g. oestjyllands-politi), for police users.
+        #[arg(long = "police-district")]
+        police_district: Option<String>,
+    },
+}
+
+#[tokio::main]
+async fn main() {
+    if let Err(e) = run().await {
+        eprintln!("infohus: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let config_dir = config::config_dir();
+    let settings = Settings::load(&config_dir)?;
+    init_logging(&settings);
+    let profiles = settings.load_profiles(&config_dir)?;
+    let command = cli.command.unwrap_or(Command::Serve { demo: false });
+
+    let (pool, cluster) = connect(&settings).await?;
+    let result = match command {
+        Command::Serve { demo } => serve(pool.clone(), settings, &profiles, demo).await,
+        Command::Migrate => infohus::MIGRATOR
+            .run(&pool)
+            .await
+            .map(|_| println!("The database is migrated."))
+            .map_err(Into::into),
+        Command::Demo => {
+            let state = AppState::prepare(pool.clone(), settings, &profiles, Clock::system()).await?;
+            seed_demo(&state).await
+        }
+        Command::User {
+            command: UserCommand::Add { email, name, roles, municipality, unit, police_district },
+        } => {
+            let state = AppState::prepare(pool.clone(), settings, &profiles, Clock::system()).await?;
+            add_user(&state, email, name, roles, municipality, unit, police_district).await
+        }
+    };
+    pool.close().await;
+    if let Some(cluster) = cluster {
+        cluster.stop().await?;
+    }
+    result
+}
+
+/// The configured server, or the private cluster in the data folder when none is configured.
+async fn connect(settings: &Settings) -> anyhow::Result<(PgPool, Option<EmbeddedPostgres>)> {
+    let options = PgPoolOptions::new().max_connections(settings.database.max_connections);
+    if let Some(url) = &settings.database.url {
+        let pool = options
+            .connect(url)
+            .await
+            .context("connecting to DATABASE_URL")?;
+        return Ok((pool, None));
+    }
+    let cluster = EmbeddedPostgres::start(&settings.database.data_dir).await?;
+    let mut admin = sqlx::PgConnection::connect(&cluster.url("postgres")).await?;
+    let exists: bool =
+        sqlx::query_scalar("select exists (select 1 from pg_database where datname = 'infohus')")
+            .fetch_one(&mut admin)
+            .await?;
+    if !exists {
+        sqlx::query("create database infohus").execute(&mut admin).await?;
+    }
+    admin.close().await?;
+    let pool = options.connect(&cluster.url("infohus")).await?;
+    Ok((pool, Some(cluster)))
+}
+
+async fn serve(
+    pool: PgPool,
+    settings: Settings,
+    profiles: &[MunicipalityProfile],
+    demo: bool,
+) -> anyhow::Result<()> {
+    let listen = settings.server.listen;
+    let public_url = settings.server.public_url.clone();
+    let state = AppState::prepare(pool, settings, profiles, Clock::system()).await?;
+    if demo {
+        seed_demo(&state).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("listening on {listen}"))?;
+    tracing::info!(%listen, "Infohus is listening");
+    println!("Infohus is running at {public_url} (Ctrl-C stops it).");
+    let app = build_app(state);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// SIGINT or SIGTERM: stop accepting, let in-flight requests finish.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
+    match seed::demo(state).await? {
+        None => println!("The database already has users; no demo data was added."),
+        Some(logins) => {
+            println!("Demo data added. Every demo user has the password {}:", seed::DEMO_PASSWORD);
+            for l in logins {
+                println!("  {:<45} {:<28} {}", l.email, l.role.label(), l.municipality);
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn add_user(
+    state: &AppState,
+    email: String,
+    name: String,
+    role_names: Vec<String>,
+    municipality: Option<String>,
+    unit: Option<String>,
+    police_district: Option<String>,
+) -> anyhow::Result<()> {
+    let mut roles = Vec::new();
+    for r in &role_names {
+        match Role::parse(r) {
+            Some(role) => roles.push(role),
+            None => bail!("unknown role {r:?}; use one of: {}", Role::ALL.map(|r| r.as_str()).join(", ")),
+        }
+    }
+    let email = email.trim().to_lowercase();
+    if !email.contains('@') || email.len() > 320 {
+        bail!("{email:?} is not an e-mail address");
+    }
+    let municipality = match municipality {
+        Some(slug) => Some(
+            state
+                .tenants
+                .by_slug(&slug)
+                .with_context(|| format!("no municipality with the slug {slug:?}"))?,
+        ),
+        None => None,
+    };
+    if roles.iter().any(|r| r.is_municipal()) && municipality.is_none() {
+        bail!("these roles belong to a municipality: add --municipality");
+    }
+    let police_district_id = match police_district {
+        Some(slug) => Some(
+            state
+                .tenants
+                .district_by_slug(&slug)
+                .with_context(|| format!("no police district with the slug {slug:?}"))?
+                .0,
+        ),
+        None => None,
+    };
+    if roles.contains(&Role::Police) && police_district_id.is_none() {
+        bail!("police users belong to a police district: add --police-district");
+    }
+    let unit_id = match (unit, municipality) {
+        (Some(name), Some(m)) => Some(
+            tenants::unit_by_name(&state.db, m.id, &name)
+                .await?
+                .with_context(|| format!("{} has no unit named {name:?}", m.name()))?
+                .id,
+        ),
+        (Some(_), None) => bail!("a unit belongs to a municipality: add --municipality"),
+        _ => None,
+    };
+    let password = read_new_password()?;
+    if let Err(why) = infohus::auth::password::check_strength(&password, &email, &name) {
+        bail!("the password was refused: {why}");
+    }
+    let hash = infohus::auth::password::hash(password).await?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let id = users::insert(
+        &mut *tx,
+        &users::NewUser {
+            email: email.clone(),
+            name,
+            roles,
+            municipality_id: municipality.map(|m| m.id),
+            police_district_id,
+            unit_id,
+            password_hash: hash,
+        },
+        now,
+    )
+    .await?;
+    audit::record(
+        &mut *tx,
+        &AuditEvent::new(AuditAction::UserCreated)
+            .on(ObjectType::User, id.0)
+            .in_municipality(municipality.map(|m| m.id))
+            .in_district(police_district_id)
+            .request("cli"),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    println!("Created {email}.");
+    Ok(())
+}
+
+/// Asked twice on a terminal; one line from stdin otherwise (for scripts).
+fn read_new_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let second = rpassword::prompt_password("Repeat the password: ")?;
+        if first != second {
+            bail!("the two passwords differ");
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+}
+
+fn init_logging(settings: &Settings) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&settings.log.filter));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if settings.log.format == LogFormat::Json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}

@@ -1,0 +1,224 @@
+//! The append-only audit trail: typed actions, written in the transaction of the change they record.
+
+use sqlx::PgExecutor;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::domain::ids::{MunicipalityId, PoliceDistrictId, UserId};
+
+/// Every action the audit trail knows. Stored as its snake_case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    Login,
+    LoginFailed,
+    LoginLocked,
+    Logout,
+    SessionExpired,
+    UserCreated,
+    UserUpdated,
+    UserDisabled,
+    UserEnabled,
+    PasswordChanged,
+    UserListViewed,
+    AccessLogViewed,
+    ConcernFiled,
+    ConcernViewed,
+    ConcernForwarded,
+    ConcernReturned,
+    ConcernResubmitted,
+    ConcernAddendumAdded,
+    ConcernLinked,
+    ConcernStatusLookedUp,
+    CaseOpened,
+    CaseViewed,
+    CaseListViewed,
+    CaseMoved,
+    CaseTeamChanged,
+    CaseReopened,
+    ScreeningRecorded,
+    TriageRecorded,
+    AssessmentRecorded,
+    ActionPlanSaved,
+    InterventionSaved,
+    ReviewRecorded,
+    PostClosureReviewDone,
+    CaseClosed,
+    QueueViewed,
+    StatisticsViewed,
+    StatisticsDownloaded,
+    UnitCountsViewed,
+}
+
+impl AuditAction {
+    pub fn as_str(self) -> &'static str {
+        use AuditAction::*;
+        match self {
+            Login => "login",
+            LoginFailed => "login_failed",
+            LoginLocked => "login_locked",
+            Logout => "logout",
+            SessionExpired => "session_expired",
+            UserCreated => "user_created",
+            UserUpdated => "user_updated",
+            UserDisabled => "user_disabled",
+            UserEnabled => "user_enabled",
+            PasswordChanged => "password_changed",
+            UserListViewed => "user_list_viewed",
+            AccessLogViewed => "access_log_viewed",
+            ConcernFiled => "concern_filed",
+            ConcernViewed => "concern_viewed",
+            ConcernForwarded => "concern_forwarded",
+            ConcernReturned => "concern_returned",
+            ConcernResubmitted => "concern_resubmitted",
+            ConcernAddendumAdded => "concern_addendum_added",
+            ConcernLinked => "concern_linked",
+            ConcernStatusLookedUp => "concern_status_looked_up",
+            CaseOpened => "case_opened",
+            CaseViewed => "case_viewed",
+            CaseListViewed => "case_list_viewed",
+            CaseMoved => "case_moved",
+            CaseTeamChanged => "case_team_changed",
+            CaseReopened => "case_reopened",
+            ScreeningRecorded => "screening_recorded",
+            TriageRecorded => "triage_recorded",
+            AssessmentRecorded => "assessment_recorded",
+            ActionPlanSaved => "action_plan_saved",
+            InterventionSaved => "intervention_saved",
+            ReviewRecorded => "review_recorded",
+            PostClosureReviewDone => "post_closure_review_done",
+            CaseClosed => "case_closed",
+            QueueViewed => "queue_viewed",
+            StatisticsViewed => "statistics_viewed",
+            StatisticsDownloaded => "statistics_downloaded",
+            UnitCountsViewed => "unit_counts_viewed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectType {
+    User,
+    Concern,
+    Case,
+    Municipality,
+    PoliceDistrict,
+    Unit,
+}
+
+impl ObjectType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObjectType::User => "user",
+            ObjectType::Concern => "concern",
+            ObjectType::Case => "case",
+            ObjectType::Municipality => "municipality",
+            ObjectType::PoliceDistrict => "police_district",
+            ObjectType::Unit => "unit",
+        }
+    }
+}
+
+/// One audit row. Build with [`AuditEvent::new`] and the setters, then [`record`] it.
+#[derive(Debug, Clone)]
+pub struct AuditEvent {
+    pub action: AuditAction,
+    pub actor: Option<UserId>,
+    pub object: Option<(ObjectType, Uuid)>,
+    pub municipality_id: Option<MunicipalityId>,
+    pub police_district_id: Option<PoliceDistrictId>,
+    pub request_id: Option<String>,
+}
+
+impl AuditEvent {
+    pub fn new(action: AuditAction) -> AuditEvent {
+        AuditEvent {
+            action,
+            actor: None,
+            object: None,
+            municipality_id: None,
+            police_district_id: None,
+            request_id: None,
+        }
+    }
+
+    pub fn by(mut self, actor: UserId) -> Self {
+        self.actor = Some(actor);
+        self
+    }
+
+    pub fn on(mut self, object_type: ObjectType, id: Uuid) -> Self {
+        self.object = Some((object_type, id));
+        self
+    }
+
+    pub fn in_municipality(mut self, id: Option<MunicipalityId>) -> Self {
+        self.municipality_id = id;
+        self
+    }
+
+    pub fn in_district(mut self, id: Option<PoliceDistrictId>) -> Self {
+        self.police_district_id = id;
+        self
+    }
+
+    pub fn request(mut self, request_id: &str) -> Self {
+        self.request_id = Some(request_id.to_owned());
+        self
+    }
+}
+
+pub async fn record(
+    db: impl PgExecutor<'_>,
+    event: &AuditEvent,
+    at: OffsetDateTime,
+) -> sqlx::Result<()> {
+    let (object_type, object_id) = match event.object {
+        Some((t, id)) => (Some(t.as_str()), Some(id)),
+        None => (None, None),
+    };
+    sqlx::query!(
+        r#"insert into audit_events
+               (occurred_at, actor_user_id, action, object_type, object_id,
+                municipality_id, police_district_id, request_id)
+           values ($1, $2, $3, $4, $5, $6, $7, $8)"#,
+        at,
+        event.actor as Option<UserId>,
+        event.action.as_str(),
+        object_type,
+        object_id,
+        event.municipality_id as Option<MunicipalityId>,
+        event.police_district_id as Option<PoliceDistrictId>,
+        event.request_id.as_deref(),
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// One row of a case's access log, as coordinators and admins see it.
+#[derive(Debug, Clone)]
+pub struct AccessLogEntry {
+    pub occurred_at: OffsetDateTime,
+    pub actor_name: Option<String>,
+    pub action: String,
+}
+
+pub async fn for_object(
+    db: impl PgExecutor<'_>,
+    object_type: ObjectType,
+    object_id: Uuid,
+) -> sqlx::Result<Vec<AccessLogEntry>> {
+    sqlx::query_as!(
+        AccessLogEntry,
+        r#"select a.occurred_at, u.name as "actor_name?", a.action
+           from audit_events a
+           left join users u on u.id = a.actor_user_id
+           where a.object_type = $1 and a.object_id = $2
+           order by a.occurred_at desc, a.id desc
+           limit 500"#,
+        object_type.as_str(),
+        object_id,
+    )
+    .fetch_all(db)
+    .await
+}

@@ -1,0 +1,8 @@
+//! All SQL lives here, as free functions per aggregate. A single statement takes
+//! `impl PgExecutor`, several take `&mut PgConnection`; the handler owns the transaction.
+
+pub mod audit;
+pub mod rate_limits;
+pub mod sessions;
+pub mod tenants;
+pub mod users;

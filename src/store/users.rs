@@ -1,0 +1,320 @@
+//! User accounts: credentials, login throttling, administration.
+
+use sqlx::{PgConnection, PgExecutor};
+use time::OffsetDateTime;
+
+use crate::domain::ids::{MunicipalityId, PoliceDistrictId, UnitId, UserId};
+use crate::domain::policy::{Actor, Role};
+
+/// A user as the rest of the application sees them (no password hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub email: String,
+    pub name: String,
+    pub roles: Vec<Role>,
+    pub municipality_id: Option<MunicipalityId>,
+    pub police_district_id: Option<PoliceDistrictId>,
+    pub unit_id: Option<UnitId>,
+    pub unit_name: Option<String>,
+    pub active: bool,
+}
+
+impl User {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: self.id,
+            roles: self.roles.clone(),
+            municipality_id: self.municipality_id,
+            police_district_id: self.police_district_id,
+            unit_id: self.unit_id,
+        }
+    }
+
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+/// Unknown role names in the database are dropped rather than trusted.
+pub fn parse_roles(names: &[String]) -> Vec<Role> {
+    let mut roles: Vec<Role> = names.iter().filter_map(|n| Role::parse(n)).collect();
+    roles.sort();
+    roles.dedup();
+    roles
+}
+
+pub fn role_names(roles: &[Role]) -> Vec<String> {
+    roles.iter().map(|r| r.as_str().to_owned()).collect()
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub roles: Vec<Role>,
+    pub municipality_id: Option<MunicipalityId>,
+    pub police_district_id: Option<PoliceDistrictId>,
+    pub unit_id: Option<UnitId>,
+    pub password_hash: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InsertUserError {
+    #[error("a user with this e-mail already exists")]
+    EmailTaken,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+pub async fn insert(
+    db: impl PgExecutor<'_>,
+    user: &NewUser,
+    now: OffsetDateTime,
+) -> Result<UserId, InsertUserError> {
+    let id = UserId::new();
+    let result = sqlx::query!(
+        r#"insert into users (id, email, name, roles, municipality_id, police_district_id, unit_id,
+                              password_hash, created_at, updated_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)"#,
+        id as UserId,
+        user.email.trim().to_lowercase(),
+        user.name.trim(),
+        &role_names(&user.roles),
+        user.municipality_id as Option<MunicipalityId>,
+        user.police_district_id as Option<PoliceDistrictId>,
+        user.unit_id as Option<UnitId>,
+        user.password_hash,
+        now,
+    )
+    .execute(db)
+    .await;
+    match result {
+        Ok(_) => Ok(id),
+        Err(sqlx::Error::Database(e)) if e.constraint() == Some("users_email_key") => {
+            Err(InsertUserError::EmailTaken)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// What login needs to decide; never leaves the auth module.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub id: UserId,
+    pub password_hash: String,
+    pub active: bool,
+    pub failed_logins: i32,
+    pub locked_until: Option<OffsetDateTime>,
+    pub municipality_id: Option<MunicipalityId>,
+    pub police_district_id: Option<PoliceDistrictId>,
+}
+
+pub async fn credentials_by_email(
+    db: impl PgExecutor<'_>,
+    email: &str,
+) -> sqlx::Result<Option<Credentials>> {
+    sqlx::query_as!(
+        Credentials,
+        r#"select id as "id: UserId", password_hash, active, failed_logins, locked_until,
+                  municipality_id as "municipality_id: MunicipalityId",
+                  police_district_id as "police_district_id: PoliceDistrictId"
+           from users where email = lower($1)"#,
+        email.trim(),
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Counts one failed attempt and sets the lock that follows from it, atomically, so that
+/// parallel guesses cannot all slip through at the same count.
+pub async fn record_failed_login(
+    db: impl PgExecutor<'_>,
+    id: UserId,
+    now: OffsetDateTime,
+    lock_after: i32,
+    lock_minutes: i64,
+) -> sqlx::Result<(i32, Option<OffsetDateTime>)> {
+    let row = sqlx::query!(
+        r#"update users set
+               failed_logins = failed_logins + 1,
+               locked_until = case
+                   when failed_logins + 1 >= $3 then $2::timestamptz + make_interval(mins => $4::int)
+                   -- A growing delay before the lock: 2, 4, 8 … seconds after the third failure.
+                   when failed_logins + 1 >= 3 then $2::timestamptz + make_interval(secs => power(2, least(failed_logins - 1, 8)))
+                   else locked_until
+               end
+           where id = $1
+           returning failed_logins, locked_until"#,
+        id as UserId,
+        now,
+        lock_after,
+        lock_minutes as i32,
+    )
+    .fetch_one(db)
+    .await?;
+    Ok((row.failed_logins, row.locked_until))
+}
+
+pub async fn record_successful_login(db: impl PgExecutor<'_>, id: UserId) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update users set failed_logins = 0, locked_until = null where id = $1",
+        id as UserId
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn by_id(db: impl PgExecutor<'_>, id: UserId) -> sqlx::Result<Option<User>> {
+    let row = sqlx::query!(
+        r#"select u.id as "id: UserId", u.email, u.name, u.roles,
+                  u.municipality_id as "municipality_id: MunicipalityId",
+                  u.police_district_id as "police_district_id: PoliceDistrictId",
+                  u.unit_id as "unit_id: UnitId", un.name as "unit_name?", u.active
+           from users u left join units un on un.id = u.unit_id
+           where u.id = $1"#,
+        id as UserId,
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| User {
+        id: r.id,
+        email: r.email,
+        name: r.name,
+        roles: parse_roles(&r.roles),
+        municipality_id: r.municipality_id,
+        police_district_id: r.police_district_id,
+        unit_id: r.unit_id,
+        unit_name: r.unit_name,
+        active: r.active,
+    }))
+}
+
+/// Users for the admin list: everyone, or one municipality's and its district's.
+pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<User>> {
+    let rows = sqlx::query!(
+        r#"select u.id as "id: UserId", u.email, u.name, u.roles,
+                  u.municipality_id as "municipality_id: MunicipalityId",
+                  u.police_district_id as "police_district_id: PoliceDistrictId",
+                  u.unit_id as "unit_id: UnitId", un.name as "unit_name?", u.active
+           from users u left join units un on un.id = u.unit_id
+           order by u.name, u.email"#,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| User {
+            id: r.id,
+            email: r.email,
+            name: r.name,
+            roles: parse_roles(&r.roles),
+            municipality_id: r.municipality_id,
+            police_district_id: r.police_district_id,
+            unit_id: r.unit_id,
+            unit_name: r.unit_name,
+            active: r.active,
+        })
+        .collect())
+}
+
+/// Users of a municipality holding a role, for choosers (core-group members, plan owners).
+pub async fn with_role_in_municipality(
+    db: impl PgExecutor<'_>,
+    municipality: MunicipalityId,
+    role: Role,
+) -> sqlx::Result<Vec<(UserId, String)>> {
+    let rows = sqlx::query!(
+        r#"select id as "id: UserId", name from users
+           where municipality_id = $1 and $2 = any (roles) and active
+           order by name"#,
+        municipality as MunicipalityId,
+        role.as_str(),
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
+}
+
+/// Police users of a district, for naming who took part in a joint triage.
+pub async fn police_in_district(
+    db: impl PgExecutor<'_>,
+    district: PoliceDistrictId,
+) -> sqlx::Result<Vec<(UserId, String)>> {
+    let rows = sqlx::query!(
+        r#"select id as "id: UserId", name from users
+           where police_district_id = $1 and 'police' = any (roles) and active
+           order by name"#,
+        district as PoliceDistrictId,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
+}
+
+/// Enables or disables an account; a disabled user's sessions end in the same transaction.
+pub async fn set_active(
+    conn: &mut PgConnection,
+    id: UserId,
+    active: bool,
+    now: OffsetDateTime,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "update users set active = $2, updated_at = $3, version = version + 1 where id = $1",
+        id as UserId,
+        active,
+        now,
+    )
+    .execute(&mut *conn)
+    .await?;
+    if !active {
+        super::sessions::revoke_all_for_user(&mut *conn, id, "user_disabled", now).await?;
+    }
+    Ok(done.rows_affected() == 1)
+}
+
+/// Replaces the roles; the user's sessions end so that the new roles apply at once.
+pub async fn set_roles(
+    conn: &mut PgConnection,
+    id: UserId,
+    roles: &[Role],
+    now: OffsetDateTime,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "update users set roles = $2, updated_at = $3, version = version + 1 where id = $1",
+        id as UserId,
+        &role_names(roles),
+        now,
+    )
+    .execute(&mut *conn)
+    .await?;
+    super::sessions::revoke_all_for_user(&mut *conn, id, "roles_changed", now).await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn set_password(
+    conn: &mut PgConnection,
+    id: UserId,
+    password_hash: &str,
+    now: OffsetDateTime,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        r#"update users set password_hash = $2, failed_logins = 0, locked_until = null,
+                  updated_at = $3, version = version + 1
+           where id = $1"#,
+        id as UserId,
+        password_hash,
+        now,
+    )
+    .execute(&mut *conn)
+    .await?;
+    super::sessions::revoke_all_for_user(&mut *conn, id, "password_changed", now).await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn count(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
+    Ok(sqlx::query_scalar!(r#"select count(*) as "n!" from users"#)
+        .fetch_one(db)
+        .await?)
+}

@@ -1,0 +1,210 @@
+//! Signing in and out.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use crate::AppState;
+use crate::auth::{CurrentUser, MaybeUser, csrf, password, session};
+use crate::domain::policy::Capability;
+use crate::error::{AppError, AppResult};
+use crate::store::audit::{self, AuditAction, AuditEvent, ObjectType};
+use crate::store::{rate_limits, sessions, users};
+use crate::web::extract::{Form, Query};
+use crate::web::layout::PageContext;
+use crate::web::routes::{Routes, safe_return_path};
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .public("/login", get(show_login).post(submit_login))
+        .requires("/logout", Capability::SignedIn, post(submit_logout))
+}
+
+/// The client's address for per-IP limits; "unknown" where the server was not started with
+/// connection info (tests driving the router directly).
+pub struct ClientIp(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+                .unwrap_or_else(|| "unknown".to_owned()),
+        ))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "auth/login.html")]
+struct LoginPage {
+    page: PageContext,
+    email: String,
+    next: String,
+    error: Option<&'static str>,
+    logged_out: bool,
+}
+
+#[derive(Deserialize)]
+struct LoginQuery {
+    next: Option<String>,
+    logget_ud: Option<String>,
+}
+
+async fn show_login(
+    session: Session,
+    MaybeUser(user): MaybeUser,
+    Query(query): Query<LoginQuery>,
+) -> AppResult<Response> {
+    let next = safe_return_path(query.next.as_deref());
+    if user.is_some() {
+        return Ok(Redirect::to(&next).into_response());
+    }
+    let page = LoginPage {
+        page: PageContext::anonymous("Log ind", csrf::token(&session).await?),
+        email: String::new(),
+        next,
+        error: None,
+        logged_out: query.logget_ud.is_some(),
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// The one message for every failed login: a wrong password, an unknown e-mail, a locked
+/// or disabled account all look the same to the person trying.
+const LOGIN_FAILED: &str = "E-mail eller adgangskode er forkert, eller kontoen er midlertidigt spærret. Prøv igen, eller kontakt din administrator.";
+
+async fn submit_login(
+    State(state): State<AppState>,
+    session: Session,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<LoginForm>,
+) -> AppResult<Response> {
+    let now = state.clock.now();
+    let next = safe_return_path(Some(&form.next));
+    let limits = &state.settings.login;
+    if !rate_limits::hit(&state.db, &format!("login:{ip}"), limits.per_ip_attempts, now).await? {
+        return Err(AppError::TooManyRequests);
+    }
+    let email = form.email.trim().to_lowercase();
+    let credentials = if email.len() <= 320 {
+        users::credentials_by_email(&state.db, &email).await?
+    } else {
+        None
+    };
+    // An unknown e-mail is checked against a dummy hash, so it costs the same as a wrong password.
+    let stored_hash = credentials
+        .as_ref()
+        .map(|c| c.password_hash.clone())
+        .unwrap_or_else(|| state.dummy_hash.to_string());
+    let password_ok = password::verify(form.password.clone(), stored_hash).await?;
+
+    if let Some(c) = credentials.as_ref() {
+        let locked = c.locked_until.is_some_and(|until| until > now);
+        if password_ok && c.active && !locked {
+            let mut tx = state.db.begin().await?;
+            users::record_successful_login(&mut *tx, c.id).await?;
+            tx.commit().await?;
+            session::begin(&session, &state.db, c.id, now).await?;
+            audit::record(
+                &state.db,
+                &AuditEvent::new(AuditAction::Login)
+                    .by(c.id)
+                    .on(ObjectType::User, c.id.0)
+                    .in_municipality(c.municipality_id)
+                    .in_district(c.police_district_id),
+                now,
+            )
+            .await?;
+            return Ok(Redirect::to(&next).into_response());
+        }
+        let mut tx = state.db.begin().await?;
+        // Attempts during a lock do not extend it, so the lock always ends by itself.
+        let action = if locked || !c.active {
+            AuditAction::LoginFailed
+        } else {
+            let (_, until) = users::record_failed_login(
+                &mut *tx,
+                c.id,
+                now,
+                limits.lock_after_failures,
+                limits.lock_minutes,
+            )
+            .await?;
+            if until.is_some_and(|u| u >= now + time::Duration::minutes(limits.lock_minutes)) {
+                AuditAction::LoginLocked
+            } else {
+                AuditAction::LoginFailed
+            }
+        };
+        audit::record(
+            &mut *tx,
+            &AuditEvent::new(action)
+                .on(ObjectType::User, c.id.0)
+                .in_municipality(c.municipality_id)
+                .in_district(c.police_district_id),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+    } else {
+        audit::record(&state.db, &AuditEvent::new(AuditAction::LoginFailed), now).await?;
+    }
+
+    let page = LoginPage {
+        page: PageContext::anonymous("Log ind", csrf::token(&session).await?),
+        email: form.email.chars().take(320).collect(),
+        next,
+        error: Some(LOGIN_FAILED),
+        logged_out: false,
+    };
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
+}
+
+async fn submit_logout(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> AppResult<Response> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    sessions::revoke(&mut *tx, current.auth_session_id, "logout", now).await?;
+    audit::record(
+        &mut *tx,
+        &AuditEvent::new(AuditAction::Logout)
+            .by(current.user.id)
+            .on(ObjectType::User, current.user.id.0)
+            .in_municipality(current.user.municipality_id)
+            .in_district(current.user.police_district_id)
+            .request(&current.request_id),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    // flush, not clear: the stored session is deleted and the cookie removed.
+    current
+        .session
+        .flush()
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(Redirect::to("/login?logget_ud=1").into_response())
+}

@@ -1,0 +1,72 @@
+//! Field errors for forms: collected by validation, rendered at each field and in a summary.
+
+#[derive(Debug, Clone, Default)]
+pub struct FieldErrors {
+    errors: Vec<FieldError>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldErrors {
+    pub fn new() -> FieldErrors {
+        FieldErrors::default()
+    }
+
+    /// Records an error; the first one for a field is the one shown.
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        if !self.has(field) {
+            self.errors.push(FieldError {
+                field: field.to_owned(),
+                message: message.into(),
+            });
+        }
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.errors.iter().any(|e| e.field == field)
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    pub fn list(&self) -> &[FieldError] {
+        &self.errors
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+/// Trims a free-text field and checks its length, in characters, not bytes.
+pub fn text(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: &str,
+    required: bool,
+    max_chars: usize,
+) -> Option<String> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        if required {
+            errors.add(field, "Feltet skal udfyldes.");
+        }
+        return None;
+    }
+    if trimmed.chars().count() > max_chars {
+        errors.add(
+            field,
+            format!("Teksten er for lang: højst {max_chars} tegn."),
+        );
+        return None;
+    }
+    Some(trimmed.to_owned())
+}

@@ -1,0 +1,89 @@
+//! What every page shares: the title, the signed-in user, the navigation and the CSRF token.
+
+use crate::auth::CurrentUser;
+use crate::domain::policy::{self, Capability};
+use crate::error::AppError;
+
+#[derive(Debug, Clone)]
+pub struct NavLink {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// The navigation: a link appears only for a user whose role may use the page.
+const NAV: &[(Capability, &str, &str)] = &[(Capability::SignedIn, "/", "Forside")];
+
+#[derive(Debug, Clone)]
+pub struct PageContext {
+    pub title: String,
+    pub user_name: Option<String>,
+    pub user_roles: String,
+    pub nav: Vec<NavLink>,
+    pub csrf_token: String,
+    /// A one-line notice after a successful action (Post/Redirect/Get).
+    pub notice: Option<String>,
+}
+
+impl PageContext {
+    pub async fn for_user(
+        current: &CurrentUser,
+        title: impl Into<String>,
+        path: &str,
+    ) -> Result<PageContext, AppError> {
+        let actor = current.user.actor();
+        let nav = NAV
+            .iter()
+            .filter(|(cap, _, _)| policy::may(&actor, *cap))
+            .map(|&(_, href, label)| NavLink {
+                href,
+                label,
+                current: href == path || (href != "/" && path.starts_with(href)),
+            })
+            .collect();
+        Ok(PageContext {
+            title: title.into(),
+            user_name: Some(current.user.name.clone()),
+            user_roles: current
+                .user
+                .roles
+                .iter()
+                .map(|r| r.label())
+                .collect::<Vec<_>>()
+                .join(", "),
+            nav,
+            csrf_token: current.csrf_token().await?,
+            notice: take_notice(&current.session).await?,
+        })
+    }
+
+    /// For pages without a signed-in user; `csrf_token` is empty unless the page has a form.
+    pub fn anonymous(title: impl Into<String>, csrf_token: String) -> PageContext {
+        PageContext {
+            title: title.into(),
+            user_name: None,
+            user_roles: String::new(),
+            nav: Vec::new(),
+            csrf_token,
+            notice: None,
+        }
+    }
+
+}
+
+const NOTICE_KEY: &str = "notice";
+
+/// Leaves a one-line notice for the next page the user sees (after a redirect).
+pub async fn set_notice(session: &tower_sessions::Session, text: &str) -> Result<(), AppError> {
+    session
+        .insert(NOTICE_KEY, text)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))
+}
+
+async fn take_notice(session: &tower_sessions::Session) -> Result<Option<String>, AppError> {
+    session
+        .remove::<String>(NOTICE_KEY)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))
+}
