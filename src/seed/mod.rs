@@ -15,8 +15,18 @@ pub struct DemoLogin {
     pub municipality: String,
 }
 
-/// Seeds an empty database. Returns `None` (and changes nothing) when users already exist.
+/// Seeds an empty database with the demo users and data. Returns `None` (and changes nothing)
+/// when users already exist.
 pub async fn demo(state: &AppState) -> anyhow::Result<Option<Vec<DemoLogin>>> {
+    let Some(logins) = demo_users(state).await? else {
+        return Ok(None);
+    };
+    Ok(Some(logins))
+}
+
+/// Only the demo users, one per role and municipality (and police district), into an empty
+/// database.
+pub async fn demo_users(state: &AppState) -> anyhow::Result<Option<Vec<DemoLogin>>> {
     if users::count(&state.db).await? > 0 {
         return Ok(None);
     }

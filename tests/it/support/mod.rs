@@ -1,0 +1,338 @@
+//! The test harness: a PostgreSQL cluster per test process (or DATABASE_URL's server), a fresh
+//! database per test, the real router, and a client that keeps cookies and the CSRF token.
+
+#![allow(dead_code)]
+
+use std::sync::OnceLock;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use infohus::clock::Clock;
+use infohus::config::{self, Settings};
+use infohus::embedded_pg::EmbeddedPostgres;
+use infohus::{AppState, build_app};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{Connection, PgConnection, PgPool};
+use time::OffsetDateTime;
+use time::macros::datetime;
+use tower::ServiceExt;
+
+pub const DEMO_PASSWORD: &str = infohus::seed::DEMO_PASSWORD;
+
+/// Where test databases are created: the server behind DATABASE_URL, or a private cluster
+/// that lives exactly as long as this test process.
+struct Server {
+    /// `database name -> url`.
+    url_for: Box<dyn Fn(&str) -> String + Send + Sync>,
+    template: String,
+    _cluster: Option<EmbeddedPostgres>,
+}
+
+fn server() -> &'static Server {
+    static SERVER: OnceLock<Server> = OnceLock::new();
+    SERVER.get_or_init(|| {
+        let (url_for, cluster): (Box<dyn Fn(&str) -> String + Send + Sync>, _) =
+            match std::env::var("DATABASE_URL") {
+                Ok(url) if !url.trim().is_empty() => {
+                    let base = url.clone();
+                    (Box::new(move |db: &str| replace_database(&base, db)), None)
+                }
+                _ => {
+                    let cluster = EmbeddedPostgres::start_ephemeral_blocking()
+                        .expect("starting a PostgreSQL cluster for the tests");
+                    let base = cluster.url("postgres");
+                    (Box::new(move |db: &str| replace_database(&base, db)), Some(cluster))
+                }
+            };
+        let template = format!("infohus_tpl_{}", uuid::Uuid::new_v4().simple());
+        let template_name = template.clone();
+        let admin_url = url_for("postgres");
+        let template_url = url_for(&template);
+        // The template is migrated once; every test database is a cheap copy of it. Each test
+        // has its own runtime, so this one-time work runs on a runtime of its own.
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async {
+                let mut admin = PgConnection::connect(&admin_url).await.expect("admin connection");
+                sqlx::query(&format!("create database {template}"))
+                    .execute(&mut admin)
+                    .await
+                    .expect("create template");
+                let mut conn = PgConnection::connect(&template_url).await.expect("template");
+                infohus::MIGRATOR.run(&mut conn).await.expect("migrate template");
+                conn.close().await.expect("close");
+                admin.close().await.expect("close");
+            })
+        })
+        .join()
+        .expect("template thread");
+        Server {
+            url_for,
+            template: template_name,
+            _cluster: cluster,
+        }
+    })
+}
+
+fn replace_database(url: &str, db: &str) -> String {
+    let (before_query, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let base = match before_query.rfind('/') {
+        Some(i) if before_query[..i].contains("://") && i > before_query.find("://").unwrap_or(0) + 2 => {
+            &before_query[..i]
+        }
+        _ => before_query,
+    };
+    match query {
+        Some(q) => format!("{base}/{db}?{q}"),
+        None => format!("{base}/{db}"),
+    }
+}
+
+/// A fresh, migrated database of its own.
+pub async fn fresh_database() -> PgPool {
+    let server = server();
+    let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = PgConnection::connect(&(server.url_for)("postgres"))
+        .await
+        .expect("admin connection");
+    sqlx::query(&format!("create database {name} template {}", server.template))
+        .execute(&mut admin)
+        .await
+        .expect("create test database");
+    admin.close().await.expect("close");
+    PgPoolOptions::new()
+        .max_connections(8)
+        .connect(&(server.url_for)(&name))
+        .await
+        .expect("test pool")
+}
+
+/// The instant every test starts at: a Friday in November 2026, 10:00 UTC.
+pub const START: OffsetDateTime = datetime!(2026-11-20 10:00 UTC);
+
+pub struct TestApp {
+    pub state: AppState,
+    pub router: Router,
+    pub db: PgPool,
+    pub clock: Clock,
+}
+
+impl TestApp {
+    /// The app on an empty database (profiles loaded, no users).
+    pub async fn new() -> TestApp {
+        let db = fresh_database().await;
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config");
+        let settings = Settings::load(&dir).expect("settings");
+        let profiles = settings.load_profiles(&dir).expect("profiles");
+        let clock = Clock::fixed(START);
+        let state = AppState::prepare(db.clone(), settings, &profiles, clock.clone())
+            .await
+            .expect("app state");
+        let router = build_app(state.clone());
+        TestApp {
+            state,
+            router,
+            db,
+            clock,
+        }
+    }
+
+    /// The app with the demo users of every role in both municipalities.
+    pub async fn with_demo_users() -> TestApp {
+        let app = TestApp::new().await;
+        infohus::seed::demo_users(&app.state)
+            .await
+            .expect("demo users")
+            .expect("an empty database");
+        app
+    }
+
+    pub fn client(&self) -> Client {
+        Client {
+            router: self.router.clone(),
+            cookie: None,
+            csrf: None,
+        }
+    }
+
+    /// A client already signed in as a demo user.
+    pub async fn signed_in(&self, email: &str) -> Client {
+        let mut client = self.client();
+        let response = client.login(email, DEMO_PASSWORD).await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "login as {email}: {}", response.body);
+        client
+    }
+
+    pub async fn municipality_id(&self, slug: &str) -> infohus::domain::ids::MunicipalityId {
+        self.state.tenants.by_slug(slug).expect("municipality").id
+    }
+
+    pub async fn user_id(&self, email: &str) -> infohus::domain::ids::UserId {
+        sqlx::query_scalar::<_, uuid::Uuid>("select id from users where email = $1")
+            .bind(email)
+            .fetch_one(&self.db)
+            .await
+            .map(infohus::domain::ids::UserId)
+            .expect("user")
+    }
+
+    pub async fn audit_count(&self, action: &str) -> i64 {
+        sqlx::query_scalar("select count(*) from audit_events where action = $1")
+            .bind(action)
+            .fetch_one(&self.db)
+            .await
+            .expect("audit count")
+    }
+}
+
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn location(&self) -> Option<&str> {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn html(&self) -> scraper::Html {
+        scraper::Html::parse_document(&self.body)
+    }
+
+    /// The text of every element matching a CSS selector.
+    pub fn texts(&self, selector: &str) -> Vec<String> {
+        let html = self.html();
+        let sel = scraper::Selector::parse(selector).expect("selector");
+        html.select(&sel)
+            .map(|e| e.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
+    }
+
+    /// The value of an input (or the text of a textarea) by name.
+    pub fn field_value(&self, name: &str) -> Option<String> {
+        let html = self.html();
+        let input = scraper::Selector::parse(&format!("input[name=\"{name}\"]")).expect("selector");
+        if let Some(e) = html.select(&input).next() {
+            return e.value().attr("value").map(str::to_owned);
+        }
+        let area = scraper::Selector::parse(&format!("textarea[name=\"{name}\"]")).expect("selector");
+        html.select(&area).next().map(|e| e.text().collect())
+    }
+}
+
+/// A browser stand-in: keeps the session cookie and the latest CSRF token it saw.
+#[derive(Clone)]
+pub struct Client {
+    router: Router,
+    pub cookie: Option<String>,
+    pub csrf: Option<String>,
+}
+
+impl Client {
+    pub async fn get(&mut self, path: &str) -> TestResponse {
+        let request = self.request("GET", path).body(Body::empty()).expect("request");
+        self.send(request).await
+    }
+
+    /// Posts a form, adding the CSRF token this client last saw (fetching one if it has none).
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        if self.csrf.is_none() {
+            let page = if self.cookie.is_some() { "/" } else { "/login" };
+            self.get(page).await;
+        }
+        let token = self.csrf.clone().unwrap_or_default();
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(all)
+            .finish();
+        self.post_raw(path, body).await
+    }
+
+    /// Posts exactly this body (no token added).
+    pub async fn post_raw(&mut self, path: &str, body: String) -> TestResponse {
+        let request = self
+            .request("POST", path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .expect("request");
+        self.send(request).await
+    }
+
+    pub async fn login(&mut self, email: &str, password: &str) -> TestResponse {
+        self.get("/login").await;
+        self.post("/login", &[("email", email), ("password", password), ("next", "/")])
+            .await
+    }
+
+    fn request(&self, method: &str, path: &str) -> axum::http::request::Builder {
+        let mut builder = Request::builder().method(method).uri(path);
+        if let Some(c) = &self.cookie {
+            builder = builder.header(header::COOKIE, c);
+        }
+        builder
+    }
+
+    pub async fn send(&mut self, request: Request<Body>) -> TestResponse {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router never fails");
+        let status = response.status();
+        let headers = response.headers().clone();
+        for value in headers.get_all(header::SET_COOKIE) {
+            let Ok(v) = value.to_str() else { continue };
+            let pair = v.split(';').next().unwrap_or("").trim().to_owned();
+            let removed = v.contains("Max-Age=0") || pair.ends_with('=');
+            if removed {
+                self.cookie = None;
+            } else {
+                self.cookie = Some(pair);
+            }
+        }
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        let body = String::from_utf8_lossy(&bytes).into_owned();
+        if let Some(token) = find_csrf(&body) {
+            self.csrf = Some(token);
+        }
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+}
+
+fn find_csrf(body: &str) -> Option<String> {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = body.find(marker)? + marker.len();
+    let end = body[start..].find('"')?;
+    Some(body[start..start + end].to_owned())
+}
+
+pub fn settings_dir() -> std::path::PathBuf {
+    config::config_dir()
+}
