@@ -5,3 +5,4 @@ pub mod catalogue;
 pub mod cpr;
 pub mod ids;
 pub mod policy;
+pub mod workflow;

@@ -2,6 +2,7 @@
 //! `impl PgExecutor`, several take `&mut PgConnection`; the handler owns the transaction.
 
 pub mod audit;
+pub mod cases;
 pub mod rate_limits;
 pub mod sessions;
 pub mod tenants;
