@@ -21,6 +21,9 @@ pub async fn demo(state: &AppState) -> anyhow::Result<Option<Vec<DemoLogin>>> {
     let Some(logins) = demo_users(state).await? else {
         return Ok(None);
     };
+    let mut tx = state.db.begin().await?;
+    // Each area seeds its own part of the story, in the order a case lives it.
+    tx.commit().await?;
     Ok(Some(logins))
 }
 

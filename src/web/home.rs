@@ -21,7 +21,12 @@ pub struct Action {
 }
 
 /// What a user can do, by capability; only pages that exist are listed.
-const ACTIONS: &[(Capability, &str, &str, &str)] = &[];
+const ACTIONS: &[(Capability, &str, &str, &str)] = &[(
+    Capability::ManageUsers,
+    "/admin/brugere",
+    "Brugere",
+    "opret brugere, tildel roller og deaktivér konti",
+)];
 
 #[derive(Template)]
 #[template(path = "home.html")]

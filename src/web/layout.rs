@@ -12,7 +12,10 @@ pub struct NavLink {
 }
 
 /// The navigation: a link appears only for a user whose role may use the page.
-const NAV: &[(Capability, &str, &str)] = &[(Capability::SignedIn, "/", "Forside")];
+const NAV: &[(Capability, &str, &str)] = &[
+    (Capability::SignedIn, "/", "Forside"),
+    (Capability::ManageUsers, "/admin/brugere", "Brugere"),
+];
 
 #[derive(Debug, Clone)]
 pub struct PageContext {

@@ -1,1 +1,266 @@
-//! Login, sessions, CSRF.
+//! Login, throttling, sessions, timeouts, logout and CSRF.
+
+use axum::http::StatusCode;
+use time::Duration;
+
+use crate::support::{DEMO_PASSWORD, TestApp};
+
+const STAFF: &str = "staff@randers.demo";
+
+async fn session_row_count(app: &TestApp) -> i64 {
+    sqlx::query_scalar("select count(*) from auth_sessions where revoked_at is null")
+        .fetch_one(&app.db)
+        .await
+        .expect("count")
+}
+
+#[tokio::test]
+async fn login_succeeds_with_the_right_password_and_rotates_the_session_id() {
+    let app = TestApp::with_demo_users().await;
+    let mut client = app.client();
+    client.get("/login").await;
+    let before = client.cookie.clone().expect("an anonymous session for the form's CSRF token");
+    let response = client
+        .post("/login", &[("email", STAFF), ("password", DEMO_PASSWORD), ("next", "/")])
+        .await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER);
+    assert_eq!(response.location(), Some("/"));
+    let after = client.cookie.clone().expect("session cookie");
+    assert_ne!(before, after, "the session id changes at login");
+
+    let home = client.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("Sofie Lund"));
+
+    // The pre-login cookie is anonymous afterwards.
+    let mut old = app.client();
+    old.cookie = Some(before);
+    let response = old.get("/").await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER);
+    assert!(response.location().unwrap_or_default().starts_with("/login"));
+    assert_eq!(app.audit_count("login").await, 1);
+}
+
+#[tokio::test]
+async fn a_wrong_password_an_unknown_email_and_a_disabled_user_fail_identically() {
+    let app = TestApp::with_demo_users().await;
+    let id = app.user_id("leader@randers.demo").await;
+    let mut conn = app.db.acquire().await.expect("conn");
+    infohus::store::users::set_active(&mut conn, id, false, app.clock.now())
+        .await
+        .expect("disable");
+    drop(conn);
+
+    let mut bodies = Vec::new();
+    for (email, password) in [
+        (STAFF, "not the password at all"),
+        ("nobody@randers.demo", DEMO_PASSWORD),
+        ("leader@randers.demo", DEMO_PASSWORD),
+    ] {
+        let mut client = app.client();
+        let response = client.login(email, password).await;
+        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{email}");
+        assert!(client.get("/").await.status == StatusCode::SEE_OTHER, "{email} is not signed in");
+        let message = response.texts(".error-summary p");
+        bodies.push(message);
+    }
+    assert_eq!(bodies[0], bodies[1]);
+    assert_eq!(bodies[1], bodies[2]);
+    assert_eq!(app.audit_count("login_failed").await, 3);
+    assert_eq!(app.audit_count("login").await, 0);
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_until_the_lock_ends_by_itself() {
+    let app = TestApp::with_demo_users().await;
+    let lock_after = app.state.settings.login.lock_after_failures;
+    for _ in 0..lock_after {
+        let mut client = app.client();
+        client.login(STAFF, "wrong password, again").await;
+        // Wait out the growing delay between attempts (at most a few minutes), so that every
+        // attempt counts.
+        app.clock.advance(Duration::minutes(5));
+    }
+    assert_eq!(app.audit_count("login_locked").await, 1);
+
+    app.clock.advance(Duration::minutes(1));
+    let mut client = app.client();
+    let response = client.login(STAFF, DEMO_PASSWORD).await;
+    assert_eq!(
+        response.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the right password during the lock still fails"
+    );
+
+    app.clock
+        .advance(Duration::minutes(app.state.settings.login.lock_minutes) + Duration::seconds(1));
+    let response = app.client().login(STAFF, DEMO_PASSWORD).await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "the lock has ended");
+}
+
+#[tokio::test]
+async fn after_logout_the_old_cookie_no_longer_works() {
+    let app = TestApp::with_demo_users().await;
+    let mut client = app.signed_in(STAFF).await;
+    let cookie = client.cookie.clone();
+    assert_eq!(client.get("/").await.status, StatusCode::OK);
+    let response = client.post("/logout", &[]).await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER);
+    assert_eq!(response.location(), Some("/login?logget_ud=1"));
+
+    let mut replay = app.client();
+    replay.cookie = cookie;
+    let response = replay.get("/").await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER);
+    assert_eq!(session_row_count(&app).await, 0);
+    assert_eq!(app.audit_count("logout").await, 1);
+}
+
+#[tokio::test]
+async fn a_request_in_flight_at_logout_does_not_revive_the_session() {
+    let app = TestApp::with_demo_users().await;
+    let mut client = app.signed_in(STAFF).await;
+    let cookie = client.cookie.clone();
+    assert_eq!(client.get("/").await.status, StatusCode::OK);
+    // What a slow request holds: the stored session as it was before the logout.
+    let (id, data, expiry): (String, Vec<u8>, time::OffsetDateTime) =
+        sqlx::query_as("select id, data, expiry_date from tower_sessions.session")
+            .fetch_one(&app.db)
+            .await
+            .expect("stored session");
+
+    client.post("/logout", &[]).await;
+
+    // The slow request finishes after the logout and writes its copy back (tower-sessions
+    // saves by upsert).
+    sqlx::query(
+        "insert into tower_sessions.session (id, data, expiry_date) values ($1, $2, $3)
+         on conflict (id) do update set data = excluded.data, expiry_date = excluded.expiry_date",
+    )
+    .bind(&id)
+    .bind(&data)
+    .bind(expiry)
+    .execute(&app.db)
+    .await
+    .expect("write back");
+
+    let mut replay = app.client();
+    replay.cookie = cookie;
+    let response = replay.get("/").await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "the revived row is still logged out");
+}
+
+#[tokio::test]
+async fn an_idle_session_expires() {
+    let app = TestApp::with_demo_users().await;
+    let idle = app.state.settings.session.idle_minutes;
+    let mut client = app.signed_in(STAFF).await;
+    app.clock.advance(Duration::minutes(idle - 1));
+    assert_eq!(client.get("/").await.status, StatusCode::OK, "activity keeps it alive");
+    app.clock.advance(Duration::minutes(idle - 1));
+    assert_eq!(client.get("/").await.status, StatusCode::OK);
+    app.clock.advance(Duration::minutes(idle + 1));
+    assert_eq!(client.get("/").await.status, StatusCode::SEE_OTHER, "idle too long");
+}
+
+#[tokio::test]
+async fn a_session_ends_at_its_absolute_lifetime_even_when_active() {
+    let app = TestApp::with_demo_users().await;
+    let absolute = app.state.settings.session.absolute_hours;
+    let mut client = app.signed_in(STAFF).await;
+    let step = Duration::minutes(20);
+    let mut elapsed = Duration::ZERO;
+    while elapsed + step < Duration::hours(absolute) {
+        app.clock.advance(step);
+        elapsed += step;
+        assert_eq!(client.get("/").await.status, StatusCode::OK, "after {elapsed}");
+    }
+    app.clock.advance(step);
+    assert_eq!(client.get("/").await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn disabling_a_user_ends_their_sessions_at_the_next_request() {
+    let app = TestApp::with_demo_users().await;
+    let mut client = app.signed_in(STAFF).await;
+    let id = app.user_id(STAFF).await;
+    let mut conn = app.db.acquire().await.expect("conn");
+    infohus::store::users::set_active(&mut conn, id, false, app.clock.now())
+        .await
+        .expect("disable");
+    assert_eq!(client.get("/").await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_state_changing_request_without_or_with_a_wrong_csrf_token_is_refused() {
+    let app = TestApp::with_demo_users().await;
+    let mut client = app.signed_in(STAFF).await;
+
+    let missing = client.post_raw("/logout", String::new()).await;
+    assert_eq!(missing.status, StatusCode::FORBIDDEN);
+    let wrong = client
+        .post_raw("/logout", "csrf_token=forged".to_owned())
+        .await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    assert!(wrong.body.contains("Ingen adgang"));
+
+    // Nothing changed: still signed in, no logout recorded.
+    assert_eq!(client.get("/").await.status, StatusCode::OK);
+    assert_eq!(app.audit_count("logout").await, 0);
+
+    // The login form is protected too.
+    let mut anonymous = app.client();
+    let response = anonymous
+        .post_raw("/login", format!("email={STAFF}&password={DEMO_PASSWORD}"))
+        .await;
+    assert_eq!(response.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.audit_count("login").await, 1);
+}
+
+#[tokio::test]
+async fn the_return_path_after_login_is_local_only() {
+    let app = TestApp::with_demo_users().await;
+    let mut client = app.client();
+    client.get("/login?next=//evil.example/").await;
+    let response = client
+        .post(
+            "/login",
+            &[("email", STAFF), ("password", DEMO_PASSWORD), ("next", "https://evil.example/")],
+        )
+        .await;
+    assert_eq!(response.location(), Some("/"));
+}
+
+#[tokio::test]
+async fn audit_events_cannot_be_changed_or_deleted() {
+    let app = TestApp::with_demo_users().await;
+    app.signed_in(STAFF).await;
+    let mut client = app.client();
+    client.login(STAFF, "a wrong password here").await;
+    assert_eq!(app.audit_count("login").await, 1);
+    assert_eq!(app.audit_count("login_failed").await, 1);
+
+    let update = sqlx::query("update audit_events set action = 'nothing'")
+        .execute(&app.db)
+        .await;
+    assert!(update.is_err(), "UPDATE is refused");
+    let delete = sqlx::query("delete from audit_events").execute(&app.db).await;
+    assert!(delete.is_err(), "DELETE is refused");
+    let truncate = sqlx::query("truncate audit_events").execute(&app.db).await;
+    assert!(truncate.is_err(), "TRUNCATE is refused");
+    assert_eq!(app.audit_count("login").await, 1);
+}
+
+#[tokio::test]
+async fn no_log_line_or_audit_row_holds_the_password() {
+    let app = TestApp::with_demo_users().await;
+    let mut client = app.client();
+    client.login(STAFF, "this-is-my-secret-attempt").await;
+    let rows: Vec<String> = sqlx::query_scalar(
+        "select concat_ws('|', action, object_type, request_id) from audit_events",
+    )
+    .fetch_all(&app.db)
+    .await
+    .expect("rows");
+    assert!(rows.iter().all(|r| !r.contains("secret")));
+}

@@ -96,8 +96,8 @@ fn replace_database(url: &str, db: &str) -> String {
     }
 }
 
-/// A fresh, migrated database of its own.
-pub async fn fresh_database() -> PgPool {
+/// A fresh, migrated database of its own, and its URL.
+pub async fn fresh_database() -> (PgPool, String) {
     let server = server();
     let name = format!("t_{}", uuid::Uuid::new_v4().simple());
     let mut admin = PgConnection::connect(&(server.url_for)("postgres"))
@@ -108,11 +108,13 @@ pub async fn fresh_database() -> PgPool {
         .await
         .expect("create test database");
     admin.close().await.expect("close");
-    PgPoolOptions::new()
+    let url = (server.url_for)(&name);
+    let pool = PgPoolOptions::new()
         .max_connections(8)
-        .connect(&(server.url_for)(&name))
+        .connect(&url)
         .await
-        .expect("test pool")
+        .expect("test pool");
+    (pool, url)
 }
 
 /// The instant every test starts at: a Friday in November 2026, 10:00 UTC.
@@ -120,6 +122,8 @@ pub const START: OffsetDateTime = datetime!(2026-11-20 10:00 UTC);
 
 pub struct TestApp {
     pub state: AppState,
+    /// For tests that run the `infohus` binary against this test's database.
+    pub database_url: String,
     pub router: Router,
     pub db: PgPool,
     pub clock: Clock,
@@ -128,7 +132,7 @@ pub struct TestApp {
 impl TestApp {
     /// The app on an empty database (profiles loaded, no users).
     pub async fn new() -> TestApp {
-        let db = fresh_database().await;
+        let (db, database_url) = fresh_database().await;
         let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config");
         let settings = Settings::load(&dir).expect("settings");
         let profiles = settings.load_profiles(&dir).expect("profiles");
@@ -139,6 +143,7 @@ impl TestApp {
         let router = build_app(state.clone());
         TestApp {
             state,
+            database_url,
             router,
             db,
             clock,
@@ -277,8 +282,12 @@ impl Client {
 
     pub async fn login(&mut self, email: &str, password: &str) -> TestResponse {
         self.get("/login").await;
-        self.post("/login", &[("email", email), ("password", password), ("next", "/")])
-            .await
+        let response = self
+            .post("/login", &[("email", email), ("password", password), ("next", "/")])
+            .await;
+        // Login renews the token; the next form fetches the new one.
+        self.csrf = None;
+        response
     }
 
     fn request(&self, method: &str, path: &str) -> axum::http::request::Builder {
