@@ -147,6 +147,7 @@ async fn serve(
         .with_context(|| format!("listening on {listen}"))?;
     tracing::info!(%listen, "Infohus is listening");
     println!("Infohus is running at {public_url} (Ctrl-C stops it).");
+    tokio::spawn(housekeeping(state.clone()));
     let app = build_app(state);
     axum::serve(
         listener,
@@ -156,6 +157,23 @@ async fn serve(
     .await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Removes expired stored sessions and old rate-limit windows now and then; any instance may do
+/// it, the deletes are idempotent.
+async fn housekeeping(state: AppState) {
+    use tower_sessions::ExpiredDeletion;
+    let store = tower_sessions_sqlx_store::PostgresStore::new(state.db.clone());
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        if let Err(e) = store.delete_expired().await {
+            tracing::warn!(error = %e, "deleting expired sessions failed");
+        }
+        if let Err(e) = infohus::store::rate_limits::prune(&state.db, state.clock.now()).await {
+            tracing::warn!(error = %e, "pruning rate limits failed");
+        }
+    }
 }
 
 /// SIGINT or SIGTERM: stop accepting, let in-flight requests finish.
