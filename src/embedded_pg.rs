@@ -1,4 +1,5 @@
-//! The private PostgreSQL cluster Infohus runs when no `DATABASE_URL` is given, and throw-away clusters for tests.
+//! The private PostgreSQL cluster Infohus runs when no `DATABASE_URL` is given, and throw-away
+//! clusters for tests.
 
 use std::ffi::OsString;
 use std::fs::{self, File};
@@ -6,7 +7,7 @@ use std::io;
 use std::os::unix::fs::{FileExt, MetadataExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -115,14 +116,14 @@ pub struct EmbeddedPostgres {
 }
 
 impl EmbeddedPostgres {
-    /// The app's private cluster: initdb into `data_dir` on first start (reuse afterwards),
-    /// then start `postgres` listening ONLY on a Unix socket inside data_dir (listen_addresses='',
-    /// unix_socket_directories=data_dir). Waits until it accepts connections. When the process runs
-    /// as root, initdb and postgres run as the `postgres` system user (chown the data dir; the parent
-    /// directory must be traversable). Also handles a stale postmaster.pid left by a crash.
+    /// Starts the app's private cluster in `data_dir`, creating it on first use and reusing it
+    /// afterwards, and returns once it accepts connections.
     ///
-    /// The server also stops if this process dies without calling [`EmbeddedPostgres::stop`], so a
-    /// crash never leaves a postmaster behind that would block the next start.
+    /// The server listens only on a Unix socket inside `data_dir`. As root, initdb and the server run
+    /// as the `postgres` system user, which is given the data directory and must be able to reach it.
+    /// Lock files left by a server that crashed are removed. The server also stops if this process
+    /// dies without calling [`EmbeddedPostgres::stop`], so a crash never leaves a postmaster behind
+    /// to block the next start.
     pub async fn start(data_dir: &Path) -> anyhow::Result<Self> {
         let data_dir = data_dir.to_path_buf();
         tokio::task::spawn_blocking(move || Self::start_blocking(&data_dir, Lifetime::Persistent))
@@ -164,28 +165,32 @@ impl EmbeddedPostgres {
 
     /// Stops the cluster cleanly (fast shutdown: open transactions are rolled back) and waits for it.
     pub async fn stop(mut self) -> anyhow::Result<()> {
-        tokio::task::spawn_blocking(move || self.shut_down())
-            .await
-            .context("the PostgreSQL shutdown task failed")?
+        tokio::task::spawn_blocking(move || {
+            let status = self.shut_down()?;
+            if !status.success() {
+                bail!(
+                    "PostgreSQL exited with {status}; its log ends with:\n{}",
+                    self.log_tail()
+                );
+            }
+            Ok(())
+        })
+        .await
+        .context("the PostgreSQL shutdown task failed")?
     }
 
     fn start_blocking(data_dir: &Path, lifetime: Lifetime) -> anyhow::Result<Self> {
         let binaries = PgBinaries::locate()?;
         let run_as = unprivileged_user()?;
 
+        // Checked before anything is created, and again once symbolic links are resolved.
+        check_socket_path(&std::path::absolute(data_dir)?)?;
         fs::create_dir_all(data_dir)
             .with_context(|| format!("could not create {}", data_dir.display()))?;
         // Canonical, because a postmaster's /proc/<pid>/cwd is compared with it.
         let data_dir = fs::canonicalize(data_dir)
             .with_context(|| format!("could not resolve {}", data_dir.display()))?;
-        let socket = data_dir.join(format!(".s.PGSQL.{PORT}"));
-        if socket.as_os_str().len() > MAX_SOCKET_PATH {
-            bail!(
-                "the PostgreSQL data directory {} is too deep: the socket inside it, {}, must not exceed {MAX_SOCKET_PATH} bytes; choose a shorter path",
-                data_dir.display(),
-                socket.display()
-            );
-        }
+        check_socket_path(&data_dir)?;
         if let Some(user) = run_as {
             hand_over(&data_dir, user)?;
         }
@@ -286,7 +291,8 @@ impl EmbeddedPostgres {
         }
     }
 
-    fn shut_down(&mut self) -> anyhow::Result<()> {
+    /// Closes the lifeline and waits for the watchdog, whose exit status is the server's.
+    fn shut_down(&mut self) -> anyhow::Result<ExitStatus> {
         drop(self.lifeline.take());
         let deadline = Instant::now() + SHUTDOWN_TIMEOUT;
         let status = loop {
@@ -302,13 +308,7 @@ impl EmbeddedPostgres {
             }
             std::thread::sleep(POLL_INTERVAL);
         };
-        if !status.success() {
-            bail!(
-                "PostgreSQL exited with {status}; its log ends with:\n{}",
-                self.log_tail()
-            );
-        }
-        Ok(())
+        Ok(status)
     }
 
     fn log_tail(&self) -> String {
@@ -339,6 +339,18 @@ enum Lifetime {
 struct RunAs {
     uid: Uid,
     gid: Gid,
+}
+
+fn check_socket_path(data_dir: &Path) -> anyhow::Result<()> {
+    let socket = data_dir.join(format!(".s.PGSQL.{PORT}"));
+    if socket.as_os_str().len() > MAX_SOCKET_PATH {
+        bail!(
+            "the PostgreSQL data directory {} is too deep: the socket inside it, {}, must not exceed {MAX_SOCKET_PATH} bytes; choose a shorter path",
+            data_dir.display(),
+            socket.display()
+        );
+    }
+    Ok(())
 }
 
 /// PostgreSQL refuses to run as root, so as root we hand it to the `postgres` system user.
@@ -421,11 +433,14 @@ fn initdb(
 /// C.UTF-8 sorts like C yet lets PostgreSQL case-fold and classify non-ASCII letters (æ, ø, å);
 /// older systems lack it.
 fn c_locale() -> &'static str {
-    let has_c_utf8 = Command::new("locale").arg("-a").output().is_ok_and(|output| {
-        String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .any(|name| name.trim().replace('-', "").eq_ignore_ascii_case("c.utf8"))
-    });
+    let has_c_utf8 = Command::new("locale")
+        .arg("-a")
+        .output()
+        .is_ok_and(|output| {
+            String::from_utf8_lossy(&output.stdout)
+                .lines()
+                .any(|name| name.trim().replace('-', "").eq_ignore_ascii_case("c.utf8"))
+        });
     if has_c_utf8 { "C.UTF-8" } else { "C" }
 }
 
@@ -444,7 +459,12 @@ fn server_options(socket_dir: &Path, lifetime: Lifetime) -> anyhow::Result<Vec<S
     ];
     if lifetime == Lifetime::Ephemeral {
         settings.extend(
-            ["fsync=off", "synchronous_commit=off", "full_page_writes=off"].map(str::to_owned),
+            [
+                "fsync=off",
+                "synchronous_commit=off",
+                "full_page_writes=off",
+            ]
+            .map(str::to_owned),
         );
     }
     Ok(settings
@@ -504,11 +524,7 @@ fn spawn_failed(
 ) -> anyhow::Error {
     let blocked = run_as
         .filter(|_| error.kind() == io::ErrorKind::PermissionDenied)
-        .and_then(|user| {
-            data_dir
-                .ancestors()
-                .find(|dir| !searchable_by(dir, user))
-        });
+        .and_then(|user| data_dir.ancestors().find(|dir| !searchable_by(dir, user)));
     match blocked {
         Some(dir) => anyhow::anyhow!(
             "could not run {program}: PostgreSQL runs as the `postgres` user, which may not enter {}; put the data directory {} where that user can reach it (e.g. under /var/lib) or make the path searchable (chmod o+x)",
@@ -602,7 +618,9 @@ mod tests {
         let pool = PgPool::connect(&cluster.url("postgres")).await?;
         let one: i32 = sqlx::query_scalar("select 1").fetch_one(&pool).await?;
         assert_eq!(one, 1);
-        sqlx::query("create database scratch").execute(&pool).await?;
+        sqlx::query("create database scratch")
+            .execute(&pool)
+            .await?;
         let scratch = PgPool::connect(&cluster.url("scratch")).await?;
         let name: String = sqlx::query_scalar("select current_database()")
             .fetch_one(&scratch)
@@ -705,8 +723,15 @@ mod tests {
             while (!server_gone() || data_dir.exists()) && Instant::now() < deadline {
                 std::thread::sleep(POLL_INTERVAL);
             }
-            assert!(server_gone(), "postmaster {postmaster_pid} outlived a helper that did {ending}");
-            assert!(!data_dir.exists(), "{} outlived a helper that did {ending}", data_dir.display());
+            assert!(
+                server_gone(),
+                "postmaster {postmaster_pid} outlived a helper that did {ending}"
+            );
+            assert!(
+                !data_dir.exists(),
+                "{} outlived a helper that did {ending}",
+                data_dir.display()
+            );
         }
         Ok(())
     }

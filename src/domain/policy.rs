@@ -183,6 +183,12 @@ pub fn may_read_police_note(access: CaseAccess) -> bool {
     matches!(access, CaseAccess::Police | CaseAccess::Coordinator)
 }
 
+/// Who looked at a case: the municipality's coordinators, and admins (who see the log, never
+/// the case's content).
+pub fn may_view_access_log(actor: &Actor, case_municipality: MunicipalityId) -> bool {
+    actor.has(Role::Admin) || (actor.has(Role::Coordinator) && actor.in_municipality(case_municipality))
+}
+
 /// Where a concern belongs and how far it has come.
 #[derive(Debug, Clone, Copy)]
 pub struct ConcernScope {
@@ -221,6 +227,47 @@ pub fn concern_access(actor: &Actor, concern: &ConcernScope) -> ConcernAccess {
     } else {
         ConcernAccess::None
     }
+}
+
+/// Whose figures the quarterly statistics show an actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatisticsArea {
+    /// Coordinators and the steering group: their own municipality.
+    Municipality(MunicipalityId),
+    /// Police: every municipality of their district, one by one and in total.
+    District(PoliceDistrictId),
+}
+
+pub fn statistics_area(actor: &Actor) -> Option<StatisticsArea> {
+    if let Some(d) = actor.police_district_id.filter(|_| actor.has(Role::Police)) {
+        return Some(StatisticsArea::District(d));
+    }
+    if actor.has(Role::Coordinator) || actor.has(Role::SteeringGroup) {
+        return actor.municipality_id.map(StatisticsArea::Municipality);
+    }
+    None
+}
+
+/// Which units' counts an actor may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitCountsArea {
+    /// Coordinators and the steering group: any unit of their municipality.
+    Municipality(MunicipalityId),
+    /// Leaders and key employees: their own unit.
+    OwnUnit(MunicipalityId, UnitId),
+}
+
+pub fn unit_counts_area(actor: &Actor) -> Option<UnitCountsArea> {
+    let municipality = actor.municipality_id?;
+    if actor.has(Role::Coordinator) || actor.has(Role::SteeringGroup) {
+        return Some(UnitCountsArea::Municipality(municipality));
+    }
+    if actor.has(Role::Leader) || actor.has(Role::KeyEmployee) {
+        return actor
+            .unit_id
+            .map(|unit| UnitCountsArea::OwnUnit(municipality, unit));
+    }
+    None
 }
 
 #[cfg(test)]

@@ -194,31 +194,3 @@ pub async fn record(
     .await?;
     Ok(())
 }
-
-/// One row of a case's access log, as coordinators and admins see it.
-#[derive(Debug, Clone)]
-pub struct AccessLogEntry {
-    pub occurred_at: OffsetDateTime,
-    pub actor_name: Option<String>,
-    pub action: String,
-}
-
-pub async fn for_object(
-    db: impl PgExecutor<'_>,
-    object_type: ObjectType,
-    object_id: Uuid,
-) -> sqlx::Result<Vec<AccessLogEntry>> {
-    sqlx::query_as!(
-        AccessLogEntry,
-        r#"select a.occurred_at, u.name as "actor_name?", a.action
-           from audit_events a
-           left join users u on u.id = a.actor_user_id
-           where a.object_type = $1 and a.object_id = $2
-           order by a.occurred_at desc, a.id desc
-           limit 500"#,
-        object_type.as_str(),
-        object_id,
-    )
-    .fetch_all(db)
-    .await
-}

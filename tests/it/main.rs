@@ -2,5 +2,6 @@
 
 mod support;
 
+mod access_log;
 mod auth;
 mod foundation;

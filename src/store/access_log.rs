@@ -1,0 +1,50 @@
+//! Who looked at what: the audit trail read back for one case, for coordinators and admins.
+
+use sqlx::PgExecutor;
+use time::OffsetDateTime;
+
+use crate::domain::ids::{CaseId, MunicipalityId};
+
+/// The little of a case an access log needs: never the person.
+#[derive(Debug, Clone)]
+pub struct CaseLabel {
+    pub municipality_id: MunicipalityId,
+    pub reference: String,
+}
+
+pub async fn case_label(db: impl PgExecutor<'_>, id: CaseId) -> sqlx::Result<Option<CaseLabel>> {
+    sqlx::query_as!(
+        CaseLabel,
+        r#"select municipality_id as "municipality_id: MunicipalityId", reference
+           from cases where id = $1"#,
+        id as CaseId,
+    )
+    .fetch_optional(db)
+    .await
+}
+
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub occurred_at: OffsetDateTime,
+    pub actor_name: Option<String>,
+    pub actor_email: Option<String>,
+    pub action: String,
+}
+
+/// Every audit row about the case or one of its concerns, newest first.
+pub async fn for_case(db: impl PgExecutor<'_>, id: CaseId) -> sqlx::Result<Vec<Entry>> {
+    sqlx::query_as!(
+        Entry,
+        r#"select a.occurred_at, u.name as "actor_name?", u.email as "actor_email?", a.action
+           from audit_events a
+           left join users u on u.id = a.actor_user_id
+           where (a.object_type = 'case' and a.object_id = $1)
+              or (a.object_type = 'concern'
+                  and a.object_id in (select c.id from concerns c where c.case_id = $1))
+           order by a.occurred_at desc, a.id desc
+           limit 1000"#,
+        id as CaseId,
+    )
+    .fetch_all(db)
+    .await
+}
