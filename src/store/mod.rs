@@ -1,6 +1,7 @@
 //! All SQL lives here, as free functions per aggregate. A single statement takes
 //! `impl PgExecutor`, several take `&mut PgConnection`; the handler owns the transaction.
 
+pub mod access_log;
 pub mod audit;
 pub mod cases;
 pub mod rate_limits;

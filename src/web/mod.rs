@@ -1,6 +1,7 @@
 //! The web layer: one module per area, each owning its routes, and the layers every request
 //! passes through (session, user, CSRF, security headers, request id, access log).
 
+pub mod access_log;
 pub mod admin;
 pub mod auth;
 pub mod extract;
@@ -37,6 +38,7 @@ pub fn routes() -> Routes {
         .merge(auth::routes())
         .merge(home::routes())
         .merge(admin::routes())
+        .merge(access_log::routes())
 }
 
 /// The route table, for tests that check every route's guard.
