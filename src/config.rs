@@ -208,11 +208,17 @@ mod tests {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config");
         let settings = Settings::load(&dir).expect("default.toml");
         let profiles = settings.load_profiles(&dir).expect("profiles");
-        let randers = profiles.iter().find(|p| p.slug == "randers").expect("randers");
+        let randers = profiles
+            .iter()
+            .find(|p| p.slug == "randers")
+            .expect("randers");
         assert!(randers.routes_via_leader);
         assert_eq!(randers.police_district.name, "Østjyllands Politi");
         assert_eq!(randers.contacts.len(), 2);
-        let ballerup = profiles.iter().find(|p| p.slug == "ballerup").expect("ballerup");
+        let ballerup = profiles
+            .iter()
+            .find(|p| p.slug == "ballerup")
+            .expect("ballerup");
         assert!(!ballerup.routes_via_leader);
         assert_eq!(ballerup.infohus_name, "Den Lille Enhed");
         assert_eq!(ballerup.deadlines, Deadlines::default());

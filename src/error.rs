@@ -73,7 +73,9 @@ fn error_page_with_reference(status: StatusCode, reference: String) -> Response 
             "Ingen adgang",
             "Du har ikke adgang til denne funktion, eller formularen var udløbet. Gå tilbage, genindlæs siden og prøv igen.",
         ),
-        StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY | StatusCode::PAYLOAD_TOO_LARGE => (
+        StatusCode::BAD_REQUEST
+        | StatusCode::UNPROCESSABLE_ENTITY
+        | StatusCode::PAYLOAD_TOO_LARGE => (
             "Forespørgslen kunne ikke behandles",
             "Det indsendte kunne ikke læses. Gå tilbage og prøv igen.",
         ),

@@ -16,7 +16,11 @@ use sqlx::postgres::PgPoolOptions;
 use sqlx::{Connection, PgPool};
 
 #[derive(Parser)]
-#[command(name = "infohus", version, about = "Infohus: concerns about radicalisation, from first report to closed case")]
+#[command(
+    name = "infohus",
+    version,
+    about = "Infohus: concerns about radicalisation, from first report to closed case"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -89,14 +93,33 @@ async fn run() -> anyhow::Result<()> {
             .map(|_| println!("The database is migrated."))
             .map_err(Into::into),
         Command::Demo => {
-            let state = AppState::prepare(pool.clone(), settings, &profiles, Clock::system()).await?;
+            let state =
+                AppState::prepare(pool.clone(), settings, &profiles, Clock::system()).await?;
             seed_demo(&state).await
         }
         Command::User {
-            command: UserCommand::Add { email, name, roles, municipality, unit, police_district },
+            command:
+                UserCommand::Add {
+                    email,
+                    name,
+                    roles,
+                    municipality,
+                    unit,
+                    police_district,
+                },
         } => {
-            let state = AppState::prepare(pool.clone(), settings, &profiles, Clock::system()).await?;
-            add_user(&state, email, name, roles, municipality, unit, police_district).await
+            let state =
+                AppState::prepare(pool.clone(), settings, &profiles, Clock::system()).await?;
+            add_user(
+                &state,
+                email,
+                name,
+                roles,
+                municipality,
+                unit,
+                police_district,
+            )
+            .await
         }
     };
     pool.close().await;
@@ -123,7 +146,9 @@ async fn connect(settings: &Settings) -> anyhow::Result<(PgPool, Option<Embedded
             .fetch_one(&mut admin)
             .await?;
     if !exists {
-        sqlx::query("create database infohus").execute(&mut admin).await?;
+        sqlx::query("create database infohus")
+            .execute(&mut admin)
+            .await?;
     }
     admin.close().await?;
     let pool = options.connect(&cluster.url("infohus")).await?;
@@ -199,9 +224,17 @@ async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
     match seed::demo(state).await? {
         None => println!("The database already has users; no demo data was added."),
         Some(logins) => {
-            println!("Demo data added. Every demo user has the password {}:", seed::DEMO_PASSWORD);
+            println!(
+                "Demo data added. Every demo user has the password {}:",
+                seed::DEMO_PASSWORD
+            );
             for l in logins {
-                println!("  {:<45} {:<28} {}", l.email, l.role.label(), l.municipality);
+                println!(
+                    "  {:<45} {:<28} {}",
+                    l.email,
+                    l.role.label(),
+                    l.municipality
+                );
             }
         }
     }
@@ -221,7 +254,10 @@ async fn add_user(
     for r in &role_names {
         match Role::parse(r) {
             Some(role) => roles.push(role),
-            None => bail!("unknown role {r:?}; use one of: {}", Role::ALL.map(|r| r.as_str()).join(", ")),
+            None => bail!(
+                "unknown role {r:?}; use one of: {}",
+                Role::ALL.map(|r| r.as_str()).join(", ")
+            ),
         }
     }
     let email = email.trim().to_lowercase();
@@ -318,7 +354,9 @@ fn read_new_password() -> anyhow::Result<String> {
 fn init_logging(settings: &Settings) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&settings.log.filter));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if settings.log.format == LogFormat::Json {
         builder.json().init();
     } else {

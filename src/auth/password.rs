@@ -1,8 +1,8 @@
 //! Argon2id hashing off the async threads, and the rules for an acceptable password.
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 
 pub const MIN_LENGTH: usize = 12;
 
@@ -103,16 +103,39 @@ fn is_common(lower: &str) -> bool {
         "changeme1234",
     ];
     const WORDS: &[&str] = &[
-        "password", "passw0rd", "adgangskode", "kodeord", "qwerty", "letmein", "welcome",
-        "velkommen", "sommer", "vinter", "efteraar", "efterår", "foraar", "forår", "infohus",
-        "randers", "ballerup", "danmark", "admin", "administrator", "kommune", "politi",
-        "changeme", "secret", "hemmelig",
+        "password",
+        "passw0rd",
+        "adgangskode",
+        "kodeord",
+        "qwerty",
+        "letmein",
+        "welcome",
+        "velkommen",
+        "sommer",
+        "vinter",
+        "efteraar",
+        "efterår",
+        "foraar",
+        "forår",
+        "infohus",
+        "randers",
+        "ballerup",
+        "danmark",
+        "admin",
+        "administrator",
+        "kommune",
+        "politi",
+        "changeme",
+        "secret",
+        "hemmelig",
     ];
     if COMMON.contains(&lower) {
         return true;
     }
     let core: String = lower.chars().filter(|c| c.is_alphabetic()).collect();
-    WORDS.iter().any(|w| core == *w || core == format!("{w}{w}"))
+    WORDS
+        .iter()
+        .any(|w| core == *w || core == format!("{w}{w}"))
 }
 
 #[cfg(test)]
@@ -136,14 +159,14 @@ mod tests {
         let rt = tokio::runtime::Builder::new_current_thread()
             .build()
             .expect("runtime");
-        assert!(rt
-            .block_on(verify("grøn hest spiser tidligt".into(), h.clone()))
-            .expect("verify"));
-        assert!(!rt
-            .block_on(verify("forkert".into(), h))
-            .expect("verify"));
-        assert!(!rt
-            .block_on(verify("x".into(), "not a hash".into()))
-            .expect("verify"));
+        assert!(
+            rt.block_on(verify("grøn hest spiser tidligt".into(), h.clone()))
+                .expect("verify")
+        );
+        assert!(!rt.block_on(verify("forkert".into(), h)).expect("verify"));
+        assert!(
+            !rt.block_on(verify("x".into(), "not a hash".into()))
+                .expect("verify")
+        );
     }
 }

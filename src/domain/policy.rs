@@ -98,7 +98,10 @@ impl Capability {
         match self {
             SignedIn => true,
             FileConcern | FollowOwnConcerns => {
-                matches!(role, Staff | Leader | KeyEmployee | Coordinator | Police | CoreGroup)
+                matches!(
+                    role,
+                    Staff | Leader | KeyEmployee | Coordinator | Police | CoreGroup
+                )
             }
             LeaderInbox => role == Leader,
             UnitConcerns => role == KeyEmployee,
@@ -186,7 +189,8 @@ pub fn may_read_police_note(access: CaseAccess) -> bool {
 /// Who looked at a case: the municipality's coordinators, and admins (who see the log, never
 /// the case's content).
 pub fn may_view_access_log(actor: &Actor, case_municipality: MunicipalityId) -> bool {
-    actor.has(Role::Admin) || (actor.has(Role::Coordinator) && actor.in_municipality(case_municipality))
+    actor.has(Role::Admin)
+        || (actor.has(Role::Coordinator) && actor.in_municipality(case_municipality))
 }
 
 /// Where a concern belongs and how far it has come.
@@ -317,8 +321,14 @@ mod tests {
         let other_police = actor(&[Role::Police], None, Some(PoliceDistrictId::new()));
         let core = actor(&[Role::CoreGroup], Some(m), None);
         let admin = actor(&[Role::Admin], Some(m), None);
-        assert_eq!(case_access(&coordinator, &scope(false)), CaseAccess::Coordinator);
-        assert_eq!(case_access(&other_coordinator, &scope(true)), CaseAccess::None);
+        assert_eq!(
+            case_access(&coordinator, &scope(false)),
+            CaseAccess::Coordinator
+        );
+        assert_eq!(
+            case_access(&other_coordinator, &scope(true)),
+            CaseAccess::None
+        );
         assert_eq!(case_access(&police, &scope(false)), CaseAccess::Police);
         assert_eq!(case_access(&other_police, &scope(false)), CaseAccess::None);
         assert_eq!(case_access(&core, &scope(false)), CaseAccess::None);
@@ -339,16 +349,28 @@ mod tests {
             reached_infohus: reached,
         };
         let coordinator = actor(&[Role::Coordinator], Some(m), None);
-        assert_eq!(concern_access(&coordinator, &scope(false)), ConcernAccess::None);
-        assert_eq!(concern_access(&coordinator, &scope(true)), ConcernAccess::Coordinator);
+        assert_eq!(
+            concern_access(&coordinator, &scope(false)),
+            ConcernAccess::None
+        );
+        assert_eq!(
+            concern_access(&coordinator, &scope(true)),
+            ConcernAccess::Coordinator
+        );
         let mut leader = actor(&[Role::Leader], Some(m), None);
         assert_eq!(concern_access(&leader, &scope(false)), ConcernAccess::None);
         leader.unit_id = Some(unit);
-        assert_eq!(concern_access(&leader, &scope(false)), ConcernAccess::Leader);
+        assert_eq!(
+            concern_access(&leader, &scope(false)),
+            ConcernAccess::Leader
+        );
         let mut staff = actor(&[Role::Staff], Some(m), None);
         staff.unit_id = Some(unit);
         assert_eq!(concern_access(&staff, &scope(false)), ConcernAccess::None);
         staff.user_id = reporter;
-        assert_eq!(concern_access(&staff, &scope(true)), ConcernAccess::Reporter);
+        assert_eq!(
+            concern_access(&staff, &scope(true)),
+            ConcernAccess::Reporter
+        );
     }
 }

@@ -75,7 +75,12 @@ async fn show_access_log(
         })
         .collect();
     let page = AccessLogPage {
-        page: PageContext::for_user(&current, format!("Adgangslog for {}", label.reference), "/sager").await?,
+        page: PageContext::for_user(
+            &current,
+            format!("Adgangslog for {}", label.reference),
+            "/sager",
+        )
+        .await?,
         case_id: id,
         reference: label.reference,
         rows,

@@ -116,7 +116,12 @@ async fn render_users(
             .unwrap_or_default();
             UserRow {
                 id: u.id,
-                role_labels: u.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", "),
+                role_labels: u
+                    .roles
+                    .iter()
+                    .map(|r| r.label())
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 roles: u.roles,
                 name: u.name,
                 email: u.email,
@@ -201,13 +206,19 @@ async fn create_user(
         errors.add("municipality", "Vælg en kommune fra listen.");
     }
     if roles.iter().any(|r| r.is_municipal()) && municipality.is_none() {
-        errors.add("municipality", "Rollerne hører til en kommune: vælg kommunen.");
+        errors.add(
+            "municipality",
+            "Rollerne hører til en kommune: vælg kommunen.",
+        );
     }
     let district = parse_choice(&form.police_district)
         .map(PoliceDistrictId)
         .filter(|d| state.tenants.district_name(*d).is_some());
     if roles.contains(&Role::Police) && district.is_none() {
-        errors.add("police_district", "Politibrugere hører til en politikreds: vælg kredsen.");
+        errors.add(
+            "police_district",
+            "Politibrugere hører til en politikreds: vælg kredsen.",
+        );
     }
     let unit = match parse_choice(&form.unit).map(UnitId) {
         None if form.unit.is_empty() => None,
@@ -253,7 +264,10 @@ async fn create_user(
     let id = match users::insert(&mut *tx, &new, now).await {
         Ok(id) => id,
         Err(users::InsertUserError::EmailTaken) => {
-            errors.add("email", "Der findes allerede en bruger med denne e-mailadresse.");
+            errors.add(
+                "email",
+                "Der findes allerede en bruger med denne e-mailadresse.",
+            );
             return rejected(&state, &current, form, errors).await;
         }
         Err(users::InsertUserError::Db(e)) => return Err(e.into()),
@@ -270,7 +284,11 @@ async fn create_user(
     )
     .await?;
     tx.commit().await?;
-    set_notice(&current.session, &format!("Brugeren {} er oprettet.", new.name)).await?;
+    set_notice(
+        &current.session,
+        &format!("Brugeren {} er oprettet.", new.name),
+    )
+    .await?;
     Ok(Redirect::to("/admin/brugere").into_response())
 }
 
@@ -383,7 +401,11 @@ async fn change_roles(
     )
     .await?;
     tx.commit().await?;
-    set_notice(&current.session, &format!("Rollerne for {} er ændret.", user.name)).await?;
+    set_notice(
+        &current.session,
+        &format!("Rollerne for {} er ændret.", user.name),
+    )
+    .await?;
     Ok(Redirect::to("/admin/brugere").into_response())
 }
 
@@ -394,7 +416,10 @@ fn parse_choice(value: &str) -> Option<uuid::Uuid> {
 fn looks_like_email(e: &str) -> bool {
     match e.split_once('@') {
         Some((local, domain)) => {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !e.contains(char::is_whitespace)
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !e.contains(char::is_whitespace)
         }
         None => false,
     }

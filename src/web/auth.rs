@@ -103,7 +103,14 @@ async fn submit_login(
     let now = state.clock.now();
     let next = safe_return_path(Some(&form.next));
     let limits = &state.settings.login;
-    if !rate_limits::hit(&state.db, &format!("login:{ip}"), limits.per_ip_attempts, now).await? {
+    if !rate_limits::hit(
+        &state.db,
+        &format!("login:{ip}"),
+        limits.per_ip_attempts,
+        now,
+    )
+    .await?
+    {
         return Err(AppError::TooManyRequests);
     }
     let email = form.email.trim().to_lowercase();
@@ -181,10 +188,7 @@ async fn submit_login(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
 }
 
-async fn submit_logout(
-    State(state): State<AppState>,
-    current: CurrentUser,
-) -> AppResult<Response> {
+async fn submit_logout(State(state): State<AppState>, current: CurrentUser) -> AppResult<Response> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     sessions::revoke(&mut *tx, current.auth_session_id, "logout", now).await?;

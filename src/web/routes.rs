@@ -97,10 +97,7 @@ async fn guard(capability: Capability, request: Request, next: Next) -> Response
 }
 
 fn login_url(uri: &Uri) -> String {
-    let target = uri
-        .path_and_query()
-        .map(|p| p.as_str())
-        .unwrap_or("/");
+    let target = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
     let encoded: String = form_urlencoded::byte_serialize(target.as_bytes()).collect();
     format!("/login?next={encoded}")
 }

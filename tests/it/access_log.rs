@@ -42,8 +42,14 @@ async fn the_access_log_is_for_the_municipalitys_coordinators_and_admins_only() 
     let mut admin = app.signed_in("admin@infohus.demo").await;
     let response = admin.get(&path).await;
     assert_eq!(response.status, StatusCode::OK);
-    assert!(response.body.contains("Maria Krogh Degn"), "the coordinator's look is logged");
-    assert!(!response.body.contains("Testperson"), "admins never see the person");
+    assert!(
+        response.body.contains("Maria Krogh Degn"),
+        "the coordinator's look is logged"
+    );
+    assert!(
+        !response.body.contains("Testperson"),
+        "admins never see the person"
+    );
     assert!(!response.body.contains(&format!("href=\"/sager/{case}\"")));
 
     let mut other = app.signed_in("coordinator@ballerup.demo").await;

@@ -19,9 +19,15 @@ async fn login_succeeds_with_the_right_password_and_rotates_the_session_id() {
     let app = TestApp::with_demo_users().await;
     let mut client = app.client();
     client.get("/login").await;
-    let before = client.cookie.clone().expect("an anonymous session for the form's CSRF token");
+    let before = client
+        .cookie
+        .clone()
+        .expect("an anonymous session for the form's CSRF token");
     let response = client
-        .post("/login", &[("email", STAFF), ("password", DEMO_PASSWORD), ("next", "/")])
+        .post(
+            "/login",
+            &[("email", STAFF), ("password", DEMO_PASSWORD), ("next", "/")],
+        )
         .await;
     assert_eq!(response.status, StatusCode::SEE_OTHER);
     assert_eq!(response.location(), Some("/"));
@@ -37,7 +43,12 @@ async fn login_succeeds_with_the_right_password_and_rotates_the_session_id() {
     old.cookie = Some(before);
     let response = old.get("/").await;
     assert_eq!(response.status, StatusCode::SEE_OTHER);
-    assert!(response.location().unwrap_or_default().starts_with("/login"));
+    assert!(
+        response
+            .location()
+            .unwrap_or_default()
+            .starts_with("/login")
+    );
     assert_eq!(app.audit_count("login").await, 1);
 }
 
@@ -60,7 +71,10 @@ async fn a_wrong_password_an_unknown_email_and_a_disabled_user_fail_identically(
         let mut client = app.client();
         let response = client.login(email, password).await;
         assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{email}");
-        assert!(client.get("/").await.status == StatusCode::SEE_OTHER, "{email} is not signed in");
+        assert!(
+            client.get("/").await.status == StatusCode::SEE_OTHER,
+            "{email} is not signed in"
+        );
         let message = response.texts(".error-summary p");
         bodies.push(message);
     }
@@ -147,7 +161,11 @@ async fn a_request_in_flight_at_logout_does_not_revive_the_session() {
     let mut replay = app.client();
     replay.cookie = cookie;
     let response = replay.get("/").await;
-    assert_eq!(response.status, StatusCode::SEE_OTHER, "the revived row is still logged out");
+    assert_eq!(
+        response.status,
+        StatusCode::SEE_OTHER,
+        "the revived row is still logged out"
+    );
 }
 
 #[tokio::test]
@@ -156,11 +174,19 @@ async fn an_idle_session_expires() {
     let idle = app.state.settings.session.idle_minutes;
     let mut client = app.signed_in(STAFF).await;
     app.clock.advance(Duration::minutes(idle - 1));
-    assert_eq!(client.get("/").await.status, StatusCode::OK, "activity keeps it alive");
+    assert_eq!(
+        client.get("/").await.status,
+        StatusCode::OK,
+        "activity keeps it alive"
+    );
     app.clock.advance(Duration::minutes(idle - 1));
     assert_eq!(client.get("/").await.status, StatusCode::OK);
     app.clock.advance(Duration::minutes(idle + 1));
-    assert_eq!(client.get("/").await.status, StatusCode::SEE_OTHER, "idle too long");
+    assert_eq!(
+        client.get("/").await.status,
+        StatusCode::SEE_OTHER,
+        "idle too long"
+    );
 }
 
 #[tokio::test]
@@ -173,7 +199,11 @@ async fn a_session_ends_at_its_absolute_lifetime_even_when_active() {
     while elapsed + step < Duration::hours(absolute) {
         app.clock.advance(step);
         elapsed += step;
-        assert_eq!(client.get("/").await.status, StatusCode::OK, "after {elapsed}");
+        assert_eq!(
+            client.get("/").await.status,
+            StatusCode::OK,
+            "after {elapsed}"
+        );
     }
     app.clock.advance(step);
     assert_eq!(client.get("/").await.status, StatusCode::SEE_OTHER);
@@ -225,7 +255,11 @@ async fn the_return_path_after_login_is_local_only() {
     let response = client
         .post(
             "/login",
-            &[("email", STAFF), ("password", DEMO_PASSWORD), ("next", "https://evil.example/")],
+            &[
+                ("email", STAFF),
+                ("password", DEMO_PASSWORD),
+                ("next", "https://evil.example/"),
+            ],
         )
         .await;
     assert_eq!(response.location(), Some("/"));
@@ -244,7 +278,9 @@ async fn audit_events_cannot_be_changed_or_deleted() {
         .execute(&app.db)
         .await;
     assert!(update.is_err(), "UPDATE is refused");
-    let delete = sqlx::query("delete from audit_events").execute(&app.db).await;
+    let delete = sqlx::query("delete from audit_events")
+        .execute(&app.db)
+        .await;
     assert!(delete.is_err(), "DELETE is refused");
     let truncate = sqlx::query("truncate audit_events").execute(&app.db).await;
     assert!(truncate.is_err(), "TRUNCATE is refused");

@@ -62,7 +62,10 @@ async fn every_route_declares_its_access_and_protected_ones_send_anonymous_users
             }
             assert_eq!(response.status, StatusCode::SEE_OTHER, "{method} {path}");
             assert!(
-                response.location().unwrap_or_default().starts_with("/login?next="),
+                response
+                    .location()
+                    .unwrap_or_default()
+                    .starts_with("/login?next="),
                 "{method} {path} redirects to the login page"
             );
         }
@@ -72,7 +75,11 @@ async fn every_route_declares_its_access_and_protected_ones_send_anonymous_users
 #[tokio::test]
 async fn the_admin_pages_refuse_everyone_but_admins() {
     let app = TestApp::with_demo_users().await;
-    for email in ["coordinator@randers.demo", "staff@ballerup.demo", "police@oestjyllands-politi.demo"] {
+    for email in [
+        "coordinator@randers.demo",
+        "staff@ballerup.demo",
+        "police@oestjyllands-politi.demo",
+    ] {
         let mut client = app.signed_in(email).await;
         let response = client.get("/admin/brugere").await;
         assert_eq!(response.status, StatusCode::FORBIDDEN, "{email}");
@@ -82,14 +89,17 @@ async fn the_admin_pages_refuse_everyone_but_admins() {
     let response = admin.get("/admin/brugere").await;
     assert_eq!(response.status, StatusCode::OK);
     assert!(response.body.contains("coordinator@randers.demo"));
-    assert!(infohus::web::route_table()
-        .iter()
-        .filter(|r| r.path.starts_with("/admin"))
-        .all(|r| r.access == Access::Requires(Capability::ManageUsers)));
+    assert!(
+        infohus::web::route_table()
+            .iter()
+            .filter(|r| r.path.starts_with("/admin"))
+            .all(|r| r.access == Access::Requires(Capability::ManageUsers))
+    );
 }
 
 #[tokio::test]
-async fn an_admin_creates_a_user_who_can_log_in_and_a_weak_password_is_refused_with_the_form_kept() {
+async fn an_admin_creates_a_user_who_can_log_in_and_a_weak_password_is_refused_with_the_form_kept()
+{
     let app = TestApp::with_demo_users().await;
     let randers = app.municipality_id("randers").await;
     let mut admin = app.signed_in("admin@infohus.demo").await;
@@ -106,7 +116,10 @@ async fn an_admin_creates_a_user_who_can_log_in_and_a_weak_password_is_refused_w
         )
         .await;
     assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(weak.field_value("email").as_deref(), Some("ny.leder@randers.dk"));
+    assert_eq!(
+        weak.field_value("email").as_deref(),
+        Some("ny.leder@randers.dk")
+    );
     assert_eq!(weak.field_value("name").as_deref(), Some("Ny Leder"));
     assert!(weak.body.contains("for almindelig"));
 
@@ -126,7 +139,10 @@ async fn an_admin_creates_a_user_who_can_log_in_and_a_weak_password_is_refused_w
     assert_eq!(created.status, StatusCode::SEE_OTHER);
     let mut leader = app.client();
     assert_eq!(
-        leader.login("ny.leder@randers.dk", "lang og god sætning 77").await.status,
+        leader
+            .login("ny.leder@randers.dk", "lang og god sætning 77")
+            .await
+            .status,
         StatusCode::SEE_OTHER
     );
     assert_eq!(app.audit_count("user_created").await, 1);
@@ -150,10 +166,15 @@ async fn security_headers_are_on_a_200_a_404_and_a_500() {
     let failed = client.get("/").await;
     assert_eq!(failed.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert!(failed.body.contains("reference"));
-    assert!(!failed.body.contains("users"), "no internals on the error page");
+    assert!(
+        !failed.body.contains("users"),
+        "no internals on the error page"
+    );
 
     for response in [&ok, &missing, &failed] {
-        let csp = response.header("content-security-policy").unwrap_or_default();
+        let csp = response
+            .header("content-security-policy")
+            .unwrap_or_default();
         assert!(csp.contains("default-src 'self'"), "{}", response.status);
         assert!(csp.contains("frame-ancestors 'none'"));
         assert!(!csp.contains("unsafe-inline"));
@@ -179,8 +200,18 @@ async fn the_command_line_creates_a_user_who_can_log_in() {
     let app = TestApp::new().await;
     let mut child = Command::new(env!("CARGO_BIN_EXE_infohus"))
         .args([
-            "user", "add", "--email", "Mette.Holm@Randers.dk", "--name", "Mette Holm",
-            "--role", "coordinator", "--role", "core_group", "--municipality", "randers",
+            "user",
+            "add",
+            "--email",
+            "Mette.Holm@Randers.dk",
+            "--name",
+            "Mette Holm",
+            "--role",
+            "coordinator",
+            "--role",
+            "core_group",
+            "--municipality",
+            "randers",
         ])
         .env("DATABASE_URL", &app.database_url)
         .env("INFOHUS_LOG__FILTER", "warn")
@@ -196,10 +227,16 @@ async fn the_command_line_creates_a_user_who_can_log_in() {
         .write_all(b"rolig hest i regnvejr 42\n")
         .expect("write password");
     let output = child.wait_with_output().expect("wait");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 
     let mut client = app.client();
-    let response = client.login("mette.holm@randers.dk", "rolig hest i regnvejr 42").await;
+    let response = client
+        .login("mette.holm@randers.dk", "rolig hest i regnvejr 42")
+        .await;
     assert_eq!(response.status, StatusCode::SEE_OTHER);
     assert_eq!(app.audit_count("user_created").await, 1);
 }
@@ -208,7 +245,9 @@ async fn the_command_line_creates_a_user_who_can_log_in() {
 async fn the_command_line_refuses_a_weak_password() {
     let app = TestApp::new().await;
     let mut child = Command::new(env!("CARGO_BIN_EXE_infohus"))
-        .args(["user", "add", "--email", "a@b.dk", "--name", "A B", "--role", "admin"])
+        .args([
+            "user", "add", "--email", "a@b.dk", "--name", "A B", "--role", "admin",
+        ])
         .env("DATABASE_URL", &app.database_url)
         .env("INFOHUS_LOG__FILTER", "warn")
         .stdin(Stdio::piped())
@@ -216,7 +255,12 @@ async fn the_command_line_refuses_a_weak_password() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn infohus");
-    child.stdin.take().expect("stdin").write_all(b"password1234\n").expect("write");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"password1234\n")
+        .expect("write");
     let output = child.wait_with_output().expect("wait");
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("refused"));
@@ -235,7 +279,12 @@ fn processes_using(folder: &str) -> Vec<String> {
         return found;
     };
     for entry in entries.flatten() {
-        if !entry.file_name().to_string_lossy().chars().all(|c| c.is_ascii_digit()) {
+        if !entry
+            .file_name()
+            .to_string_lossy()
+            .chars()
+            .all(|c| c.is_ascii_digit())
+        {
             continue;
         }
         if let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) {
@@ -269,7 +318,10 @@ fn serve_without_a_database_url_runs_its_own_postgres_and_stops_it_on_sigterm() 
         .env_remove("DATABASE_URL")
         .env("INFOHUS_DATABASE__DATA_DIR", &data_dir)
         .env("INFOHUS_SERVER__LISTEN", format!("127.0.0.1:{port}"))
-        .env("INFOHUS_SERVER__PUBLIC_URL", format!("http://127.0.0.1:{port}"))
+        .env(
+            "INFOHUS_SERVER__PUBLIC_URL",
+            format!("http://127.0.0.1:{port}"),
+        )
         .env("INFOHUS_LOG__FILTER", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -278,7 +330,10 @@ fn serve_without_a_database_url_runs_its_own_postgres_and_stops_it_on_sigterm() 
     // The app says when it listens; reading that line waits without sleeping.
     let stdout = child.stdout.take().expect("stdout");
     let mut lines = BufReader::new(stdout).lines();
-    let ready = lines.by_ref().map_while(Result::ok).any(|l| l.contains("Infohus is running"));
+    let ready = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .any(|l| l.contains("Infohus is running"));
     assert!(ready, "the app came up");
 
     let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
@@ -298,5 +353,9 @@ fn serve_without_a_database_url_runs_its_own_postgres_and_stops_it_on_sigterm() 
     .expect("SIGTERM");
     let status = child.wait().expect("wait");
     assert!(status.success(), "a clean exit: {status}");
-    assert_eq!(processes_using(&folder), Vec::<String>::new(), "no postgres left behind");
+    assert_eq!(
+        processes_using(&folder),
+        Vec::<String>::new(),
+        "no postgres left behind"
+    );
 }

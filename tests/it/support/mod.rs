@@ -43,7 +43,10 @@ fn server() -> &'static Server {
                     let cluster = EmbeddedPostgres::start_ephemeral_blocking()
                         .expect("starting a PostgreSQL cluster for the tests");
                     let base = cluster.url("postgres");
-                    (Box::new(move |db: &str| replace_database(&base, db)), Some(cluster))
+                    (
+                        Box::new(move |db: &str| replace_database(&base, db)),
+                        Some(cluster),
+                    )
                 }
             };
         let template = format!("infohus_tpl_{}", uuid::Uuid::new_v4().simple());
@@ -58,13 +61,20 @@ fn server() -> &'static Server {
                 .build()
                 .expect("runtime");
             rt.block_on(async {
-                let mut admin = PgConnection::connect(&admin_url).await.expect("admin connection");
+                let mut admin = PgConnection::connect(&admin_url)
+                    .await
+                    .expect("admin connection");
                 sqlx::query(&format!("create database {template}"))
                     .execute(&mut admin)
                     .await
                     .expect("create template");
-                let mut conn = PgConnection::connect(&template_url).await.expect("template");
-                infohus::MIGRATOR.run(&mut conn).await.expect("migrate template");
+                let mut conn = PgConnection::connect(&template_url)
+                    .await
+                    .expect("template");
+                infohus::MIGRATOR
+                    .run(&mut conn)
+                    .await
+                    .expect("migrate template");
                 conn.close().await.expect("close");
                 admin.close().await.expect("close");
             })
@@ -85,7 +95,10 @@ fn replace_database(url: &str, db: &str) -> String {
         None => (url, None),
     };
     let base = match before_query.rfind('/') {
-        Some(i) if before_query[..i].contains("://") && i > before_query.find("://").unwrap_or(0) + 2 => {
+        Some(i)
+            if before_query[..i].contains("://")
+                && i > before_query.find("://").unwrap_or(0) + 2 =>
+        {
             &before_query[..i]
         }
         _ => before_query,
@@ -103,10 +116,13 @@ pub async fn fresh_database() -> (PgPool, String) {
     let mut admin = PgConnection::connect(&(server.url_for)("postgres"))
         .await
         .expect("admin connection");
-    sqlx::query(&format!("create database {name} template {}", server.template))
-        .execute(&mut admin)
-        .await
-        .expect("create test database");
+    sqlx::query(&format!(
+        "create database {name} template {}",
+        server.template
+    ))
+    .execute(&mut admin)
+    .await
+    .expect("create test database");
     admin.close().await.expect("close");
     let url = (server.url_for)(&name);
     let pool = PgPoolOptions::new()
@@ -172,7 +188,12 @@ impl TestApp {
     pub async fn signed_in(&self, email: &str) -> Client {
         let mut client = self.client();
         let response = client.login(email, DEMO_PASSWORD).await;
-        assert_eq!(response.status, StatusCode::SEE_OTHER, "login as {email}: {}", response.body);
+        assert_eq!(
+            response.status,
+            StatusCode::SEE_OTHER,
+            "login as {email}: {}",
+            response.body
+        );
         client
     }
 
@@ -225,7 +246,14 @@ impl TestResponse {
         let html = self.html();
         let sel = scraper::Selector::parse(selector).expect("selector");
         html.select(&sel)
-            .map(|e| e.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" "))
+            .map(|e| {
+                e.text()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
             .collect()
     }
 
@@ -236,7 +264,8 @@ impl TestResponse {
         if let Some(e) = html.select(&input).next() {
             return e.value().attr("value").map(str::to_owned);
         }
-        let area = scraper::Selector::parse(&format!("textarea[name=\"{name}\"]")).expect("selector");
+        let area =
+            scraper::Selector::parse(&format!("textarea[name=\"{name}\"]")).expect("selector");
         html.select(&area).next().map(|e| e.text().collect())
     }
 }
@@ -251,7 +280,10 @@ pub struct Client {
 
 impl Client {
     pub async fn get(&mut self, path: &str) -> TestResponse {
-        let request = self.request("GET", path).body(Body::empty()).expect("request");
+        let request = self
+            .request("GET", path)
+            .body(Body::empty())
+            .expect("request");
         self.send(request).await
     }
 
@@ -283,7 +315,10 @@ impl Client {
     pub async fn login(&mut self, email: &str, password: &str) -> TestResponse {
         self.get("/login").await;
         let response = self
-            .post("/login", &[("email", email), ("password", password), ("next", "/")])
+            .post(
+                "/login",
+                &[("email", email), ("password", password), ("next", "/")],
+            )
             .await;
         // Login renews the token; the next form fetches the new one.
         self.csrf = None;
