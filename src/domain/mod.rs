@@ -4,5 +4,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod cpr;
 pub mod ids;
+pub mod intake;
 pub mod policy;
+pub mod stats;
 pub mod workflow;

@@ -1,6 +1,11 @@
-//! The stages of a case and the moves between them.
+//! The stages of a case and the moves between them: one pure function, [`decide`], says whether
+//! a move is allowed from a stage for a viewer's relation to the case, and where it leads.
 
 use serde::{Deserialize, Serialize};
+
+use super::catalogue::{self, CloseReason, Factor, Rating};
+use super::ids::{MunicipalityId, PoliceDistrictId};
+use super::policy::{Actor, CaseAccess, CaseScope, case_access};
 
 /// Where a case stands. A concern waiting for the leader (`awaiting_leader`) is not yet a case;
 /// see `ConcernStatus` for that part of the flow.
@@ -41,6 +46,11 @@ impl Stage {
 
     pub fn parse(s: &str) -> Option<Stage> {
         Stage::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// Every stage but `closed`: the case is still being handled.
+    pub fn is_open(self) -> bool {
+        self != Stage::Closed
     }
 
     pub fn label(self) -> &'static str {
@@ -115,5 +125,875 @@ impl PublicStatus {
             PublicStatus::BeingHandled => "Under behandling",
             PublicStatus::Closed => "Afsluttet",
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Moves
+// ---------------------------------------------------------------------------------------------
+
+/// A step someone takes on a case. Most steps move the case to another stage; a few record work
+/// within the stage (the plan, an intervention, a review, the team) and leave it where it is, so
+/// that the case page asks one function for every action it may offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Move {
+    /// The coordinator sends a received case to the police for screening.
+    SendToScreening,
+    /// Police: no criminal or acute security matter keeps the case out of Infohus.
+    ScreeningCleared,
+    /// Police: they handle it on criminal or security grounds; the case closes for Infohus.
+    ScreeningNotForInfohus,
+    /// Coordinator with police: within Infohus' remit.
+    TriageWithinRemit,
+    /// Coordinator with police: outside the remit; another authority should act.
+    TriageOutsideRemit,
+    /// The core group finds no basis for concern; the case closes.
+    AssessmentNoBasis,
+    /// The core group finds a basis and sets a level; a plan follows.
+    AssessmentBasis,
+    /// The plan or its follow-up calls for a new assessment.
+    Reassess,
+    /// Save the action plan (plan coordinator, goals, notification under Barnets lov).
+    SavePlan,
+    /// Add or change an intervention of the plan.
+    SaveIntervention,
+    /// The plan is in place; follow it up.
+    StartFollowUp,
+    /// A scheduled review of the plan's interventions.
+    RecordReview,
+    /// The coordinator adds or removes core-group members of the case team.
+    ChangeTeam,
+    /// Close with a coded reason (the reasons that belong to screening, triage and assessment
+    /// are closed by those steps instead).
+    Close(CloseReason),
+    /// The coordinator reopens a closed case, with a reason; it starts again at intake.
+    Reopen,
+    /// A review after closing (the profile's 6 and 12 months).
+    RecordPostClosureReview,
+}
+
+/// Why a move is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The actor has no relation to the case and must not learn that it exists (404).
+    NoAccess,
+    /// The actor may see the case, but this step belongs to someone else (403).
+    NotTheirs,
+    /// Not possible from the case's current stage, typically a form left open while someone
+    /// else moved the case (409).
+    WrongStage,
+    /// This closing reason is recorded by its own step: screening, triage or assessment.
+    ReasonHasOwnStep,
+}
+
+/// What a move needs besides permission; handlers validate these fields for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Requirement {
+    /// The police's note on why the police handle it themselves.
+    PoliceNote,
+    /// The police user who took part in the joint triage.
+    PoliceParticipant,
+    /// The authority that should act instead.
+    ReferredAuthority,
+    /// A completed assessment: every factor rated, every dimension analysed.
+    Assessment,
+    /// A prevention level (foregribende or indgribende).
+    Level,
+    /// A free-text reason, kept in the history.
+    Reason,
+    /// An action plan with a plan coordinator and goals.
+    ActionPlan,
+    /// At least one planned or active intervention.
+    Intervention,
+    /// A closing evaluation.
+    Evaluation,
+    /// A core-group member of the municipality.
+    TeamMember,
+    /// Overall progress and the next review date.
+    Progress,
+}
+
+/// Where a move leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    To(Stage),
+    /// Work within the stage.
+    Stay,
+}
+
+const OPEN: &[Stage] = &[
+    Stage::Received,
+    Stage::Screening,
+    Stage::Triage,
+    Stage::Assessment,
+    Stage::ActionPlan,
+    Stage::FollowUp,
+];
+const PLAN_STAGES: &[Stage] = &[Stage::ActionPlan, Stage::FollowUp];
+const COORDINATOR: &[CaseAccess] = &[CaseAccess::Coordinator];
+const POLICE: &[CaseAccess] = &[CaseAccess::Police];
+/// The core group works the case from the assessment on: the municipality's coordinators
+/// and the core-group members on the team.
+const CORE: &[CaseAccess] = &[CaseAccess::Coordinator, CaseAccess::Team];
+
+/// The rule of a move: from which stages, by whom, to where. `None` for a closing reason that
+/// belongs to another step.
+fn rule(mv: Move) -> Option<(&'static [Stage], &'static [CaseAccess], Target)> {
+    use Move::*;
+    use Target::{Stay, To};
+    Some(match mv {
+        SendToScreening => (&[Stage::Received], COORDINATOR, To(Stage::Screening)),
+        ScreeningCleared => (&[Stage::Screening], POLICE, To(Stage::Triage)),
+        ScreeningNotForInfohus => (&[Stage::Screening], POLICE, To(Stage::Closed)),
+        TriageWithinRemit => (&[Stage::Triage], COORDINATOR, To(Stage::Assessment)),
+        TriageOutsideRemit => (&[Stage::Triage], COORDINATOR, To(Stage::Closed)),
+        AssessmentNoBasis => (&[Stage::Assessment], CORE, To(Stage::Closed)),
+        AssessmentBasis => (&[Stage::Assessment], CORE, To(Stage::ActionPlan)),
+        Reassess => (PLAN_STAGES, CORE, To(Stage::Assessment)),
+        SavePlan | SaveIntervention => (PLAN_STAGES, CORE, Stay),
+        StartFollowUp => (&[Stage::ActionPlan], CORE, To(Stage::FollowUp)),
+        RecordReview => (&[Stage::FollowUp], CORE, Stay),
+        ChangeTeam => (OPEN, COORDINATOR, Stay),
+        Close(CloseReason::GoalsMet) => (&[Stage::FollowUp], COORDINATOR, To(Stage::Closed)),
+        Close(CloseReason::EndedOtherwise | CloseReason::Moved | CloseReason::Duplicate) => {
+            (OPEN, COORDINATOR, To(Stage::Closed))
+        }
+        Close(CloseReason::NoBasis | CloseReason::NotForInfohus | CloseReason::OutsideRemit) => {
+            return None;
+        }
+        Reopen => (&[Stage::Closed], COORDINATOR, To(Stage::Received)),
+        RecordPostClosureReview => (&[Stage::Closed], COORDINATOR, Stay),
+    })
+}
+
+/// Whether `relation` may take `mv` on a case in `stage`, and the stage it leads to.
+///
+/// The relation is [`crate::domain::policy::case_access`] of the actor and the case: the
+/// municipality's coordinators, the district's police, or a core-group member on the team.
+/// Checked in this order: no relation at all, a reason that has its own step, a step that
+/// belongs to someone else, a stage the step cannot be taken from.
+pub fn decide(stage: Stage, mv: Move, relation: CaseAccess) -> Result<Stage, Refusal> {
+    if relation == CaseAccess::None {
+        return Err(Refusal::NoAccess);
+    }
+    let (from, by, target) = rule(mv).ok_or(Refusal::ReasonHasOwnStep)?;
+    if !by.contains(&relation) {
+        return Err(Refusal::NotTheirs);
+    }
+    if !from.contains(&stage) {
+        return Err(Refusal::WrongStage);
+    }
+    Ok(match target {
+        Target::To(to) => to,
+        Target::Stay => stage,
+    })
+}
+
+impl Move {
+    /// Every move, each closing reason on its own.
+    pub fn all() -> Vec<Move> {
+        let mut all = vec![
+            Move::SendToScreening,
+            Move::ScreeningCleared,
+            Move::ScreeningNotForInfohus,
+            Move::TriageWithinRemit,
+            Move::TriageOutsideRemit,
+            Move::AssessmentNoBasis,
+            Move::AssessmentBasis,
+            Move::Reassess,
+            Move::SavePlan,
+            Move::SaveIntervention,
+            Move::StartFollowUp,
+            Move::RecordReview,
+            Move::ChangeTeam,
+        ];
+        all.extend(CloseReason::ALL.iter().map(|&r| Move::Close(r)));
+        all.push(Move::Reopen);
+        all.push(Move::RecordPostClosureReview);
+        all
+    }
+
+    /// The code written to the case's history.
+    pub fn code(self) -> &'static str {
+        match self {
+            Move::SendToScreening => "send_to_screening",
+            Move::ScreeningCleared => "screening_cleared",
+            Move::ScreeningNotForInfohus => "screening_not_for_infohus",
+            Move::TriageWithinRemit => "triage_within_remit",
+            Move::TriageOutsideRemit => "triage_outside_remit",
+            Move::AssessmentNoBasis => "assessment_no_basis",
+            Move::AssessmentBasis => "assessment_basis",
+            Move::Reassess => "reassess",
+            Move::SavePlan => "plan_saved",
+            Move::SaveIntervention => "intervention_saved",
+            Move::StartFollowUp => "start_follow_up",
+            Move::RecordReview => "review_recorded",
+            Move::ChangeTeam => "team_changed",
+            Move::Close(CloseReason::GoalsMet) => "close_goals_met",
+            Move::Close(CloseReason::EndedOtherwise) => "close_ended_otherwise",
+            Move::Close(CloseReason::Moved) => "close_moved",
+            Move::Close(CloseReason::NoBasis) => "close_no_basis",
+            Move::Close(CloseReason::NotForInfohus) => "close_not_for_infohus",
+            Move::Close(CloseReason::OutsideRemit) => "close_outside_remit",
+            Move::Close(CloseReason::Duplicate) => "close_duplicate",
+            Move::Reopen => "reopen",
+            Move::RecordPostClosureReview => "post_closure_review",
+        }
+    }
+
+    /// What the move needs besides permission.
+    pub fn requires(self) -> &'static [Requirement] {
+        use Requirement as R;
+        match self {
+            Move::SendToScreening | Move::ScreeningCleared | Move::SaveIntervention => &[],
+            Move::ScreeningNotForInfohus => &[R::PoliceNote],
+            Move::TriageWithinRemit => &[R::PoliceParticipant],
+            Move::TriageOutsideRemit => &[R::PoliceParticipant, R::ReferredAuthority],
+            Move::AssessmentNoBasis => &[R::Assessment],
+            Move::AssessmentBasis => &[R::Assessment, R::Level],
+            Move::Reassess | Move::Reopen | Move::RecordPostClosureReview => &[R::Reason],
+            Move::SavePlan => &[R::ActionPlan],
+            Move::StartFollowUp => &[R::ActionPlan, R::Intervention],
+            Move::RecordReview => &[R::Progress],
+            Move::ChangeTeam => &[R::TeamMember],
+            Move::Close(CloseReason::GoalsMet | CloseReason::EndedOtherwise) => &[R::Evaluation],
+            Move::Close(_) => &[R::Reason],
+        }
+    }
+
+    /// The Danish label of the action, as a button or link on the case page.
+    pub fn label(self) -> &'static str {
+        match self {
+            Move::SendToScreening => "Send til politiets screening",
+            Move::ScreeningCleared => "Screening: kan behandles i Infohus",
+            Move::ScreeningNotForInfohus => "Screening: ikke til Infohus",
+            Move::TriageWithinRemit => "Fælles vurdering: inden for Infohus' område",
+            Move::TriageOutsideRemit => "Fælles vurdering: uden for Infohus' område",
+            Move::AssessmentNoBasis => "Vurdering: intet grundlag for bekymring",
+            Move::AssessmentBasis => "Vurdering: grundlag for bekymring",
+            Move::Reassess => "Ny vurdering",
+            Move::SavePlan => "Handleplan",
+            Move::SaveIntervention => "Indsats",
+            Move::StartFollowUp => "Planen er lagt: gå til opfølgning",
+            Move::RecordReview => "Opfølgning",
+            Move::ChangeTeam => "Sagens team",
+            Move::Close(_) => "Afslut sagen",
+            Move::Reopen => "Genåbn sagen",
+            Move::RecordPostClosureReview => "Opfølgning efter afslutning",
+        }
+    }
+}
+
+/// The moves open to `relation` on a case in `stage`, in the order the case page lists them.
+pub fn available_moves(stage: Stage, relation: CaseAccess) -> Vec<Move> {
+    Move::all()
+        .into_iter()
+        .filter(|&mv| decide(stage, mv, relation).is_ok())
+        .collect()
+}
+
+/// The reasons a coordinator may choose on the closing form for a case in `stage`.
+pub fn closing_reasons(stage: Stage, relation: CaseAccess) -> Vec<CloseReason> {
+    CloseReason::ALL
+        .iter()
+        .copied()
+        .filter(|&r| decide(stage, Move::Close(r), relation).is_ok())
+        .collect()
+}
+
+/// A case closed after a plan was made gets the profile's reviews after closing; a case that
+/// never got that far has nothing to follow up.
+pub fn schedules_post_closure_reviews(closed_from: Stage) -> bool {
+    matches!(closed_from, Stage::ActionPlan | Stage::FollowUp)
+}
+
+/// The standard note on a case the police keep (screening: not for Infohus).
+pub const NOT_FOR_INFOHUS_NOTE: &str = "Politiet håndterer sagen af kriminelle eller \
+sikkerhedsmæssige grunde, og den lukkes i Infohus. Andre myndigheder kan fortsat have pligt til \
+at handle efter deres egen lovgivning, f.eks. underretningspligten efter Barnets lov.";
+
+/// Shown to police users on every case page (Retsplejeloven § 115, stk. 2).
+pub const SECTION_115_REMINDER: &str = "Oplysninger udvekslet i Infohus efter retsplejelovens \
+§ 115 må ikke videregives eller bruges med henblik på efterforskning af straffesager.";
+
+/// The Danish label of a code in the case history: a move, or one of the entries written by
+/// intake and team changes.
+pub fn history_label(code: &str) -> &str {
+    match code {
+        "open" => "Sagen er oprettet",
+        "team_added" => "Tilføjet til sagens team",
+        "team_removed" => "Fjernet fra sagens team",
+        "intervention_added" => "Indsats tilføjet",
+        "intervention_updated" => "Indsats ændret",
+        "concern_linked" => "Bekymring knyttet til sagen",
+        other => Move::all()
+            .into_iter()
+            .find(|m| m.code() == other)
+            .map(history_move_label)
+            .unwrap_or(other),
+    }
+}
+
+fn history_move_label(mv: Move) -> &'static str {
+    match mv {
+        Move::SendToScreening => "Sendt til politiets screening",
+        Move::ScreeningCleared => "Politiets screening: kan behandles i Infohus",
+        Move::ScreeningNotForInfohus => "Politiets screening: ikke til Infohus",
+        Move::TriageWithinRemit => "Fælles vurdering: inden for Infohus' område",
+        Move::TriageOutsideRemit => "Fælles vurdering: uden for Infohus' område",
+        Move::AssessmentNoBasis => "Analyse og vurdering: intet grundlag for bekymring",
+        Move::AssessmentBasis => "Analyse og vurdering: grundlag for bekymring",
+        Move::Reassess => "Sendt til ny vurdering",
+        Move::SavePlan => "Handleplanen er gemt",
+        Move::SaveIntervention => "Indsats gemt",
+        Move::StartFollowUp => "Handleplanen er lagt; opfølgning begynder",
+        Move::RecordReview => "Opfølgning registreret",
+        Move::ChangeTeam => "Sagens team ændret",
+        Move::Close(CloseReason::GoalsMet) => "Afsluttet: mål nået",
+        Move::Close(CloseReason::EndedOtherwise) => "Afsluttet af anden grund",
+        Move::Close(CloseReason::Moved) => "Afsluttet: flyttet til anden kommune",
+        Move::Close(CloseReason::NoBasis) => "Afsluttet: intet grundlag for bekymring",
+        Move::Close(CloseReason::NotForInfohus) => "Afsluttet: ikke til Infohus",
+        Move::Close(CloseReason::OutsideRemit) => "Afsluttet: uden for Infohus' område",
+        Move::Close(CloseReason::Duplicate) => "Afsluttet: dublet",
+        Move::Reopen => "Sagen er genåbnet",
+        Move::RecordPostClosureReview => "Opfølgning efter afslutning registreret",
+    }
+}
+
+/// What the police found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScreeningOutcome {
+    Cleared,
+    NotForInfohus,
+}
+
+impl ScreeningOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScreeningOutcome::Cleared => "cleared",
+            ScreeningOutcome::NotForInfohus => "not_for_infohus",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ScreeningOutcome> {
+        [ScreeningOutcome::Cleared, ScreeningOutcome::NotForInfohus]
+            .into_iter()
+            .find(|o| o.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ScreeningOutcome::Cleared => "Kan behandles i Infohus",
+            ScreeningOutcome::NotForInfohus => "Ikke til Infohus: politiet håndterer sagen",
+        }
+    }
+}
+
+/// The joint decision of coordinator and police.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TriageOutcome {
+    WithinRemit,
+    OutsideRemit,
+}
+
+impl TriageOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TriageOutcome::WithinRemit => "within_remit",
+            TriageOutcome::OutsideRemit => "outside_remit",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TriageOutcome> {
+        [TriageOutcome::WithinRemit, TriageOutcome::OutsideRemit]
+            .into_iter()
+            .find(|o| o.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TriageOutcome::WithinRemit => "Inden for Infohus' område",
+            TriageOutcome::OutsideRemit => "Uden for Infohus' område",
+        }
+    }
+}
+
+/// The core group's conclusion of an assessment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conclusion {
+    NoBasis,
+    Basis,
+}
+
+impl Conclusion {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Conclusion::NoBasis => "no_basis",
+            Conclusion::Basis => "basis",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Conclusion> {
+        [Conclusion::NoBasis, Conclusion::Basis]
+            .into_iter()
+            .find(|c| c.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Conclusion::NoBasis => "Intet grundlag for bekymring",
+            Conclusion::Basis => "Grundlag for bekymring",
+        }
+    }
+
+    /// The move the conclusion makes.
+    pub fn as_move(self) -> Move {
+        match self {
+            Conclusion::NoBasis => Move::AssessmentNoBasis,
+            Conclusion::Basis => Move::AssessmentBasis,
+        }
+    }
+}
+
+/// Which municipalities' cases an actor sees, and as what. Derived from [`case_access`] so that
+/// a list or a queue can never show a case its page would refuse.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reach {
+    /// Every case of these municipalities, as their coordinator.
+    pub as_coordinator: Vec<MunicipalityId>,
+    /// Every case of these municipalities, as the police of their district.
+    pub as_police: Vec<MunicipalityId>,
+    /// Only the cases whose team the actor is on, in these municipalities.
+    pub as_team: Vec<MunicipalityId>,
+}
+
+impl Reach {
+    /// Municipalities whose every case the actor sees.
+    pub fn whole(&self) -> Vec<MunicipalityId> {
+        let mut all = self.as_coordinator.clone();
+        all.extend(self.as_police.iter().copied());
+        all
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.as_coordinator.is_empty() && self.as_police.is_empty() && self.as_team.is_empty()
+    }
+}
+
+pub fn reach(actor: &Actor, municipalities: &[(MunicipalityId, PoliceDistrictId)]) -> Reach {
+    let mut r = Reach::default();
+    for &(municipality_id, police_district_id) in municipalities {
+        let scope = |actor_on_team| CaseScope {
+            municipality_id,
+            police_district_id,
+            actor_on_team,
+        };
+        match case_access(actor, &scope(false)) {
+            CaseAccess::Coordinator => r.as_coordinator.push(municipality_id),
+            CaseAccess::Police => r.as_police.push(municipality_id),
+            CaseAccess::Team => r.as_team.push(municipality_id),
+            CaseAccess::None => {
+                if case_access(actor, &scope(true)) == CaseAccess::Team {
+                    r.as_team.push(municipality_id);
+                }
+            }
+        }
+    }
+    r
+}
+
+/// One factor whose rating differs from the previous assessment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RatingChange {
+    pub factor: &'static Factor,
+    /// `None` when the factor was not rated last time (a factor added to the catalogue since).
+    pub before: Option<Rating>,
+    pub after: Option<Rating>,
+}
+
+/// What changed between two assessments' ratings, in catalogue order. Factors no longer in the
+/// catalogue are ignored: the page cannot name them.
+pub fn rating_changes(
+    before: &[(String, Rating)],
+    after: &[(String, Rating)],
+) -> Vec<RatingChange> {
+    let find =
+        |list: &[(String, Rating)], id: &str| list.iter().find(|(f, _)| f == id).map(|&(_, r)| r);
+    catalogue::ASSESSMENT_FACTORS
+        .iter()
+        .filter_map(|factor| {
+            let (b, a) = (find(before, factor.id), find(after, factor.id));
+            (b != a).then_some(RatingChange {
+                factor,
+                before: b,
+                after: a,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ids::UserId;
+    use crate::domain::policy::Role;
+    use CaseAccess as A;
+    use Stage as S;
+
+    const RELATIONS: [CaseAccess; 4] = [A::None, A::Team, A::Police, A::Coordinator];
+
+    /// The move table written out by hand, independently of `rule`: every allowed
+    /// (stage, move, relation) and where it leads. Everything not listed is refused.
+    fn allowed() -> Vec<(Stage, Move, CaseAccess, Stage)> {
+        let mut t = vec![
+            (
+                S::Received,
+                Move::SendToScreening,
+                A::Coordinator,
+                S::Screening,
+            ),
+            (S::Screening, Move::ScreeningCleared, A::Police, S::Triage),
+            (
+                S::Screening,
+                Move::ScreeningNotForInfohus,
+                A::Police,
+                S::Closed,
+            ),
+            (
+                S::Triage,
+                Move::TriageWithinRemit,
+                A::Coordinator,
+                S::Assessment,
+            ),
+            (
+                S::Triage,
+                Move::TriageOutsideRemit,
+                A::Coordinator,
+                S::Closed,
+            ),
+            (
+                S::FollowUp,
+                Move::Close(CloseReason::GoalsMet),
+                A::Coordinator,
+                S::Closed,
+            ),
+            (S::Closed, Move::Reopen, A::Coordinator, S::Received),
+            (
+                S::Closed,
+                Move::RecordPostClosureReview,
+                A::Coordinator,
+                S::Closed,
+            ),
+        ];
+        for who in [A::Coordinator, A::Team] {
+            t.push((S::Assessment, Move::AssessmentNoBasis, who, S::Closed));
+            t.push((S::Assessment, Move::AssessmentBasis, who, S::ActionPlan));
+            t.push((S::ActionPlan, Move::StartFollowUp, who, S::FollowUp));
+            t.push((S::FollowUp, Move::RecordReview, who, S::FollowUp));
+            for stage in [S::ActionPlan, S::FollowUp] {
+                t.push((stage, Move::Reassess, who, S::Assessment));
+                t.push((stage, Move::SavePlan, who, stage));
+                t.push((stage, Move::SaveIntervention, who, stage));
+            }
+        }
+        for stage in Stage::ALL.into_iter().filter(|s| s.is_open()) {
+            t.push((stage, Move::ChangeTeam, A::Coordinator, stage));
+            for reason in [
+                CloseReason::EndedOtherwise,
+                CloseReason::Moved,
+                CloseReason::Duplicate,
+            ] {
+                t.push((stage, Move::Close(reason), A::Coordinator, S::Closed));
+            }
+        }
+        t
+    }
+
+    #[test]
+    fn every_stage_move_and_relation_follows_the_table() {
+        let table = allowed();
+        let mut checked = 0;
+        for stage in Stage::ALL {
+            for mv in Move::all() {
+                for relation in RELATIONS {
+                    let expected = table
+                        .iter()
+                        .find(|(s, m, r, _)| *s == stage && *m == mv && *r == relation)
+                        .map(|t| t.3);
+                    let got = decide(stage, mv, relation);
+                    match expected {
+                        Some(to) => assert_eq!(got, Ok(to), "{stage:?} {mv:?} {relation:?}"),
+                        None => assert!(
+                            got.is_err(),
+                            "{stage:?} {mv:?} {relation:?} must be refused"
+                        ),
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 7 * Move::all().len() * 4);
+    }
+
+    #[test]
+    fn refusals_say_why() {
+        // No relation: nothing, whatever the move; the case stays invisible.
+        for stage in Stage::ALL {
+            for mv in Move::all() {
+                assert_eq!(decide(stage, mv, A::None), Err(Refusal::NoAccess));
+            }
+        }
+        // The closing reasons of screening, triage and assessment have their own steps.
+        for reason in [
+            CloseReason::NoBasis,
+            CloseReason::NotForInfohus,
+            CloseReason::OutsideRemit,
+        ] {
+            for stage in Stage::ALL {
+                assert_eq!(
+                    decide(stage, Move::Close(reason), A::Coordinator),
+                    Err(Refusal::ReasonHasOwnStep)
+                );
+            }
+        }
+        // Another's step is refused as such, whatever the stage.
+        assert_eq!(
+            decide(S::Screening, Move::ScreeningCleared, A::Coordinator),
+            Err(Refusal::NotTheirs)
+        );
+        assert_eq!(
+            decide(S::Triage, Move::TriageWithinRemit, A::Police),
+            Err(Refusal::NotTheirs)
+        );
+        assert_eq!(
+            decide(S::Received, Move::SendToScreening, A::Team),
+            Err(Refusal::NotTheirs)
+        );
+        assert_eq!(
+            decide(S::Closed, Move::Reopen, A::Team),
+            Err(Refusal::NotTheirs)
+        );
+        // The right person on a stale stage: a conflict, not a permission problem.
+        assert_eq!(
+            decide(S::Triage, Move::SendToScreening, A::Coordinator),
+            Err(Refusal::WrongStage)
+        );
+        assert_eq!(
+            decide(S::Triage, Move::ScreeningCleared, A::Police),
+            Err(Refusal::WrongStage)
+        );
+        assert_eq!(
+            decide(
+                S::ActionPlan,
+                Move::Close(CloseReason::GoalsMet),
+                A::Coordinator
+            ),
+            Err(Refusal::WrongStage)
+        );
+    }
+
+    fn actor(role: Role, m: Option<MunicipalityId>, d: Option<PoliceDistrictId>) -> Actor {
+        Actor {
+            user_id: UserId::new(),
+            roles: vec![role],
+            municipality_id: m,
+            police_district_id: d,
+            unit_id: None,
+        }
+    }
+
+    /// Every role, in and outside the case's municipality and district, on and off the team,
+    /// through the policy's relation into the move table.
+    #[test]
+    fn every_role_and_relation_gets_exactly_the_moves_of_its_relation() {
+        let m = MunicipalityId::new();
+        let d = PoliceDistrictId::new();
+        let other_m = MunicipalityId::new();
+        let other_d = PoliceDistrictId::new();
+        let table = allowed();
+        for role in Role::ALL {
+            for (home_m, home_d) in [
+                (Some(m), Some(d)),
+                (Some(m), None),
+                (None, Some(d)),
+                (Some(other_m), Some(other_d)),
+                (None, None),
+            ] {
+                for on_team in [false, true] {
+                    let a = actor(role, home_m, home_d);
+                    let scope = CaseScope {
+                        municipality_id: m,
+                        police_district_id: d,
+                        actor_on_team: on_team,
+                    };
+                    let relation = case_access(&a, &scope);
+                    let expected_relation = match role {
+                        Role::Coordinator if home_m == Some(m) => A::Coordinator,
+                        Role::Police if home_d == Some(d) => A::Police,
+                        Role::CoreGroup if home_m == Some(m) && on_team => A::Team,
+                        _ => A::None,
+                    };
+                    assert_eq!(
+                        relation, expected_relation,
+                        "{role:?} {home_m:?} {home_d:?} {on_team}"
+                    );
+                    for stage in Stage::ALL {
+                        for mv in Move::all() {
+                            let allowed = table
+                                .iter()
+                                .any(|(s, mm, r, _)| *s == stage && *mm == mv && *r == relation);
+                            assert_eq!(
+                                decide(stage, mv, relation).is_ok(),
+                                allowed,
+                                "{role:?} {stage:?} {mv:?} on_team={on_team}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn staff_leaders_key_employees_steering_group_and_admins_never_move_a_case() {
+        let m = MunicipalityId::new();
+        let d = PoliceDistrictId::new();
+        for role in [
+            Role::Staff,
+            Role::Leader,
+            Role::KeyEmployee,
+            Role::SteeringGroup,
+            Role::Admin,
+        ] {
+            let a = actor(role, Some(m), Some(d));
+            let relation = case_access(
+                &a,
+                &CaseScope {
+                    municipality_id: m,
+                    police_district_id: d,
+                    actor_on_team: true,
+                },
+            );
+            for stage in Stage::ALL {
+                assert!(
+                    available_moves(stage, relation).is_empty(),
+                    "{role:?} {stage:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_happy_path_runs_from_received_to_closed() {
+        let steps = [
+            (Move::SendToScreening, A::Coordinator),
+            (Move::ScreeningCleared, A::Police),
+            (Move::TriageWithinRemit, A::Coordinator),
+            (Move::AssessmentBasis, A::Team),
+            (Move::StartFollowUp, A::Team),
+            (Move::Close(CloseReason::GoalsMet), A::Coordinator),
+        ];
+        let mut stage = S::Received;
+        let mut seen = vec![stage];
+        for (mv, who) in steps {
+            stage = decide(stage, mv, who).expect("allowed");
+            seen.push(stage);
+        }
+        assert_eq!(seen, Stage::ALL.to_vec());
+        assert_eq!(decide(stage, Move::Reopen, A::Coordinator), Ok(S::Received));
+    }
+
+    #[test]
+    fn each_closing_path_has_its_reason_and_requirements() {
+        assert_eq!(closing_reasons(S::FollowUp, A::Coordinator).len(), 4);
+        assert_eq!(
+            closing_reasons(S::Assessment, A::Coordinator),
+            vec![
+                CloseReason::EndedOtherwise,
+                CloseReason::Moved,
+                CloseReason::Duplicate
+            ]
+        );
+        assert!(closing_reasons(S::FollowUp, A::Team).is_empty());
+        assert!(closing_reasons(S::Closed, A::Coordinator).is_empty());
+        assert!(
+            Move::Close(CloseReason::GoalsMet)
+                .requires()
+                .contains(&Requirement::Evaluation)
+        );
+        assert!(
+            Move::TriageOutsideRemit
+                .requires()
+                .contains(&Requirement::ReferredAuthority)
+        );
+        assert!(
+            Move::TriageWithinRemit
+                .requires()
+                .contains(&Requirement::PoliceParticipant)
+        );
+        assert!(
+            Move::StartFollowUp
+                .requires()
+                .contains(&Requirement::Intervention)
+        );
+        assert!(Move::Reopen.requires().contains(&Requirement::Reason));
+        assert!(schedules_post_closure_reviews(S::FollowUp));
+        assert!(!schedules_post_closure_reviews(S::Screening));
+    }
+
+    #[test]
+    fn every_move_has_a_distinct_history_code_and_label() {
+        let all = Move::all();
+        let mut codes: Vec<_> = all.iter().map(|m| m.code()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), all.len());
+        for mv in all {
+            assert_ne!(history_label(mv.code()), mv.code());
+        }
+        assert_eq!(history_label("open"), "Sagen er oprettet");
+        assert_eq!(history_label("something_new"), "something_new");
+    }
+
+    #[test]
+    fn reach_follows_the_case_access_of_each_municipality() {
+        let (randers, ballerup) = (MunicipalityId::new(), MunicipalityId::new());
+        let (east, west) = (PoliceDistrictId::new(), PoliceDistrictId::new());
+        let all = [(randers, east), (ballerup, west)];
+        let coordinator = actor(Role::Coordinator, Some(randers), None);
+        assert_eq!(reach(&coordinator, &all).as_coordinator, vec![randers]);
+        let police = actor(Role::Police, None, Some(east));
+        let r = reach(&police, &all);
+        assert_eq!(
+            (r.as_police.clone(), r.whole()),
+            (vec![randers], vec![randers])
+        );
+        let core = actor(Role::CoreGroup, Some(ballerup), None);
+        let r = reach(&core, &all);
+        assert_eq!((r.as_team.clone(), r.whole()), (vec![ballerup], vec![]));
+        assert!(reach(&actor(Role::Staff, Some(randers), None), &all).is_empty());
+        assert!(reach(&actor(Role::Admin, None, None), &all).is_empty());
+    }
+
+    #[test]
+    fn a_reassessment_lists_only_the_factors_that_changed() {
+        let first = vec![
+            ("violence_readiness".to_owned(), Rating::Some),
+            ("trusted_adult".to_owned(), Rating::NotSeen),
+            ("gone_from_the_catalogue".to_owned(), Rating::Marked),
+        ];
+        let second = vec![
+            ("violence_readiness".to_owned(), Rating::Marked),
+            ("trusted_adult".to_owned(), Rating::NotSeen),
+            ("isolation".to_owned(), Rating::Unknown),
+        ];
+        let changes = rating_changes(&first, &second);
+        let ids: Vec<_> = changes.iter().map(|c| c.factor.id).collect();
+        assert_eq!(ids, vec!["violence_readiness", "isolation"]);
+        assert_eq!(changes[0].before, Some(Rating::Some));
+        assert_eq!(changes[0].after, Some(Rating::Marked));
+        assert_eq!(changes[1].before, None);
+        assert!(rating_changes(&second, &second).is_empty());
     }
 }

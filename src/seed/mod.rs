@@ -1,6 +1,10 @@
 //! Demo data, only when asked for (`serve --demo` or `demo`): one user per role in each
 //! municipality, and a living set of concerns and cases.
 
+pub mod cases;
+pub mod history;
+pub mod intake;
+
 use crate::AppState;
 use crate::domain::ids::UnitId;
 use crate::domain::policy::Role;
@@ -23,6 +27,9 @@ pub async fn demo(state: &AppState) -> anyhow::Result<Option<Vec<DemoLogin>>> {
     };
     let mut tx = state.db.begin().await?;
     // Each area seeds its own part of the story, in the order a case lives it.
+    history::seed(state, &mut tx).await?;
+    intake::seed(state, &mut tx).await?;
+    cases::seed(state, &mut tx).await?;
     tx.commit().await?;
     Ok(Some(logins))
 }

@@ -91,3 +91,133 @@ pub async fn open(
     .await?;
     Ok((id, reference))
 }
+
+// ---------------------------------------------------------------------------------------------
+// Intake: finding the case a new concern belongs to.
+// ---------------------------------------------------------------------------------------------
+
+/// A case as the intake queue needs it to link a concern.
+#[derive(Debug, Clone)]
+pub struct CaseBrief {
+    pub id: CaseId,
+    pub reference: String,
+    pub stage: Stage,
+}
+
+impl CaseBrief {
+    pub fn is_open(&self) -> bool {
+        self.stage != Stage::Closed
+    }
+}
+
+fn brief(id: CaseId, reference: String, stage: &str) -> sqlx::Result<CaseBrief> {
+    let stage = Stage::parse(stage)
+        .ok_or_else(|| sqlx::Error::Decode(format!("unknown stage {stage} in cases").into()))?;
+    Ok(CaseBrief {
+        id,
+        reference,
+        stage,
+    })
+}
+
+/// A case by its human reference, within one municipality only.
+pub async fn brief_by_reference(
+    db: impl sqlx::PgExecutor<'_>,
+    municipality: MunicipalityId,
+    reference: &str,
+) -> sqlx::Result<Option<CaseBrief>> {
+    let row = sqlx::query!(
+        r#"select id as "id: CaseId", reference, stage from cases
+           where municipality_id = $1 and upper(reference) = upper($2)"#,
+        municipality as MunicipalityId,
+        reference,
+    )
+    .fetch_optional(db)
+    .await?;
+    row.map(|r| brief(r.id, r.reference, &r.stage)).transpose()
+}
+
+/// The municipality's case about the person with this CPR number, open or closed.
+pub async fn brief_by_cpr(
+    db: impl sqlx::PgExecutor<'_>,
+    municipality: MunicipalityId,
+    cpr: &str,
+) -> sqlx::Result<Option<CaseBrief>> {
+    let row = sqlx::query!(
+        r#"select id as "id: CaseId", reference, stage from cases
+           where municipality_id = $1 and subject_cpr = $2"#,
+        municipality as MunicipalityId,
+        cpr,
+    )
+    .fetch_optional(db)
+    .await?;
+    row.map(|r| brief(r.id, r.reference, &r.stage)).transpose()
+}
+
+/// A case that may be about the same person as a concern.
+#[derive(Debug, Clone)]
+pub struct CaseCandidate {
+    pub case: CaseBrief,
+    pub subject_name: String,
+    pub subject_birth_date: Option<Date>,
+    pub subject_approx_age: Option<i16>,
+    pub opened_at: OffsetDateTime,
+    /// The same CPR number, not merely a similar name.
+    pub same_cpr: bool,
+}
+
+/// The municipality's cases that may be about the concern's person: the same CPR number, or a
+/// similar name (pg_trgm) with the same birth date or age. The same CPR first, then the most
+/// similar names.
+pub async fn candidates_for_concern(
+    db: impl sqlx::PgExecutor<'_>,
+    concern: crate::domain::ids::ConcernId,
+) -> sqlx::Result<Vec<CaseCandidate>> {
+    let rows = sqlx::query!(
+        r#"select k.id as "id: CaseId", k.reference, k.stage, k.subject_name,
+                  k.subject_birth_date, k.subject_approx_age, k.opened_at,
+                  coalesce(k.subject_cpr = c.subject_cpr, false) as "same_cpr!"
+           from concerns c
+           join cases k on k.municipality_id = c.municipality_id
+           where c.id = $1
+             and infohus_same_person(
+                 c.subject_cpr, c.subject_name, c.subject_birth_date,
+                 infohus_age_at(c.subject_birth_date, c.subject_approx_age, c.filed_at, c.filed_at),
+                 k.subject_cpr, k.subject_name, k.subject_birth_date,
+                 infohus_age_at(k.subject_birth_date, k.subject_approx_age, k.opened_at, c.filed_at))
+           order by 8 desc, similarity(lower(k.subject_name), lower(c.subject_name)) desc,
+                    k.opened_at desc
+           limit 20"#,
+        concern as crate::domain::ids::ConcernId,
+    )
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(CaseCandidate {
+                case: brief(r.id, r.reference, &r.stage)?,
+                subject_name: r.subject_name,
+                subject_birth_date: r.subject_birth_date,
+                subject_approx_age: r.subject_approx_age,
+                opened_at: r.opened_at,
+                same_cpr: r.same_cpr,
+            })
+        })
+        .collect()
+}
+
+/// Notes on the case that it changed (a concern joined it) without moving its stage.
+pub async fn mark_updated(
+    db: impl sqlx::PgExecutor<'_>,
+    case: CaseId,
+    now: OffsetDateTime,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update cases set updated_at = $2 where id = $1",
+        case as CaseId,
+        now,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}

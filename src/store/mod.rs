@@ -4,7 +4,10 @@
 pub mod access_log;
 pub mod audit;
 pub mod cases;
+pub mod concerns;
 pub mod rate_limits;
 pub mod sessions;
+pub mod stats;
 pub mod tenants;
 pub mod users;
+pub mod workflow;

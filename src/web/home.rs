@@ -21,12 +21,68 @@ pub struct Action {
 }
 
 /// What a user can do, by capability; only pages that exist are listed.
-const ACTIONS: &[(Capability, &str, &str, &str)] = &[(
-    Capability::ManageUsers,
-    "/admin/brugere",
-    "Brugere",
-    "opret brugere, tildel roller og deaktivér konti",
-)];
+const ACTIONS: &[(Capability, &str, &str, &str)] = &[
+    (
+        Capability::IntakeQueue,
+        "/infohus/indgang",
+        "Indgang",
+        "nye bekymringer, der venter på at blive registreret",
+    ),
+    (
+        Capability::ScreeningQueue,
+        "/politi/screening",
+        "Politiets screening",
+        "sager fra politikredsens kommuner, som venter på screening",
+    ),
+    (
+        Capability::CaseList,
+        "/sager",
+        "Sager",
+        "de sager, du har adgang til, med fase og næste frist",
+    ),
+    (
+        Capability::LeaderInbox,
+        "/leder/indbakke",
+        "Indbakke",
+        "bekymringer fra dine medarbejdere, som venter på dig",
+    ),
+    (
+        Capability::UnitConcerns,
+        "/enhed/bekymringer",
+        "Enhedens bekymringer",
+        "bekymringer indberettet i din enhed",
+    ),
+    (
+        Capability::FileConcern,
+        "/bekymringer/ny",
+        "Ny bekymring",
+        "indberet en bekymring for radikalisering eller ekstremisme",
+    ),
+    (
+        Capability::FollowOwnConcerns,
+        "/bekymringer",
+        "Mine bekymringer",
+        "følg de bekymringer, du har indberettet",
+    ),
+    (
+        Capability::ManageUsers,
+        "/admin/brugere",
+        "Brugere",
+        "opret brugere, tildel roller og deaktivér konti",
+    ),
+    (
+        Capability::QuarterlyStatistics,
+        "/statistik",
+        "Kvartalsstatistik",
+        "kvartalets tal uden personoplysninger, med diagrammer og som CSV",
+    ),
+    (
+        Capability::UnitCounts,
+        "/enhed/tal",
+        "Tal for enheden",
+        "hvor mange bekymringer enheden har, og hvor de er nu",
+    ),
+];
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -34,9 +90,13 @@ struct HomePage {
     page: PageContext,
     actions: Vec<Action>,
     unit_name: Option<String>,
+    tasks: crate::web::cases::tasks::Tasks,
 }
 
-async fn show_home(current: CurrentUser) -> AppResult<Response> {
+async fn show_home(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    current: CurrentUser,
+) -> AppResult<Response> {
     let actor = current.user.actor();
     let actions = ACTIONS
         .iter()
@@ -51,6 +111,7 @@ async fn show_home(current: CurrentUser) -> AppResult<Response> {
         page: PageContext::for_user(&current, "Forside", "/").await?,
         actions,
         unit_name: current.user.unit_name.clone(),
+        tasks: crate::web::cases::tasks::for_user(&state, &current).await?,
     };
     Ok(Html(page.render()?).into_response())
 }

@@ -14,6 +14,15 @@ pub struct NavLink {
 /// The navigation: a link appears only for a user whose role may use the page.
 const NAV: &[(Capability, &str, &str)] = &[
     (Capability::SignedIn, "/", "Forside"),
+    (Capability::FileConcern, "/bekymringer/ny", "Ny bekymring"),
+    (Capability::FollowOwnConcerns, "/bekymringer", "Mine bekymringer"),
+    (Capability::LeaderInbox, "/leder/indbakke", "Indbakke"),
+    (Capability::UnitConcerns, "/enhed/bekymringer", "Enhedens bekymringer"),
+    (Capability::IntakeQueue, "/infohus/indgang", "Indgang"),
+    (Capability::ScreeningQueue, "/politi/screening", "Screening"),
+    (Capability::CaseList, "/sager", "Sager"),
+    (Capability::UnitCounts, "/enhed/tal", "Tal for enheden"),
+    (Capability::QuarterlyStatistics, "/statistik", "Statistik"),
     (Capability::ManageUsers, "/admin/brugere", "Brugere"),
 ];
 

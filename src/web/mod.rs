@@ -4,12 +4,17 @@
 pub mod access_log;
 pub mod admin;
 pub mod auth;
+pub mod cases;
+pub mod concerns;
 pub mod extract;
 pub mod forms;
 pub mod health;
 pub mod home;
+pub mod intake;
 pub mod layout;
+pub mod public;
 pub mod routes;
+pub mod stats;
 
 use std::time::Duration;
 
@@ -37,8 +42,13 @@ pub fn routes() -> Routes {
         .merge(health::routes())
         .merge(auth::routes())
         .merge(home::routes())
+        .merge(cases::routes())
+        .merge(concerns::routes())
+        .merge(intake::routes())
+        .merge(public::routes())
         .merge(admin::routes())
         .merge(access_log::routes())
+        .merge(stats::routes())
 }
 
 /// The route table, for tests that check every route's guard.

@@ -5,3 +5,7 @@ mod support;
 mod access_log;
 mod auth;
 mod foundation;
+mod intake;
+mod public;
+mod stats;
+mod workflow;

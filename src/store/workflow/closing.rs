@@ -1,0 +1,129 @@
+//! Closing a case with its evaluation and reason, and the reviews after closing.
+
+use sqlx::{PgConnection, PgExecutor};
+use time::{Date, OffsetDateTime};
+
+use crate::domain::catalogue::CloseReason;
+use crate::domain::ids::{CaseId, ClosingId, PostClosureReviewId, UserId};
+
+/// Records the closing and, where `review_dates` is not empty, the reviews after closing
+/// `(months, due date)`.
+pub async fn record(
+    conn: &mut PgConnection,
+    case: CaseId,
+    closed_by: UserId,
+    reason: CloseReason,
+    evaluation: Option<&str>,
+    review_dates: &[(u32, Date)],
+    at: OffsetDateTime,
+) -> sqlx::Result<ClosingId> {
+    let id = ClosingId::new();
+    sqlx::query!(
+        r#"insert into case_closings (id, case_id, closed_by, reason, evaluation, closed_at)
+           values ($1, $2, $3, $4, $5, $6)"#,
+        id as ClosingId,
+        case as CaseId,
+        closed_by as UserId,
+        reason.as_str(),
+        evaluation,
+        at,
+    )
+    .execute(&mut *conn)
+    .await?;
+    for &(months, due) in review_dates {
+        sqlx::query!(
+            r#"insert into post_closure_reviews (id, case_id, closing_id, months, due_date)
+               values ($1, $2, $3, $4, $5)"#,
+            PostClosureReviewId::new() as PostClosureReviewId,
+            case as CaseId,
+            id as ClosingId,
+            i32::try_from(months).unwrap_or(i32::MAX),
+            due,
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(id)
+}
+
+#[derive(Debug, Clone)]
+pub struct Closing {
+    pub closed_by_name: String,
+    pub reason: Option<CloseReason>,
+    pub evaluation: Option<String>,
+    pub closed_at: OffsetDateTime,
+}
+
+pub async fn closings_of(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<Vec<Closing>> {
+    let rows = sqlx::query!(
+        r#"select u.name, c.reason, c.evaluation, c.closed_at
+           from case_closings c join users u on u.id = c.closed_by
+           where c.case_id = $1 order by c.closed_at, c.seq"#,
+        case as CaseId,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Closing {
+            closed_by_name: r.name,
+            reason: CloseReason::parse(&r.reason),
+            evaluation: r.evaluation,
+            closed_at: r.closed_at,
+        })
+        .collect())
+}
+
+#[derive(Debug, Clone)]
+pub struct PostClosureReview {
+    pub id: PostClosureReviewId,
+    pub months: i32,
+    pub due_date: Date,
+    pub done_at: Option<OffsetDateTime>,
+    pub done_by_name: Option<String>,
+    pub note: Option<String>,
+}
+
+/// The reviews after the case's latest closing.
+pub async fn post_closure_reviews_of(
+    db: impl PgExecutor<'_>,
+    case: CaseId,
+) -> sqlx::Result<Vec<PostClosureReview>> {
+    sqlx::query_as!(
+        PostClosureReview,
+        r#"select p.id as "id: PostClosureReviewId", p.months, p.due_date, p.done_at,
+                  u.name as "done_by_name?", p.note
+           from post_closure_reviews p
+           left join users u on u.id = p.done_by
+           where p.case_id = $1
+             and p.closing_id = (select c.id from case_closings c where c.case_id = $1
+                                 order by c.closed_at desc, c.seq desc limit 1)
+           order by p.due_date"#,
+        case as CaseId,
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Marks a review after closing done; `false` when it is not this case's or already done.
+pub async fn complete_post_closure_review(
+    db: impl PgExecutor<'_>,
+    case: CaseId,
+    id: PostClosureReviewId,
+    by: UserId,
+    note: &str,
+    at: OffsetDateTime,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        r#"update post_closure_reviews set done_at = $3, done_by = $4, note = $5
+           where id = $1 and case_id = $2 and done_at is null"#,
+        id as PostClosureReviewId,
+        case as CaseId,
+        at,
+        by as UserId,
+        note,
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,207 @@
+//! The action plan ("én plan") and its interventions.
+
+use sqlx::PgExecutor;
+use time::{Date, OffsetDateTime};
+
+use crate::domain::catalogue::{InterventionStatus, LegalBasis};
+use crate::domain::ids::{CaseId, InterventionId, UserId};
+
+#[derive(Debug, Clone)]
+pub struct ActionPlan {
+    pub plan_coordinator: UserId,
+    pub plan_coordinator_name: String,
+    pub goals: String,
+    pub notification_made: Option<bool>,
+    pub notification_date: Option<Date>,
+    pub updated_at: OffsetDateTime,
+}
+
+pub async fn plan_of(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<Option<ActionPlan>> {
+    sqlx::query_as!(
+        ActionPlan,
+        r#"select p.plan_coordinator_user_id as "plan_coordinator: UserId",
+                  u.name as plan_coordinator_name, p.goals, p.notification_made,
+                  p.notification_date, p.updated_at
+           from action_plans p join users u on u.id = p.plan_coordinator_user_id
+           where p.case_id = $1"#,
+        case as CaseId,
+    )
+    .fetch_optional(db)
+    .await
+}
+
+pub struct PlanInput<'a> {
+    pub plan_coordinator: UserId,
+    pub goals: &'a str,
+    pub notification_made: Option<bool>,
+    pub notification_date: Option<Date>,
+}
+
+/// Creates or replaces the plan. The case's version check guards it; the plan's own version
+/// counts its revisions.
+pub async fn save_plan(
+    db: impl PgExecutor<'_>,
+    case: CaseId,
+    plan: &PlanInput<'_>,
+    now: OffsetDateTime,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        r#"insert into action_plans (case_id, plan_coordinator_user_id, goals, notification_made,
+                                     notification_date, created_at, updated_at)
+           values ($1, $2, $3, $4, $5, $6, $6)
+           on conflict (case_id) do update set
+               plan_coordinator_user_id = excluded.plan_coordinator_user_id,
+               goals = excluded.goals,
+               notification_made = excluded.notification_made,
+               notification_date = excluded.notification_date,
+               updated_at = excluded.updated_at,
+               version = action_plans.version + 1"#,
+        case as CaseId,
+        plan.plan_coordinator as UserId,
+        plan.goals,
+        plan.notification_made,
+        plan.notification_date,
+        now,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct Intervention {
+    pub id: InterventionId,
+    pub type_id: String,
+    pub type_other: Option<String>,
+    pub owner: UserId,
+    pub owner_name: String,
+    pub authority: String,
+    pub legal_basis: LegalBasis,
+    pub legal_basis_other: Option<String>,
+    pub start_date: Date,
+    pub next_review_date: Date,
+    pub status: InterventionStatus,
+}
+
+impl Intervention {
+    pub fn is_open(&self) -> bool {
+        matches!(
+            self.status,
+            InterventionStatus::Planned | InterventionStatus::Active
+        )
+    }
+
+    /// Open, and its review date has passed without a review.
+    pub fn review_overdue(&self, today: Date) -> bool {
+        self.is_open() && self.next_review_date < today
+    }
+}
+
+/// The case's interventions, in the order they were added.
+pub async fn interventions_of(
+    db: impl PgExecutor<'_>,
+    case: CaseId,
+) -> sqlx::Result<Vec<Intervention>> {
+    let rows = sqlx::query!(
+        r#"select i.id as "id: InterventionId", i.type_id, i.type_other,
+                  i.owner_user_id as "owner: UserId", u.name as owner_name, i.authority,
+                  i.legal_basis, i.legal_basis_other, i.start_date, i.next_review_date, i.status
+           from interventions i join users u on u.id = i.owner_user_id
+           where i.case_id = $1 order by i.created_at, i.id"#,
+        case as CaseId,
+    )
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Intervention {
+                id: r.id,
+                legal_basis: LegalBasis::parse(&r.legal_basis)
+                    .ok_or_else(|| super::decode_err("legal basis", &r.legal_basis))?,
+                status: InterventionStatus::parse(&r.status)
+                    .ok_or_else(|| super::decode_err("intervention status", &r.status))?,
+                type_id: r.type_id,
+                type_other: r.type_other,
+                owner: r.owner,
+                owner_name: r.owner_name,
+                authority: r.authority,
+                legal_basis_other: r.legal_basis_other,
+                start_date: r.start_date,
+                next_review_date: r.next_review_date,
+            })
+        })
+        .collect()
+}
+
+pub struct InterventionInput<'a> {
+    pub type_id: &'a str,
+    pub type_other: Option<&'a str>,
+    pub owner: UserId,
+    pub authority: &'a str,
+    pub legal_basis: LegalBasis,
+    pub legal_basis_other: Option<&'a str>,
+    pub start_date: Date,
+    pub next_review_date: Date,
+    pub status: InterventionStatus,
+}
+
+pub async fn insert_intervention(
+    db: impl PgExecutor<'_>,
+    case: CaseId,
+    i: &InterventionInput<'_>,
+    now: OffsetDateTime,
+) -> sqlx::Result<InterventionId> {
+    let id = InterventionId::new();
+    sqlx::query!(
+        r#"insert into interventions (id, case_id, type_id, type_other, owner_user_id, authority,
+                                      legal_basis, legal_basis_other, start_date,
+                                      next_review_date, status, created_at, updated_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)"#,
+        id as InterventionId,
+        case as CaseId,
+        i.type_id,
+        i.type_other,
+        i.owner as UserId,
+        i.authority,
+        i.legal_basis.as_str(),
+        i.legal_basis_other,
+        i.start_date,
+        i.next_review_date,
+        i.status.as_str(),
+        now,
+    )
+    .execute(db)
+    .await?;
+    Ok(id)
+}
+
+/// Changes an intervention of this case; `false` when the case has no such intervention.
+pub async fn update_intervention(
+    db: impl PgExecutor<'_>,
+    case: CaseId,
+    id: InterventionId,
+    i: &InterventionInput<'_>,
+    now: OffsetDateTime,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        r#"update interventions set type_id = $3, type_other = $4, owner_user_id = $5,
+                  authority = $6, legal_basis = $7, legal_basis_other = $8, start_date = $9,
+                  next_review_date = $10, status = $11, updated_at = $12, version = version + 1
+           where id = $1 and case_id = $2"#,
+        id as InterventionId,
+        case as CaseId,
+        i.type_id,
+        i.type_other,
+        i.owner as UserId,
+        i.authority,
+        i.legal_basis.as_str(),
+        i.legal_basis_other,
+        i.start_date,
+        i.next_review_date,
+        i.status.as_str(),
+        now,
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

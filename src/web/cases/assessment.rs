@@ -1,0 +1,524 @@
+//! The core group's assessment (vurderingsværktøj): every factor rated, four analyses and a
+//! conclusion; and sending a case with a plan back for a new assessment.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::show::{CaseHeader, audit_view};
+use super::{
+    CONFLICT_MESSAGE, Loaded, Verdict, date_field, form_status, form_version, load, not_now,
+    verdict,
+};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::domain::calendar::{format_date_da, today_copenhagen};
+use crate::domain::catalogue::{
+    ASSESSMENT_FACTORS, CloseReason, Dimension, FactorKind, Level, Rating,
+};
+use crate::domain::workflow::{Conclusion, Move};
+use crate::error::AppResult;
+use crate::store::audit::{self, AuditAction};
+use crate::store::workflow::{self as store, Change, LevelChange, assessment};
+use crate::web::extract::Form;
+use crate::web::forms::{self, FieldErrors};
+use crate::web::layout::{PageContext, set_notice};
+
+const ANALYSIS_MAX: usize = 8000;
+
+/// The form as typed; factor ratings arrive as `rating_<factor id>`.
+#[derive(Debug, Default, Clone)]
+struct AssessmentInput {
+    version: String,
+    meeting_date: String,
+    analysis_person: String,
+    analysis_network: String,
+    analysis_ideology: String,
+    analysis_intent_capability: String,
+    conclusion: String,
+    level: String,
+    ratings: Vec<(&'static str, String)>,
+}
+
+impl AssessmentInput {
+    fn from_pairs(pairs: Vec<(String, String)>) -> AssessmentInput {
+        let get = |name: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        AssessmentInput {
+            version: get("version"),
+            meeting_date: get("meeting_date"),
+            analysis_person: get("analysis_person"),
+            analysis_network: get("analysis_network"),
+            analysis_ideology: get("analysis_ideology"),
+            analysis_intent_capability: get("analysis_intent_capability"),
+            conclusion: get("conclusion"),
+            level: get("level"),
+            ratings: ASSESSMENT_FACTORS
+                .iter()
+                .map(|f| (f.id, get(&format!("rating_{}", f.id))))
+                .collect(),
+        }
+    }
+
+    fn rating(&self, id: &str) -> &str {
+        self.ratings
+            .iter()
+            .find(|(f, _)| *f == id)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+struct FactorRow {
+    field: String,
+    label: &'static str,
+    value: String,
+    previous: Option<&'static str>,
+}
+
+struct FactorGroup {
+    label: &'static str,
+    factors: Vec<FactorRow>,
+}
+
+struct AnalysisField {
+    name: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    value: String,
+}
+
+#[derive(Template)]
+#[template(path = "cases/assessment.html")]
+struct AssessmentPage {
+    page: PageContext,
+    head: CaseHeader,
+    conflict: Option<&'static str>,
+    errors: FieldErrors,
+    version: String,
+    meeting_date: String,
+    groups: Vec<FactorGroup>,
+    ratings: Vec<(&'static str, &'static str)>,
+    analyses: Vec<AnalysisField>,
+    conclusion: String,
+    level: String,
+    reassessment: bool,
+}
+
+async fn render(
+    state: &AppState,
+    current: &CurrentUser,
+    loaded: &Loaded,
+    input: AssessmentInput,
+    errors: FieldErrors,
+    conflict: Option<bool>,
+) -> AppResult<Response> {
+    let previous = assessment::latest_ratings(&state.db, loaded.case.id).await?;
+    let prev = |id: &str| {
+        previous
+            .iter()
+            .find(|(f, _)| f == id)
+            .map(|&(_, r)| r.label())
+    };
+    let groups = FactorKind::ALL
+        .iter()
+        .map(|kind| FactorGroup {
+            label: kind.label(),
+            factors: ASSESSMENT_FACTORS
+                .iter()
+                .filter(|f| f.kind == *kind)
+                .map(|f| FactorRow {
+                    field: format!("rating_{}", f.id),
+                    label: f.label,
+                    value: input.rating(f.id).to_owned(),
+                    previous: prev(f.id),
+                })
+                .collect(),
+        })
+        .collect();
+    let analyses = vec![
+        (
+            Dimension::Person,
+            "analysis_person",
+            input.analysis_person.clone(),
+        ),
+        (
+            Dimension::Network,
+            "analysis_network",
+            input.analysis_network.clone(),
+        ),
+        (
+            Dimension::Ideology,
+            "analysis_ideology",
+            input.analysis_ideology.clone(),
+        ),
+        (
+            Dimension::IntentCapability,
+            "analysis_intent_capability",
+            input.analysis_intent_capability.clone(),
+        ),
+    ]
+    .into_iter()
+    .map(|(d, name, value)| AnalysisField {
+        name,
+        label: d.label(),
+        hint: d.hint(),
+        value,
+    })
+    .collect();
+    let page = AssessmentPage {
+        page: PageContext::for_user(current, "Analyse og vurdering", "/sager").await?,
+        head: CaseHeader::of(loaded),
+        conflict: (conflict == Some(true)).then_some(CONFLICT_MESSAGE),
+        errors,
+        version: input.version,
+        meeting_date: input.meeting_date,
+        groups,
+        ratings: Rating::ALL
+            .iter()
+            .map(|r| (r.as_str(), r.label()))
+            .collect(),
+        analyses,
+        conclusion: input.conclusion,
+        level: input.level,
+        reassessment: !previous.is_empty(),
+    };
+    let body = page.render()?;
+    Ok(match conflict {
+        None => Html(body).into_response(),
+        Some(c) => (form_status(c), Html(body)).into_response(),
+    })
+}
+
+pub(crate) async fn show_assessment_form(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+) -> AppResult<Response> {
+    let loaded = load(&state, &current, &raw).await?;
+    if let Verdict::Stale = verdict(&loaded, Move::AssessmentBasis)? {
+        return not_now(&current, &loaded).await;
+    }
+    // A reassessment starts from the previous ratings, so the group changes what changed.
+    let previous = assessment::latest_ratings(&state.db, loaded.case.id).await?;
+    let input = AssessmentInput {
+        version: loaded.case.version.to_string(),
+        meeting_date: format_date_da(today_copenhagen(state.clock.now())),
+        ratings: ASSESSMENT_FACTORS
+            .iter()
+            .map(|f| {
+                let value = previous
+                    .iter()
+                    .find(|(id, _)| id == f.id)
+                    .map(|(_, r)| r.as_str().to_owned())
+                    .unwrap_or_default();
+                (f.id, value)
+            })
+            .collect(),
+        ..AssessmentInput::default()
+    };
+    audit_view(&state, &current, &loaded).await?;
+    render(&state, &current, &loaded, input, FieldErrors::new(), None).await
+}
+
+pub(crate) async fn submit_assessment(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let loaded = load(&state, &current, &raw).await?;
+    let mut input = AssessmentInput::from_pairs(pairs);
+    let mut errors = FieldErrors::new();
+    let meeting_date = date_field(&mut errors, "meeting_date", &input.meeting_date);
+    let mut ratings: Vec<(&'static str, Rating)> = Vec::new();
+    for (id, value) in &input.ratings {
+        match Rating::parse(value.trim()) {
+            Some(r) => ratings.push((id, r)),
+            None => errors.add(
+                &format!("rating_{id}"),
+                format!(
+                    "Vurdér faktoren «{}».",
+                    crate::domain::catalogue::assessment_factor(id).map_or(*id, |f| f.label)
+                ),
+            ),
+        }
+    }
+    let person = forms::text(
+        &mut errors,
+        "analysis_person",
+        &input.analysis_person,
+        true,
+        ANALYSIS_MAX,
+    );
+    let network = forms::text(
+        &mut errors,
+        "analysis_network",
+        &input.analysis_network,
+        true,
+        ANALYSIS_MAX,
+    );
+    let ideology = forms::text(
+        &mut errors,
+        "analysis_ideology",
+        &input.analysis_ideology,
+        true,
+        ANALYSIS_MAX,
+    );
+    let intent = forms::text(
+        &mut errors,
+        "analysis_intent_capability",
+        &input.analysis_intent_capability,
+        true,
+        ANALYSIS_MAX,
+    );
+    let conclusion = Conclusion::parse(input.conclusion.trim());
+    if conclusion.is_none() {
+        errors.add("conclusion", "Vælg kernegruppens konklusion.");
+    }
+    let level = match conclusion {
+        Some(Conclusion::Basis) => {
+            let level = Level::parse(input.level.trim())
+                .filter(|l| matches!(l, Level::Preemptive | Level::Intervening));
+            if level.is_none() {
+                errors.add("level", "Vælg foregribende eller indgribende niveau.");
+            }
+            level
+        }
+        _ => None,
+    };
+    let mv = conclusion.map_or(Move::AssessmentBasis, Conclusion::as_move);
+    let verdict = verdict(&loaded, mv)?;
+    if let Verdict::Stale = verdict {
+        input.version = loaded.case.version.to_string();
+        return render(&state, &current, &loaded, input, errors, Some(true)).await;
+    }
+    let (
+        Verdict::Allowed(to),
+        Some(conclusion),
+        Some(meeting_date),
+        Some(person),
+        Some(network),
+        Some(ideology),
+        Some(intent),
+        true,
+    ) = (
+        verdict,
+        conclusion,
+        meeting_date,
+        person,
+        network,
+        ideology,
+        intent,
+        errors.is_empty(),
+    )
+    else {
+        return render(&state, &current, &loaded, input, errors, Some(false)).await;
+    };
+    let now = state.clock.now();
+    let mut change = Change::new(
+        &loaded.case,
+        form_version(&input.version),
+        to,
+        mv.code(),
+        current.user.id,
+        now,
+    );
+    change.level = LevelChange::Set(level);
+    if conclusion == Conclusion::NoBasis {
+        change.close_reason = Some(CloseReason::NoBasis);
+    }
+    let mut tx = state.db.begin().await?;
+    if !store::apply(&mut tx, &change).await? {
+        tx.rollback().await?;
+        let fresh = load(&state, &current, &raw).await?;
+        input.version = fresh.case.version.to_string();
+        return render(&state, &current, &fresh, input, errors, Some(true)).await;
+    }
+    assessment::record(
+        &mut tx,
+        &assessment::NewAssessment {
+            case: loaded.case.id,
+            assessed_by: current.user.id,
+            meeting_date,
+            analysis_person: &person,
+            analysis_network: &network,
+            analysis_ideology: &ideology,
+            analysis_intent_capability: &intent,
+            conclusion,
+            level,
+            ratings: &ratings,
+            at: now,
+        },
+    )
+    .await?;
+    audit::record(
+        &mut *tx,
+        &loaded.event(AuditAction::AssessmentRecorded, &current),
+        now,
+    )
+    .await?;
+    audit::record(
+        &mut *tx,
+        &loaded.event(AuditAction::CaseMoved, &current),
+        now,
+    )
+    .await?;
+    if conclusion == Conclusion::NoBasis {
+        store::closing::record(
+            &mut tx,
+            loaded.case.id,
+            current.user.id,
+            CloseReason::NoBasis,
+            None,
+            &[],
+            now,
+        )
+        .await?;
+        audit::record(
+            &mut *tx,
+            &loaded.event(AuditAction::CaseClosed, &current),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    set_notice(
+        &current.session,
+        match conclusion {
+            Conclusion::NoBasis => {
+                "Vurderingen er registreret: intet grundlag for bekymring, og sagen er lukket."
+            }
+            Conclusion::Basis => "Vurderingen er registreret: sagen går videre til handleplan.",
+        },
+    )
+    .await?;
+    Ok(Redirect::to(&loaded.href()).into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sending a case back for a new assessment
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ReasonForm {
+    #[serde(default)]
+    pub version: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "cases/reason.html")]
+pub(crate) struct ReasonPage {
+    pub page: PageContext,
+    pub head: CaseHeader,
+    pub conflict: Option<&'static str>,
+    pub errors: FieldErrors,
+    pub form: ReasonForm,
+    pub heading: &'static str,
+    pub intro: &'static str,
+    pub action: String,
+    pub label: &'static str,
+    pub hint: &'static str,
+    pub button: &'static str,
+}
+
+fn reassess_page(
+    page: PageContext,
+    loaded: &Loaded,
+    form: ReasonForm,
+    errors: FieldErrors,
+    conflict: bool,
+) -> ReasonPage {
+    ReasonPage {
+        page,
+        head: CaseHeader::of(loaded),
+        conflict: conflict.then_some(CONFLICT_MESSAGE),
+        errors,
+        form,
+        heading: "Send sagen til ny vurdering",
+        intro: "Sagen går tilbage til analyse og vurdering i kernegruppen. Handleplanen og indsatserne bliver stående, og den nye vurdering viser, hvad der har ændret sig siden sidst.",
+        action: format!("{}/ny-vurdering", loaded.href()),
+        label: "Hvorfor skal sagen vurderes igen?",
+        hint: "Begrundelsen står i sagens forløb.",
+        button: "Send til ny vurdering",
+    }
+}
+
+pub(crate) async fn show_reassess_form(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+) -> AppResult<Response> {
+    let loaded = load(&state, &current, &raw).await?;
+    if let Verdict::Stale = verdict(&loaded, Move::Reassess)? {
+        return not_now(&current, &loaded).await;
+    }
+    let form = ReasonForm {
+        version: loaded.case.version.to_string(),
+        reason: String::new(),
+    };
+    let page = PageContext::for_user(&current, "Ny vurdering", "/sager").await?;
+    let body = reassess_page(page, &loaded, form, FieldErrors::new(), false).render()?;
+    audit_view(&state, &current, &loaded).await?;
+    Ok(Html(body).into_response())
+}
+
+pub(crate) async fn submit_reassess(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+    Form(mut form): Form<ReasonForm>,
+) -> AppResult<Response> {
+    let loaded = load(&state, &current, &raw).await?;
+    let mut errors = FieldErrors::new();
+    let reason = forms::text(&mut errors, "reason", &form.reason, true, 4000);
+    let verdict = verdict(&loaded, Move::Reassess)?;
+    let page = PageContext::for_user(&current, "Ny vurdering", "/sager").await?;
+    if let Verdict::Stale = verdict {
+        form.version = loaded.case.version.to_string();
+        let body = reassess_page(page, &loaded, form, errors, true).render()?;
+        return Ok((form_status(true), Html(body)).into_response());
+    }
+    let (Verdict::Allowed(to), Some(reason)) = (verdict, reason) else {
+        let body = reassess_page(page, &loaded, form, errors, false).render()?;
+        return Ok((form_status(false), Html(body)).into_response());
+    };
+    let now = state.clock.now();
+    let mut change = Change::new(
+        &loaded.case,
+        form_version(&form.version),
+        to,
+        Move::Reassess.code(),
+        current.user.id,
+        now,
+    );
+    change.reason = Some(&reason);
+    let mut tx = state.db.begin().await?;
+    if !store::apply(&mut tx, &change).await? {
+        tx.rollback().await?;
+        let fresh = load(&state, &current, &raw).await?;
+        form.version = fresh.case.version.to_string();
+        let body = reassess_page(page, &fresh, form, errors, true).render()?;
+        return Ok((form_status(true), Html(body)).into_response());
+    }
+    audit::record(
+        &mut *tx,
+        &loaded.event(AuditAction::CaseMoved, &current),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    set_notice(
+        &current.session,
+        "Sagen er sendt til ny vurdering i kernegruppen.",
+    )
+    .await?;
+    Ok(Redirect::to(&loaded.href()).into_response())
+}

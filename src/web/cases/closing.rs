@@ -1,0 +1,440 @@
+//! Closing a case with an evaluation and a coded reason, reopening it, and the reviews after
+//! closing.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::assessment::{ReasonForm, ReasonPage};
+use super::show::{CaseHeader, audit_view};
+use super::{CONFLICT_MESSAGE, Loaded, Verdict, form_status, form_version, load, not_now, verdict};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::domain::calendar::{add_months, format_date_da, today_copenhagen};
+use crate::domain::catalogue::CloseReason;
+use crate::domain::ids::PostClosureReviewId;
+use crate::domain::workflow::{self, Move, Requirement, Stage};
+use crate::error::{AppError, AppResult};
+use crate::store::audit::{self, AuditAction};
+use crate::store::workflow::{self as store, Change, closing};
+use crate::web::extract::{Form, parse_id};
+use crate::web::forms::{self, FieldErrors};
+use crate::web::layout::{PageContext, set_notice};
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct CloseForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    evaluation: String,
+}
+
+#[derive(Template)]
+#[template(path = "cases/close.html")]
+struct ClosePage {
+    page: PageContext,
+    head: CaseHeader,
+    conflict: Option<&'static str>,
+    errors: FieldErrors,
+    form: CloseForm,
+    reasons: Vec<(&'static str, &'static str)>,
+    post_closure: Option<String>,
+}
+
+async fn render_close(
+    current: &CurrentUser,
+    loaded: &Loaded,
+    form: CloseForm,
+    errors: FieldErrors,
+    conflict: Option<bool>,
+) -> AppResult<Response> {
+    let months = loaded
+        .municipality
+        .profile
+        .deadlines
+        .post_closure_review_months;
+    let page = ClosePage {
+        page: PageContext::for_user(current, "Afslut sagen", "/sager").await?,
+        head: CaseHeader::of(loaded),
+        conflict: (conflict == Some(true)).then_some(CONFLICT_MESSAGE),
+        errors,
+        form,
+        reasons: workflow::closing_reasons(loaded.case.stage, loaded.access)
+            .into_iter()
+            .map(|r| (r.as_str(), r.label()))
+            .collect(),
+        post_closure: workflow::schedules_post_closure_reviews(loaded.case.stage)
+            .then(|| format!("{} og {}", months[0], months[1])),
+    };
+    let body = page.render()?;
+    Ok(match conflict {
+        None => Html(body).into_response(),
+        Some(c) => (form_status(c), Html(body)).into_response(),
+    })
+}
+
+pub(crate) async fn show_close_form(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+) -> AppResult<Response> {
+    let loaded = load(&state, &current, &raw).await?;
+    if let Verdict::Stale = verdict(&loaded, Move::Close(CloseReason::EndedOtherwise))? {
+        return not_now(&current, &loaded).await;
+    }
+    let form = CloseForm {
+        version: loaded.case.version.to_string(),
+        ..CloseForm::default()
+    };
+    audit_view(&state, &current, &loaded).await?;
+    render_close(&current, &loaded, form, FieldErrors::new(), None).await
+}
+
+pub(crate) async fn submit_close(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+    Form(mut form): Form<CloseForm>,
+) -> AppResult<Response> {
+    let loaded = load(&state, &current, &raw).await?;
+    let mut errors = FieldErrors::new();
+    let reason = CloseReason::parse(form.reason.trim());
+    // The general step decides who may close at all; the chosen reason is checked below.
+    let general = verdict(&loaded, Move::Close(CloseReason::EndedOtherwise))?;
+    if let Verdict::Stale = general {
+        form.version = loaded.case.version.to_string();
+        return render_close(&current, &loaded, form, errors, Some(true)).await;
+    }
+    let allowed = reason
+        .filter(|r| workflow::decide(loaded.case.stage, Move::Close(*r), loaded.access).is_ok());
+    if allowed.is_none() {
+        errors.add("reason", "Vælg en af årsagerne på listen.");
+    }
+    let needs_evaluation =
+        allowed.is_some_and(|r| Move::Close(r).requires().contains(&Requirement::Evaluation));
+    let evaluation = forms::text(&mut errors, "evaluation", &form.evaluation, false, 8000);
+    if evaluation.is_none() && !errors.has("evaluation") {
+        errors.add(
+            "evaluation",
+            if needs_evaluation {
+                "Skriv en evaluering af forløbet."
+            } else {
+                "Skriv en begrundelse."
+            },
+        );
+    }
+    let (Some(reason), Some(evaluation), true) = (allowed, evaluation, errors.is_empty()) else {
+        return render_close(&current, &loaded, form, errors, Some(false)).await;
+    };
+    let now = state.clock.now();
+    let today = today_copenhagen(now);
+    let mv = Move::Close(reason);
+    let mut change = Change::new(
+        &loaded.case,
+        form_version(&form.version),
+        Stage::Closed,
+        mv.code(),
+        current.user.id,
+        now,
+    );
+    change.close_reason = Some(reason);
+    let review_dates: Vec<(u32, time::Date)> =
+        if workflow::schedules_post_closure_reviews(loaded.case.stage) {
+            loaded
+                .municipality
+                .profile
+                .deadlines
+                .post_closure_review_months
+                .iter()
+                .map(|&m| (m, add_months(today, m)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+    let mut tx = state.db.begin().await?;
+    if !store::apply(&mut tx, &change).await? {
+        tx.rollback().await?;
+        let fresh = load(&state, &current, &raw).await?;
+        form.version = fresh.case.version.to_string();
+        return render_close(&current, &fresh, form, errors, Some(true)).await;
+    }
+    closing::record(
+        &mut tx,
+        loaded.case.id,
+        current.user.id,
+        reason,
+        Some(&evaluation),
+        &review_dates,
+        now,
+    )
+    .await?;
+    audit::record(
+        &mut *tx,
+        &loaded.event(AuditAction::CaseClosed, &current),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    let follow = match review_dates.first() {
+        Some((_, d)) => format!(
+            " Første opfølgning efter afslutning: {}.",
+            format_date_da(*d)
+        ),
+        None => String::new(),
+    };
+    set_notice(
+        &current.session,
+        &format!(
+            "Sagen er afsluttet: {}.{follow}",
+            reason.label().to_lowercase()
+        ),
+    )
+    .await?;
+    Ok(Redirect::to(&loaded.href()).into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reopening
+// ---------------------------------------------------------------------------------------------
+
+fn reopen_page(
+    page: PageContext,
+    loaded: &Loaded,
+    form: ReasonForm,
+    errors: FieldErrors,
+    conflict: bool,
+) -> ReasonPage {
+    ReasonPage {
+        page,
+        head: CaseHeader::of(loaded),
+        conflict: conflict.then_some(CONFLICT_MESSAGE),
+        errors,
+        form,
+        heading: "Genåbn sagen",
+        intro: "En genåbnet sag begynder forfra som modtaget: Infohus-tovholderen sender den til politiets screening igen. Alt, hvad der er registreret på sagen, bliver stående.",
+        action: format!("{}/genaabn", loaded.href()),
+        label: "Hvorfor genåbnes sagen?",
+        hint: "Begrundelsen står i sagens forløb.",
+        button: "Genåbn sagen",
+    }
+}
+
+pub(crate) async fn show_reopen_form(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+) -> AppResult<Response> {
+    let loaded = load(&state, &current, &raw).await?;
+    if let Verdict::Stale = verdict(&loaded, Move::Reopen)? {
+        return not_now(&current, &loaded).await;
+    }
+    let form = ReasonForm {
+        version: loaded.case.version.to_string(),
+        reason: String::new(),
+    };
+    let page = PageContext::for_user(&current, "Genåbn sagen", "/sager").await?;
+    let body = reopen_page(page, &loaded, form, FieldErrors::new(), false).render()?;
+    audit_view(&state, &current, &loaded).await?;
+    Ok(Html(body).into_response())
+}
+
+pub(crate) async fn submit_reopen(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+    Form(mut form): Form<ReasonForm>,
+) -> AppResult<Response> {
+    let loaded = load(&state, &current, &raw).await?;
+    let mut errors = FieldErrors::new();
+    let reason = forms::text(&mut errors, "reason", &form.reason, true, 4000);
+    let verdict = verdict(&loaded, Move::Reopen)?;
+    let page = PageContext::for_user(&current, "Genåbn sagen", "/sager").await?;
+    if let Verdict::Stale = verdict {
+        form.version = loaded.case.version.to_string();
+        let body = reopen_page(page, &loaded, form, errors, true).render()?;
+        return Ok((form_status(true), Html(body)).into_response());
+    }
+    let (Verdict::Allowed(to), Some(reason)) = (verdict, reason) else {
+        let body = reopen_page(page, &loaded, form, errors, false).render()?;
+        return Ok((form_status(false), Html(body)).into_response());
+    };
+    let now = state.clock.now();
+    let mut change = Change::new(
+        &loaded.case,
+        form_version(&form.version),
+        to,
+        Move::Reopen.code(),
+        current.user.id,
+        now,
+    );
+    change.reason = Some(&reason);
+    let mut tx = state.db.begin().await?;
+    if !store::apply(&mut tx, &change).await? {
+        tx.rollback().await?;
+        let fresh = load(&state, &current, &raw).await?;
+        form.version = fresh.case.version.to_string();
+        let body = reopen_page(page, &fresh, form, errors, true).render()?;
+        return Ok((form_status(true), Html(body)).into_response());
+    }
+    audit::record(
+        &mut *tx,
+        &loaded.event(AuditAction::CaseReopened, &current),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    set_notice(&current.session, "Sagen er genåbnet og står som modtaget.").await?;
+    Ok(Redirect::to(&loaded.href()).into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reviews after closing
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct PostClosureForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "cases/post_closure.html")]
+struct PostClosurePage {
+    page: PageContext,
+    head: CaseHeader,
+    conflict: Option<&'static str>,
+    errors: FieldErrors,
+    form: PostClosureForm,
+    action: String,
+    months: i32,
+    due: String,
+}
+
+async fn post_closure_review(
+    state: &AppState,
+    loaded: &Loaded,
+    raw_review: &str,
+) -> AppResult<closing::PostClosureReview> {
+    let id = parse_id(raw_review, PostClosureReviewId)?;
+    closing::post_closure_reviews_of(&state.db, loaded.case.id)
+        .await?
+        .into_iter()
+        .find(|p| p.id == id && p.done_at.is_none())
+        .ok_or(AppError::NotFound)
+}
+
+async fn render_post_closure(
+    current: &CurrentUser,
+    loaded: &Loaded,
+    review: &closing::PostClosureReview,
+    form: PostClosureForm,
+    errors: FieldErrors,
+    conflict: Option<bool>,
+) -> AppResult<Response> {
+    let page = PostClosurePage {
+        page: PageContext::for_user(current, "Opfølgning efter afslutning", "/sager").await?,
+        head: CaseHeader::of(loaded),
+        conflict: (conflict == Some(true)).then_some(CONFLICT_MESSAGE),
+        errors,
+        form,
+        action: format!("{}/efter-afslutning/{}", loaded.href(), review.id),
+        months: review.months,
+        due: format_date_da(review.due_date),
+    };
+    let body = page.render()?;
+    Ok(match conflict {
+        None => Html(body).into_response(),
+        Some(c) => (form_status(c), Html(body)).into_response(),
+    })
+}
+
+pub(crate) async fn show_post_closure_form(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path((raw, raw_review)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let loaded = load(&state, &current, &raw).await?;
+    if let Verdict::Stale = verdict(&loaded, Move::RecordPostClosureReview)? {
+        return not_now(&current, &loaded).await;
+    }
+    let review = post_closure_review(&state, &loaded, &raw_review).await?;
+    let form = PostClosureForm {
+        version: loaded.case.version.to_string(),
+        note: String::new(),
+    };
+    audit_view(&state, &current, &loaded).await?;
+    render_post_closure(&current, &loaded, &review, form, FieldErrors::new(), None).await
+}
+
+pub(crate) async fn submit_post_closure(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path((raw, raw_review)): Path<(String, String)>,
+    Form(mut form): Form<PostClosureForm>,
+) -> AppResult<Response> {
+    let loaded = load(&state, &current, &raw).await?;
+    let verdict = verdict(&loaded, Move::RecordPostClosureReview)?;
+    let review = post_closure_review(&state, &loaded, &raw_review).await?;
+    if let Verdict::Stale = verdict {
+        form.version = loaded.case.version.to_string();
+        return render_post_closure(
+            &current,
+            &loaded,
+            &review,
+            form,
+            FieldErrors::new(),
+            Some(true),
+        )
+        .await;
+    }
+    let mut errors = FieldErrors::new();
+    let Some(note) = forms::text(&mut errors, "note", &form.note, true, 4000) else {
+        return render_post_closure(&current, &loaded, &review, form, errors, Some(false)).await;
+    };
+    let now = state.clock.now();
+    let label = format!("Efter {} måneder", review.months);
+    let mut change = Change::new(
+        &loaded.case,
+        form_version(&form.version),
+        loaded.case.stage,
+        Move::RecordPostClosureReview.code(),
+        current.user.id,
+        now,
+    );
+    change.reason = Some(&label);
+    let mut tx = state.db.begin().await?;
+    let applied = store::apply(&mut tx, &change).await?
+        && closing::complete_post_closure_review(
+            &mut *tx,
+            loaded.case.id,
+            review.id,
+            current.user.id,
+            &note,
+            now,
+        )
+        .await?;
+    if !applied {
+        tx.rollback().await?;
+        let fresh = load(&state, &current, &raw).await?;
+        form.version = fresh.case.version.to_string();
+        return render_post_closure(&current, &fresh, &review, form, errors, Some(true)).await;
+    }
+    audit::record(
+        &mut *tx,
+        &loaded.event(AuditAction::PostClosureReviewDone, &current),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    set_notice(
+        &current.session,
+        "Opfølgningen efter afslutning er registreret.",
+    )
+    .await?;
+    Ok(Redirect::to(&loaded.href()).into_response())
+}

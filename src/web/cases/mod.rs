@@ -1,0 +1,272 @@
+//! The case workflow's pages: the case list, one case with its timeline and the viewer's
+//! actions, the police screening queue, and a form per step from screening to closing.
+//!
+//! Every step goes the same way: load the case and the viewer's relation to it
+//! ([`policy::case_access`]), ask [`workflow::decide`], validate the form, then in one
+//! transaction the version-checked change, its history row, what the step records and the
+//! audit row. A stale form gets the conflict message with what was typed, and status 409.
+
+mod assessment;
+mod closing;
+mod list;
+mod plan;
+mod review;
+mod screening;
+mod show;
+pub mod tasks;
+mod team;
+mod triage;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use time::Date;
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::domain::ids::{CaseId, PoliceDistrictId};
+use crate::domain::policy::{self, Capability, CaseAccess, CaseScope};
+use crate::domain::workflow::{self, Move, Reach, Refusal, Stage};
+use crate::error::{AppError, AppResult};
+use crate::store::audit::{AuditAction, AuditEvent, ObjectType};
+use crate::store::tenants::Municipality;
+use crate::store::workflow::{self as store, CaseRecord};
+use crate::web::extract::parse_id;
+use crate::web::forms::FieldErrors;
+use crate::web::layout::set_notice;
+use crate::web::routes::Routes;
+
+pub fn routes() -> Routes {
+    use Capability::{CaseList, ScreeningQueue, WorkCases};
+    Routes::new()
+        .requires("/sager", CaseList, get(list::show_cases))
+        .requires("/sager/{id}", CaseList, get(show::show_case))
+        .requires(
+            "/politi/screening",
+            ScreeningQueue,
+            get(screening::show_screening_queue),
+        )
+        .requires(
+            "/sager/{id}/send-til-screening",
+            WorkCases,
+            post(screening::submit_send_to_screening),
+        )
+        .requires(
+            "/sager/{id}/screening",
+            WorkCases,
+            get(screening::show_screening_form).post(screening::submit_screening),
+        )
+        .requires(
+            "/sager/{id}/faelles-vurdering",
+            WorkCases,
+            get(triage::show_triage_form).post(triage::submit_triage),
+        )
+        .requires(
+            "/sager/{id}/team",
+            WorkCases,
+            get(team::show_team).post(team::submit_team_change),
+        )
+        .requires(
+            "/sager/{id}/vurdering",
+            WorkCases,
+            get(assessment::show_assessment_form).post(assessment::submit_assessment),
+        )
+        .requires(
+            "/sager/{id}/ny-vurdering",
+            WorkCases,
+            get(assessment::show_reassess_form).post(assessment::submit_reassess),
+        )
+        .requires(
+            "/sager/{id}/handleplan",
+            WorkCases,
+            get(plan::show_plan_form).post(plan::submit_plan),
+        )
+        .requires(
+            "/sager/{id}/indsatser/ny",
+            WorkCases,
+            get(plan::show_new_intervention).post(plan::submit_new_intervention),
+        )
+        .requires(
+            "/sager/{id}/indsatser/{intervention}",
+            WorkCases,
+            get(plan::show_intervention).post(plan::submit_intervention),
+        )
+        .requires(
+            "/sager/{id}/til-opfoelgning",
+            WorkCases,
+            post(review::submit_start_follow_up),
+        )
+        .requires(
+            "/sager/{id}/opfoelgning",
+            WorkCases,
+            get(review::show_review_form).post(review::submit_review),
+        )
+        .requires(
+            "/sager/{id}/afslut",
+            WorkCases,
+            get(closing::show_close_form).post(closing::submit_close),
+        )
+        .requires(
+            "/sager/{id}/genaabn",
+            WorkCases,
+            get(closing::show_reopen_form).post(closing::submit_reopen),
+        )
+        .requires(
+            "/sager/{id}/efter-afslutning/{review}",
+            WorkCases,
+            get(closing::show_post_closure_form).post(closing::submit_post_closure),
+        )
+}
+
+/// Shown, with what was typed, when a form was based on a version of the case that someone
+/// else has changed since.
+pub const CONFLICT_MESSAGE: &str = "Sagen er blevet ændret af en anden, mens du havde \
+formularen åben, så intet er gemt. Det, du skrev, står stadig nedenfor. Se sagen, som den er nu, \
+og send formularen igen, hvis det stadig er rigtigt.";
+
+/// A case with the viewer's relation to it.
+pub(crate) struct Loaded {
+    pub case: CaseRecord,
+    pub access: CaseAccess,
+    pub municipality: Municipality,
+}
+
+impl Loaded {
+    pub fn district(&self) -> PoliceDistrictId {
+        self.municipality.police_district_id
+    }
+
+    pub fn href(&self) -> String {
+        format!("/sager/{}", self.case.id)
+    }
+
+    /// The audit row of an action on this case by the current user.
+    pub fn event(&self, action: AuditAction, current: &CurrentUser) -> AuditEvent {
+        AuditEvent::new(action)
+            .by(current.user.id)
+            .on(ObjectType::Case, self.case.id.0)
+            .in_municipality(Some(self.case.municipality_id))
+            .in_district(Some(self.district()))
+            .request(&current.request_id)
+    }
+
+    /// The subject's age group, for the intervention catalogue and Barnets lov.
+    pub fn is_minor(&self, today: Date) -> bool {
+        match self.case.subject_birth_date {
+            Some(b) => {
+                crate::domain::catalogue::AgeGroup::at(b, today)
+                    == crate::domain::catalogue::AgeGroup::Under18
+            }
+            None => self.case.subject_is_minor,
+        }
+    }
+}
+
+/// The case behind a path segment, if the viewer may see it at all; otherwise 404, the same
+/// answer as for a case that does not exist.
+pub(crate) async fn load(state: &AppState, current: &CurrentUser, raw: &str) -> AppResult<Loaded> {
+    let id = parse_id(raw, CaseId)?;
+    let case = store::case_for(&state.db, id, current.user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let municipality = state
+        .tenants
+        .by_id(case.municipality_id)
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    let access = policy::case_access(
+        &current.user.actor(),
+        &CaseScope {
+            municipality_id: case.municipality_id,
+            police_district_id: municipality.police_district_id,
+            actor_on_team: case.viewer_on_team,
+        },
+    );
+    if access == CaseAccess::None {
+        return Err(AppError::NotFound);
+    }
+    Ok(Loaded {
+        case,
+        access,
+        municipality,
+    })
+}
+
+/// The outcome of asking the workflow about a step.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Verdict {
+    Allowed(Stage),
+    /// The case has moved on from the stage the step belongs to.
+    Stale,
+}
+
+/// Asks [`workflow::decide`]; a step that belongs to someone else is a 403, and a viewer
+/// without relation never gets here (a 404 in [`load`]).
+pub(crate) fn verdict(loaded: &Loaded, mv: Move) -> AppResult<Verdict> {
+    match workflow::decide(loaded.case.stage, mv, loaded.access) {
+        Ok(to) => Ok(Verdict::Allowed(to)),
+        Err(Refusal::WrongStage) => Ok(Verdict::Stale),
+        Err(Refusal::NoAccess) => Err(AppError::NotFound),
+        Err(Refusal::NotTheirs | Refusal::ReasonHasOwnStep) => Err(AppError::Forbidden),
+    }
+}
+
+/// For a form page opened when the step is no longer possible: back to the case, with a word.
+pub(crate) async fn not_now(current: &CurrentUser, loaded: &Loaded) -> AppResult<Response> {
+    set_notice(
+        &current.session,
+        &format!(
+            "Handlingen er ikke mulig nu: sagen er i fasen «{}».",
+            loaded.case.stage.label()
+        ),
+    )
+    .await?;
+    Ok(Redirect::to(&loaded.href()).into_response())
+}
+
+/// The version a form was based on; anything unreadable counts as stale.
+pub(crate) fn form_version(raw: &str) -> i32 {
+    raw.trim().parse().unwrap_or(-1)
+}
+
+/// Which municipalities' cases the viewer sees, and as what.
+pub(crate) fn reach_of(state: &AppState, current: &CurrentUser) -> Reach {
+    let all: Vec<_> = state
+        .tenants
+        .municipalities
+        .iter()
+        .map(|m| (m.id, m.police_district_id))
+        .collect();
+    workflow::reach(&current.user.actor(), &all)
+}
+
+/// A rejected or conflicting form: 422 with the field errors, or 409 with the conflict message.
+pub(crate) fn form_status(conflict: bool) -> StatusCode {
+    if conflict {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
+/// Reads a date as typed: ISO (`2026-11-20`, what a date field sends) or Danish (`20.11.2026`).
+pub(crate) fn parse_date(input: &str) -> Option<Date> {
+    let s = input.trim();
+    let iso = time::macros::format_description!("[year]-[month]-[day]");
+    let da = time::macros::format_description!("[day].[month].[year]");
+    let d = Date::parse(s, iso).or_else(|_| Date::parse(s, da)).ok()?;
+    (2000..=2100).contains(&d.year()).then_some(d)
+}
+
+/// A required date field.
+pub(crate) fn date_field(errors: &mut FieldErrors, field: &str, value: &str) -> Option<Date> {
+    if value.trim().is_empty() {
+        errors.add(field, "Angiv en dato.");
+        return None;
+    }
+    let d = parse_date(value);
+    if d.is_none() {
+        errors.add(field, "Datoen kan ikke læses. Skriv den som dd.mm.åååå.");
+    }
+    d
+}

@@ -1,0 +1,342 @@
+//! The police screening: the coordinator sends a case, the district's police see their queue
+//! with the profile's working-day deadline, and record the outcome.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::show::{CaseHeader, audit_view};
+use super::{
+    CONFLICT_MESSAGE, Loaded, Verdict, form_status, form_version, load, not_now, reach_of, verdict,
+};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::domain::calendar::{
+    add_working_days, format_date_da, format_datetime_da, today_copenhagen, working_days_between,
+};
+use crate::domain::workflow::{Move, NOT_FOR_INFOHUS_NOTE, ScreeningOutcome};
+use crate::error::AppResult;
+use crate::store::audit::{self, AuditAction, AuditEvent};
+use crate::store::workflow::{self as store, Change, screening};
+use crate::web::extract::Form;
+use crate::web::forms::{self, FieldErrors};
+use crate::web::layout::{PageContext, set_notice};
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct VersionForm {
+    #[serde(default)]
+    pub version: String,
+}
+
+/// The coordinator sends a received case to the police; the deadline is the profile's number
+/// of working days from today.
+pub(crate) async fn submit_send_to_screening(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+    Form(form): Form<VersionForm>,
+) -> AppResult<Response> {
+    let loaded = load(&state, &current, &raw).await?;
+    let Verdict::Allowed(to) = verdict(&loaded, Move::SendToScreening)? else {
+        return super::show::render(&state, &current, &loaded, Some(CONFLICT_MESSAGE)).await;
+    };
+    let now = state.clock.now();
+    let due = add_working_days(
+        today_copenhagen(now),
+        loaded.municipality.profile.deadlines.screening_working_days,
+    );
+    let mut change = Change::new(
+        &loaded.case,
+        form_version(&form.version),
+        to,
+        Move::SendToScreening.code(),
+        current.user.id,
+        now,
+    );
+    change.screening_due = Some(due);
+    let mut tx = state.db.begin().await?;
+    if !store::apply(&mut tx, &change).await? {
+        tx.rollback().await?;
+        let fresh = load(&state, &current, &raw).await?;
+        return super::show::render(&state, &current, &fresh, Some(CONFLICT_MESSAGE)).await;
+    }
+    audit::record(
+        &mut *tx,
+        &loaded.event(AuditAction::CaseMoved, &current),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    set_notice(
+        &current.session,
+        &format!(
+            "Sagen er sendt til politiets screening med frist {}.",
+            format_date_da(due)
+        ),
+    )
+    .await?;
+    Ok(Redirect::to(&loaded.href()).into_response())
+}
+
+struct QueueRow {
+    href: String,
+    reference: String,
+    subject_name: String,
+    age: String,
+    municipality: String,
+    sent_at: String,
+    due: String,
+    overdue: bool,
+    days_over: i64,
+}
+
+#[derive(Template)]
+#[template(path = "screening/queue.html")]
+struct QueuePage {
+    page: PageContext,
+    rows: Vec<QueueRow>,
+    district: String,
+    deadline_days: Vec<(String, u32)>,
+}
+
+/// Cases in screening in every municipality of the viewer's police district, oldest first.
+pub(crate) async fn show_screening_queue(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> AppResult<Response> {
+    let reach = reach_of(&state, &current);
+    let today = today_copenhagen(state.clock.now());
+    let rows = store::screening_queue(&state.db, &reach.as_police).await?;
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            let overdue = r.due.is_some_and(|d| d < today);
+            QueueRow {
+                href: format!("/sager/{}/screening", r.id),
+                reference: r.reference,
+                subject_name: r.subject_name,
+                age: match (r.subject_birth_date, r.subject_approx_age) {
+                    (Some(b), _) => format!("født {}", format_date_da(b)),
+                    (None, Some(a)) => format!("ca. {a} år"),
+                    (None, None) => "alder ukendt".to_owned(),
+                },
+                municipality: state
+                    .tenants
+                    .by_id(r.municipality_id)
+                    .map(|m| m.name().to_owned())
+                    .unwrap_or_default(),
+                sent_at: format_datetime_da(r.sent_at),
+                due: r.due.map(format_date_da).unwrap_or_else(|| "–".to_owned()),
+                overdue,
+                days_over: r.due.map_or(0, |d| working_days_between(d, today)),
+            }
+        })
+        .collect();
+    let district = current
+        .user
+        .police_district_id
+        .and_then(|d| state.tenants.district_name(d))
+        .unwrap_or("")
+        .to_owned();
+    let page = QueuePage {
+        page: PageContext::for_user(&current, "Politiets screening", "/politi/screening").await?,
+        rows,
+        district,
+        deadline_days: reach
+            .as_police
+            .iter()
+            .filter_map(|id| state.tenants.by_id(*id))
+            .map(|m| {
+                (
+                    m.name().to_owned(),
+                    m.profile.deadlines.screening_working_days,
+                )
+            })
+            .collect(),
+    };
+    audit::record(
+        &state.db,
+        &AuditEvent::new(AuditAction::QueueViewed)
+            .by(current.user.id)
+            .in_district(current.user.police_district_id)
+            .request(&current.request_id),
+        state.clock.now(),
+    )
+    .await?;
+    Ok(Html(page.render()?).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ScreeningForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "screening/form.html")]
+struct ScreeningPage {
+    page: PageContext,
+    head: CaseHeader,
+    conflict: Option<&'static str>,
+    errors: FieldErrors,
+    form: ScreeningForm,
+    due: Option<String>,
+    standard_note: &'static str,
+}
+
+fn screening_page(
+    page: PageContext,
+    loaded: &Loaded,
+    form: ScreeningForm,
+    errors: FieldErrors,
+    conflict: bool,
+) -> ScreeningPage {
+    ScreeningPage {
+        page,
+        head: CaseHeader::of(loaded),
+        conflict: conflict.then_some(CONFLICT_MESSAGE),
+        errors,
+        form,
+        due: loaded.case.screening_due.map(format_date_da),
+        standard_note: NOT_FOR_INFOHUS_NOTE,
+    }
+}
+
+pub(crate) async fn show_screening_form(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+) -> AppResult<Response> {
+    let loaded = load(&state, &current, &raw).await?;
+    if let Verdict::Stale = verdict(&loaded, Move::ScreeningCleared)? {
+        return not_now(&current, &loaded).await;
+    }
+    let form = ScreeningForm {
+        version: loaded.case.version.to_string(),
+        ..ScreeningForm::default()
+    };
+    let page = PageContext::for_user(&current, "Politiets screening", "/politi/screening").await?;
+    let body = screening_page(page, &loaded, form, FieldErrors::new(), false).render()?;
+    audit_view(&state, &current, &loaded).await?;
+    Ok(Html(body).into_response())
+}
+
+pub(crate) async fn submit_screening(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+    Form(mut form): Form<ScreeningForm>,
+) -> AppResult<Response> {
+    let loaded = load(&state, &current, &raw).await?;
+    let mut errors = FieldErrors::new();
+    let outcome = ScreeningOutcome::parse(form.outcome.trim());
+    if outcome.is_none() {
+        errors.add("outcome", "Vælg politiets vurdering.");
+    }
+    let note_required = outcome == Some(ScreeningOutcome::NotForInfohus);
+    let note = forms::text(&mut errors, "note", &form.note, note_required, 4000);
+    let mv = match outcome {
+        Some(ScreeningOutcome::NotForInfohus) => Move::ScreeningNotForInfohus,
+        _ => Move::ScreeningCleared,
+    };
+    let verdict = verdict(&loaded, mv)?;
+    let rerender = |form: ScreeningForm, errors: FieldErrors, conflict: bool| {
+        let loaded = &loaded;
+        let current = &current;
+        async move {
+            let page =
+                PageContext::for_user(current, "Politiets screening", "/politi/screening").await?;
+            let body = screening_page(page, loaded, form, errors, conflict).render()?;
+            AppResult::Ok((form_status(conflict), Html(body)).into_response())
+        }
+    };
+    let (Verdict::Allowed(to), Some(outcome)) = (verdict, outcome) else {
+        if matches!(verdict, Verdict::Stale) {
+            form.version = loaded.case.version.to_string();
+            return rerender(form, errors, true).await;
+        }
+        return rerender(form, errors, false).await;
+    };
+    if !errors.is_empty() {
+        return rerender(form, errors, false).await;
+    }
+    let now = state.clock.now();
+    let mut change = Change::new(
+        &loaded.case,
+        form_version(&form.version),
+        to,
+        mv.code(),
+        current.user.id,
+        now,
+    );
+    if outcome == ScreeningOutcome::NotForInfohus {
+        change.close_reason = Some(crate::domain::catalogue::CloseReason::NotForInfohus);
+    }
+    let mut tx = state.db.begin().await?;
+    if !store::apply(&mut tx, &change).await? {
+        tx.rollback().await?;
+        let fresh = load(&state, &current, &raw).await?;
+        form.version = fresh.case.version.to_string();
+        return rerender(form, errors, true).await;
+    }
+    screening::record_screening(
+        &mut *tx,
+        loaded.case.id,
+        current.user.id,
+        outcome,
+        note.as_deref(),
+        now,
+    )
+    .await?;
+    if outcome == ScreeningOutcome::NotForInfohus {
+        store::closing::record(
+            &mut tx,
+            loaded.case.id,
+            current.user.id,
+            crate::domain::catalogue::CloseReason::NotForInfohus,
+            None,
+            &[],
+            now,
+        )
+        .await?;
+    }
+    audit::record(
+        &mut *tx,
+        &loaded.event(AuditAction::ScreeningRecorded, &current),
+        now,
+    )
+    .await?;
+    audit::record(
+        &mut *tx,
+        &loaded.event(AuditAction::CaseMoved, &current),
+        now,
+    )
+    .await?;
+    if outcome == ScreeningOutcome::NotForInfohus {
+        audit::record(
+            &mut *tx,
+            &loaded.event(AuditAction::CaseClosed, &current),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    set_notice(
+        &current.session,
+        match outcome {
+            ScreeningOutcome::Cleared => {
+                "Screeningen er registreret: sagen går videre til fælles vurdering."
+            }
+            ScreeningOutcome::NotForInfohus => {
+                "Screeningen er registreret: politiet håndterer sagen, og den er lukket i Infohus."
+            }
+        },
+    )
+    .await?;
+    Ok(Redirect::to("/politi/screening").into_response())
+}

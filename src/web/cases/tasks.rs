@@ -1,0 +1,94 @@
+//! "Mine opgaver": what waits for the signed-in user, overdue first, for the home page.
+
+use super::reach_of;
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::domain::calendar::{format_date_da, today_copenhagen};
+use crate::error::AppResult;
+use crate::store::workflow as store;
+
+/// Reviews show up this many days before they are due.
+const REVIEW_HORIZON_DAYS: i64 = 14;
+
+#[derive(Debug, Clone)]
+pub struct TaskView {
+    pub href: String,
+    pub label: String,
+    pub reference: String,
+    pub due: Option<String>,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Tasks {
+    pub items: Vec<TaskView>,
+    /// Concerns waiting in the coordinator's intake queue.
+    pub intake_waiting: i64,
+}
+
+impl Tasks {
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty() && self.intake_waiting == 0
+    }
+}
+
+fn label(kind: &str, detail: Option<&str>) -> String {
+    match kind {
+        "screening" => "Politiets screening".to_owned(),
+        "send_to_screening" => "Send til politiets screening".to_owned(),
+        "triage" => "Fælles vurdering med politiet".to_owned(),
+        "assessment" => "Analyse og vurdering i kernegruppen".to_owned(),
+        "intervention_review" => format!(
+            "Opfølgning på din indsats: {}",
+            super::show::intervention_label(detail.unwrap_or(""), None)
+        ),
+        "plan_review" => "Opfølgning på handleplanen, som du koordinerer".to_owned(),
+        "post_closure_review" => format!(
+            "Opfølgning {} måneder efter afslutning",
+            detail.unwrap_or("")
+        ),
+        other => other.to_owned(),
+    }
+}
+
+/// The user's tasks: one query, plus a count of the intake queue for coordinators.
+pub async fn for_user(state: &AppState, current: &CurrentUser) -> AppResult<Tasks> {
+    let reach = reach_of(state, current);
+    if reach.is_empty() {
+        return Ok(Tasks::default());
+    }
+    let today = today_copenhagen(state.clock.now());
+    let horizon = today + time::Duration::days(REVIEW_HORIZON_DAYS);
+    let rows = store::tasks(
+        &state.db,
+        current.user.id,
+        &reach.as_coordinator,
+        &reach.as_police,
+        today,
+        horizon,
+    )
+    .await?;
+    let intake_waiting = if reach.as_coordinator.is_empty() {
+        0
+    } else {
+        store::intake_waiting(&state.db, &reach.as_coordinator).await?
+    };
+    let items = rows
+        .into_iter()
+        .map(|r| TaskView {
+            href: if r.kind == "screening" {
+                format!("/sager/{}/screening", r.case_id)
+            } else {
+                format!("/sager/{}", r.case_id)
+            },
+            label: label(&r.kind, r.detail.as_deref()),
+            reference: r.reference,
+            due: r.due.map(format_date_da),
+            overdue: r.due.is_some_and(|d| d < today),
+        })
+        .collect();
+    Ok(Tasks {
+        items,
+        intake_waiting,
+    })
+}

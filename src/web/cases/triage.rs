@@ -1,0 +1,211 @@
+//! The joint triage: the coordinator records what they and the police decided together,
+//! naming the police user who took part.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::show::{CaseHeader, audit_view};
+use super::{CONFLICT_MESSAGE, Loaded, Verdict, form_status, form_version, load, not_now, verdict};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::domain::catalogue::CloseReason;
+use crate::domain::ids::UserId;
+use crate::domain::workflow::{Move, TriageOutcome};
+use crate::error::AppResult;
+use crate::store::audit::{self, AuditAction};
+use crate::store::users;
+use crate::store::workflow::{self as store, Change, screening};
+use crate::web::extract::Form;
+use crate::web::forms::{self, FieldErrors};
+use crate::web::layout::{PageContext, set_notice};
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct TriageForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    police_user: String,
+    #[serde(default)]
+    referred_to: String,
+    #[serde(default)]
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "cases/triage.html")]
+struct TriagePage {
+    page: PageContext,
+    head: CaseHeader,
+    conflict: Option<&'static str>,
+    errors: FieldErrors,
+    form: TriageForm,
+    police: Vec<(String, String)>,
+}
+
+async fn render(
+    state: &AppState,
+    current: &CurrentUser,
+    loaded: &Loaded,
+    form: TriageForm,
+    errors: FieldErrors,
+    conflict: Option<bool>,
+) -> AppResult<Response> {
+    let police = users::police_in_district(&state.db, loaded.district())
+        .await?
+        .into_iter()
+        .map(|(id, name)| (id.to_string(), name))
+        .collect();
+    let page = TriagePage {
+        page: PageContext::for_user(current, "Fælles vurdering", "/sager").await?,
+        head: CaseHeader::of(loaded),
+        conflict: (conflict == Some(true)).then_some(CONFLICT_MESSAGE),
+        errors,
+        form,
+        police,
+    };
+    let body = page.render()?;
+    Ok(match conflict {
+        None => Html(body).into_response(),
+        Some(c) => (form_status(c), Html(body)).into_response(),
+    })
+}
+
+pub(crate) async fn show_triage_form(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+) -> AppResult<Response> {
+    let loaded = load(&state, &current, &raw).await?;
+    if let Verdict::Stale = verdict(&loaded, Move::TriageWithinRemit)? {
+        return not_now(&current, &loaded).await;
+    }
+    let form = TriageForm {
+        version: loaded.case.version.to_string(),
+        ..TriageForm::default()
+    };
+    audit_view(&state, &current, &loaded).await?;
+    render(&state, &current, &loaded, form, FieldErrors::new(), None).await
+}
+
+pub(crate) async fn submit_triage(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+    Form(mut form): Form<TriageForm>,
+) -> AppResult<Response> {
+    let loaded = load(&state, &current, &raw).await?;
+    let mut errors = FieldErrors::new();
+    let outcome = TriageOutcome::parse(form.outcome.trim());
+    if outcome.is_none() {
+        errors.add("outcome", "Vælg jeres fælles vurdering.");
+    }
+    let police = users::police_in_district(&state.db, loaded.district()).await?;
+    let police_user =
+        UserId::parse(form.police_user.trim()).filter(|id| police.iter().any(|(p, _)| p == id));
+    if police_user.is_none() {
+        errors.add(
+            "police_user",
+            "Vælg den fra politiet, der deltog i vurderingen.",
+        );
+    }
+    let outside = outcome == Some(TriageOutcome::OutsideRemit);
+    let referred_to = forms::text(&mut errors, "referred_to", &form.referred_to, outside, 300);
+    let note = forms::text(&mut errors, "note", &form.note, false, 4000);
+    let mv = if outside {
+        Move::TriageOutsideRemit
+    } else {
+        Move::TriageWithinRemit
+    };
+    let verdict = verdict(&loaded, mv)?;
+    if let Verdict::Stale = verdict {
+        form.version = loaded.case.version.to_string();
+        return render(&state, &current, &loaded, form, errors, Some(true)).await;
+    }
+    let (Verdict::Allowed(to), Some(outcome), Some(police_user), true) =
+        (verdict, outcome, police_user, errors.is_empty())
+    else {
+        return render(&state, &current, &loaded, form, errors, Some(false)).await;
+    };
+    let now = state.clock.now();
+    let mut change = Change::new(
+        &loaded.case,
+        form_version(&form.version),
+        to,
+        mv.code(),
+        current.user.id,
+        now,
+    );
+    if outside {
+        change.close_reason = Some(CloseReason::OutsideRemit);
+        change.reason = referred_to.as_deref();
+    }
+    let mut tx = state.db.begin().await?;
+    if !store::apply(&mut tx, &change).await? {
+        tx.rollback().await?;
+        let fresh = load(&state, &current, &raw).await?;
+        form.version = fresh.case.version.to_string();
+        return render(&state, &current, &fresh, form, errors, Some(true)).await;
+    }
+    screening::record_triage(
+        &mut *tx,
+        &screening::NewTriage {
+            case: loaded.case.id,
+            coordinator: current.user.id,
+            police_user,
+            outcome,
+            referred_to: if outside {
+                referred_to.as_deref()
+            } else {
+                None
+            },
+            note: note.as_deref(),
+            at: now,
+        },
+    )
+    .await?;
+    audit::record(
+        &mut *tx,
+        &loaded.event(AuditAction::TriageRecorded, &current),
+        now,
+    )
+    .await?;
+    audit::record(
+        &mut *tx,
+        &loaded.event(AuditAction::CaseMoved, &current),
+        now,
+    )
+    .await?;
+    if outside {
+        store::closing::record(
+            &mut tx,
+            loaded.case.id,
+            current.user.id,
+            CloseReason::OutsideRemit,
+            referred_to.as_deref(),
+            &[],
+            now,
+        )
+        .await?;
+        audit::record(
+            &mut *tx,
+            &loaded.event(AuditAction::CaseClosed, &current),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    set_notice(
+        &current.session,
+        if outside {
+            "Den fælles vurdering er registreret: sagen er uden for Infohus' område og lukket."
+        } else {
+            "Den fælles vurdering er registreret: sagen går videre til analyse og vurdering."
+        },
+    )
+    .await?;
+    Ok(Redirect::to(&loaded.href()).into_response())
+}

@@ -1,0 +1,587 @@
+//! One concern as the viewer may see it (policy::concern_access), its addenda in order under
+//! it, and the viewer's actions: the leader forwards or returns it, the reporter answers a
+//! question, anyone with access adds a note of their kind.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::concern_event;
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::domain::calendar::{format_date_da, format_datetime_da};
+use crate::domain::catalogue::{self, SignGroup};
+use crate::domain::ids::ConcernId;
+use crate::domain::intake::{self, AddendumKind};
+use crate::domain::policy::{self, ConcernAccess};
+use crate::domain::workflow::ConcernStatus;
+use crate::error::{AppError, AppResult};
+use crate::store::audit::{self, AuditAction};
+use crate::store::concerns::{self, Concern, HistoryAction};
+use crate::web::extract::{Form, parse_id};
+use crate::web::forms::{self, FieldErrors};
+use crate::web::layout::{PageContext, set_notice};
+
+const NOTE_MAX: usize = 10_000;
+const CONFLICT: &str = "Bekymringen er blevet behandlet af en anden, mens du havde den åben. Se den nye udgave nedenfor; din tekst er bevaret.";
+
+/// A concern ready for the page: every value already in Danish.
+pub(crate) struct ConcernView {
+    pub id: String,
+    pub version: i32,
+    pub filed: String,
+    pub source: &'static str,
+    pub unit_name: Option<String>,
+    pub status: &'static str,
+    pub public_status: &'static str,
+    pub step_note: Option<&'static str>,
+    pub subject_name: String,
+    pub birth_date: Option<String>,
+    pub approx_age: Option<i16>,
+    pub minor: &'static str,
+    pub cpr: Option<String>,
+    pub address: Option<String>,
+    pub connection: Option<String>,
+    pub observation: String,
+    pub observed_when: Option<String>,
+    pub observed_where: Option<String>,
+    pub signs_individual: Vec<&'static str>,
+    pub signs_social: Vec<&'static str>,
+    pub kind: &'static str,
+    pub leader_informed: &'static str,
+    pub parents_informed: &'static str,
+    pub key_employee_involved: &'static str,
+    pub reporter_name: Option<String>,
+    pub reporter_email: Option<String>,
+    pub reporter_phone: Option<String>,
+    pub direct_to_infohus: bool,
+    pub direct_reason: Option<String>,
+    pub received: Option<String>,
+    pub read_by_coordinator: Option<String>,
+    pub case_reference: Option<String>,
+    pub case_id: Option<String>,
+}
+
+fn yes_no(v: Option<bool>) -> &'static str {
+    match v {
+        Some(true) => "Ja",
+        Some(false) => "Nej",
+        None => "Ikke oplyst",
+    }
+}
+
+impl ConcernView {
+    /// `full_cpr` only for the coordinator registering the person; everyone else sees it masked.
+    pub(crate) fn new(c: &Concern, full_cpr: bool) -> ConcernView {
+        let signs = |group: SignGroup| {
+            c.warning_signs
+                .iter()
+                .filter_map(|id| catalogue::warning_sign(id))
+                .filter(|s| s.group == group)
+                .map(|s| s.label)
+                .collect()
+        };
+        ConcernView {
+            id: c.id.to_string(),
+            version: c.version,
+            filed: format_datetime_da(c.filed_at),
+            source: c.source.label(),
+            unit_name: c.unit_name.clone(),
+            status: intake::status_label(c.status),
+            public_status: c.public_status().label(),
+            step_note: intake::unit_step_note(c.status),
+            subject_name: c.subject_name.clone(),
+            birth_date: c.subject_birth_date.map(format_date_da),
+            approx_age: c.subject_approx_age,
+            minor: if c.subject_is_minor { "Ja" } else { "Nej" },
+            cpr: if full_cpr {
+                c.subject_cpr.clone()
+            } else {
+                c.cpr_masked()
+            },
+            address: c.subject_address.clone(),
+            connection: c.subject_connection.clone(),
+            observation: c.observation.clone(),
+            observed_when: c.observed_when.clone(),
+            observed_where: c.observed_where.clone(),
+            signs_individual: signs(SignGroup::Individual),
+            signs_social: signs(SignGroup::Social),
+            kind: c.kind.label(),
+            leader_informed: yes_no(c.leader_informed),
+            parents_informed: yes_no(c.parents_informed),
+            key_employee_involved: yes_no(c.key_employee_involved),
+            reporter_name: c.reporter_name.clone(),
+            reporter_email: c.reporter_email.clone(),
+            reporter_phone: c.reporter_phone.clone(),
+            direct_to_infohus: c.direct_to_infohus,
+            direct_reason: c.direct_reason.clone(),
+            received: c.received_at.map(format_datetime_da),
+            read_by_coordinator: c.read_by_coordinator_at.map(format_datetime_da),
+            case_reference: c.case_reference.clone(),
+            case_id: c.case_id.map(|id| id.to_string()),
+        }
+    }
+}
+
+pub(crate) struct AddendumView {
+    pub kind: &'static str,
+    pub author: String,
+    pub at: String,
+    pub body: String,
+}
+
+pub(crate) struct HistoryView {
+    pub at: String,
+    pub actor: String,
+    pub action: &'static str,
+    pub reason: Option<String>,
+}
+
+/// The addenda a reader may see, oldest first. A reporter who also holds another relation to
+/// the concern (a key employee who filed it) sees both shares.
+pub(crate) async fn visible_addenda(
+    db: &sqlx::PgPool,
+    concern: ConcernId,
+    access: ConcernAccess,
+    is_reporter: bool,
+) -> AppResult<Vec<AddendumView>> {
+    Ok(concerns::addenda(db, concern)
+        .await?
+        .into_iter()
+        .filter(|a| {
+            a.kind.visible_to(access) || (is_reporter && a.kind.visible_to(ConcernAccess::Reporter))
+        })
+        .map(|a| AddendumView {
+            kind: a.kind.label(),
+            author: a.author_name,
+            at: format_datetime_da(a.created_at),
+            body: a.body,
+        })
+        .collect())
+}
+
+pub(crate) async fn history_views(
+    db: &sqlx::PgPool,
+    concern: ConcernId,
+) -> AppResult<Vec<HistoryView>> {
+    Ok(concerns::history(db, concern)
+        .await?
+        .into_iter()
+        .map(|h| HistoryView {
+            at: format_datetime_da(h.occurred_at),
+            actor: h
+                .actor_name
+                .unwrap_or_else(|| "Borger (uden konto)".to_owned()),
+            action: HistoryAction::label_of(&h.action),
+            reason: h.reason,
+        })
+        .collect())
+}
+
+/// What the viewer typed into the action forms, kept when one is refused.
+#[derive(Debug, Clone, Default)]
+struct Typed {
+    remark: String,
+    question: String,
+    reply: String,
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "concerns/show.html")]
+struct ConcernPage {
+    page: PageContext,
+    c: ConcernView,
+    addenda: Vec<AddendumView>,
+    history: Vec<HistoryView>,
+    show_history: bool,
+    show_reporter_status: bool,
+    can_forward: bool,
+    can_reply: bool,
+    note_kind: Option<&'static str>,
+    coordinator_link: Option<String>,
+    infohus_name: String,
+    errors: FieldErrors,
+    typed: Typed,
+    conflict: Option<&'static str>,
+}
+
+/// Loads the concern and the viewer's access; anything outside need-to-know is not found.
+async fn load(
+    state: &AppState,
+    current: &CurrentUser,
+    raw: &str,
+) -> AppResult<(Concern, ConcernAccess)> {
+    let id = parse_id(raw, ConcernId)?;
+    let concern = concerns::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let access = policy::concern_access(&current.user.actor(), &concern.scope());
+    if access == ConcernAccess::None {
+        return Err(AppError::NotFound);
+    }
+    Ok((concern, access))
+}
+
+/// How the page is shown: fresh, with a refused form, or after a conflict.
+struct Outcome {
+    errors: FieldErrors,
+    typed: Typed,
+    conflict: Option<&'static str>,
+    status: StatusCode,
+}
+
+impl Outcome {
+    fn fresh() -> Outcome {
+        Outcome {
+            errors: FieldErrors::new(),
+            typed: Typed::default(),
+            conflict: None,
+            status: StatusCode::OK,
+        }
+    }
+
+    fn refused(errors: FieldErrors, typed: Typed) -> Outcome {
+        Outcome {
+            errors,
+            typed,
+            conflict: None,
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+}
+
+async fn render(
+    state: &AppState,
+    current: &CurrentUser,
+    concern: &Concern,
+    access: ConcernAccess,
+    outcome: Outcome,
+) -> AppResult<Response> {
+    let now = state.clock.now();
+    let is_reporter = concern.reporter_user_id == Some(current.user.id);
+    let addenda = visible_addenda(&state.db, concern.id, access, is_reporter).await?;
+    let show_history = matches!(access, ConcernAccess::Leader | ConcernAccess::Coordinator);
+    let history = if show_history {
+        history_views(&state.db, concern.id).await?
+    } else {
+        Vec::new()
+    };
+    // Every view of a concern is logged, re-shown forms included.
+    audit::record(
+        &state.db,
+        &concern_event(state, current, AuditAction::ConcernViewed, concern),
+        now,
+    )
+    .await?;
+    let coordinator_link = match (access, concern.status) {
+        (ConcernAccess::Coordinator, ConcernStatus::Received) => {
+            Some(format!("/infohus/indgang/{}", concern.id))
+        }
+        (ConcernAccess::Coordinator, ConcernStatus::Linked) => {
+            concern.case_id.map(|id| format!("/sager/{id}"))
+        }
+        _ => None,
+    };
+    let page = ConcernPage {
+        page: PageContext::for_user(current, "Bekymring", "/bekymringer").await?,
+        c: ConcernView::new(concern, false),
+        addenda,
+        history,
+        show_history,
+        show_reporter_status: is_reporter || access == ConcernAccess::Reporter,
+        can_forward: access == ConcernAccess::Leader
+            && concern.status == ConcernStatus::AwaitingLeader,
+        can_reply: is_reporter && concern.status == ConcernStatus::Returned,
+        note_kind: AddendumKind::note_for(access).map(AddendumKind::label),
+        coordinator_link,
+        infohus_name: state
+            .tenants
+            .by_id(concern.municipality_id)
+            .map(|m| m.infohus_name().to_owned())
+            .unwrap_or_default(),
+        errors: outcome.errors,
+        typed: outcome.typed,
+        conflict: outcome.conflict,
+    };
+    Ok((outcome.status, Html(page.render()?)).into_response())
+}
+
+pub(super) async fn show_concern(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+) -> AppResult<Response> {
+    let (concern, access) = load(&state, &current, &raw).await?;
+    render(&state, &current, &concern, access, Outcome::fresh()).await
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct ForwardForm {
+    version: i32,
+    #[serde(default)]
+    remark: String,
+}
+
+pub(super) async fn submit_forward(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+    Form(form): Form<ForwardForm>,
+) -> AppResult<Response> {
+    let (concern, access) = load(&state, &current, &raw).await?;
+    if access != ConcernAccess::Leader {
+        return Err(AppError::NotFound);
+    }
+    let typed = Typed {
+        remark: form.remark.clone(),
+        ..Typed::default()
+    };
+    let mut errors = FieldErrors::new();
+    let remark = forms::text(&mut errors, "remark", &form.remark, false, NOTE_MAX);
+    if !errors.is_empty() {
+        return render(
+            &state,
+            &current,
+            &concern,
+            access,
+            Outcome::refused(errors, typed),
+        )
+        .await;
+    }
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    if !concerns::forward(
+        &mut tx,
+        concern.id,
+        form.version,
+        current.user.id,
+        remark.as_deref(),
+        now,
+    )
+    .await?
+    {
+        drop(tx);
+        return conflict(&state, &current, &concern, typed).await;
+    }
+    audit::record(
+        &mut *tx,
+        &concern_event(&state, &current, AuditAction::ConcernForwarded, &concern),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    let infohus = state
+        .tenants
+        .by_id(concern.municipality_id)
+        .map(|m| m.infohus_name().to_owned())
+        .unwrap_or_else(|| "Infohus".to_owned());
+    set_notice(
+        &current.session,
+        &format!("Bekymringen er sendt videre til {infohus}."),
+    )
+    .await?;
+    Ok(Redirect::to("/leder/indbakke").into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct ReturnForm {
+    version: i32,
+    #[serde(default)]
+    question: String,
+}
+
+pub(super) async fn submit_return(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+    Form(form): Form<ReturnForm>,
+) -> AppResult<Response> {
+    let (concern, access) = load(&state, &current, &raw).await?;
+    if access != ConcernAccess::Leader {
+        return Err(AppError::NotFound);
+    }
+    let typed = Typed {
+        question: form.question.clone(),
+        ..Typed::default()
+    };
+    let mut errors = FieldErrors::new();
+    let question = forms::text(&mut errors, "question", &form.question, true, NOTE_MAX);
+    let Some(question) = question else {
+        return render(
+            &state,
+            &current,
+            &concern,
+            access,
+            Outcome::refused(errors, typed),
+        )
+        .await;
+    };
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    if !concerns::return_to_reporter(
+        &mut tx,
+        concern.id,
+        form.version,
+        current.user.id,
+        &question,
+        now,
+    )
+    .await?
+    {
+        drop(tx);
+        return conflict(&state, &current, &concern, typed).await;
+    }
+    audit::record(
+        &mut *tx,
+        &concern_event(&state, &current, AuditAction::ConcernReturned, &concern),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    set_notice(
+        &current.session,
+        "Bekymringen er sendt tilbage til medarbejderen med dit spørgsmål.",
+    )
+    .await?;
+    Ok(Redirect::to("/leder/indbakke").into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct ReplyForm {
+    version: i32,
+    #[serde(default)]
+    reply: String,
+}
+
+pub(super) async fn submit_reply(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+    Form(form): Form<ReplyForm>,
+) -> AppResult<Response> {
+    let (concern, access) = load(&state, &current, &raw).await?;
+    if concern.reporter_user_id != Some(current.user.id) {
+        return Err(AppError::NotFound);
+    }
+    let typed = Typed {
+        reply: form.reply.clone(),
+        ..Typed::default()
+    };
+    let mut errors = FieldErrors::new();
+    let Some(reply) = forms::text(&mut errors, "reply", &form.reply, true, NOTE_MAX) else {
+        return render(
+            &state,
+            &current,
+            &concern,
+            access,
+            Outcome::refused(errors, typed),
+        )
+        .await;
+    };
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    if !concerns::resubmit(
+        &mut tx,
+        concern.id,
+        form.version,
+        current.user.id,
+        &reply,
+        now,
+    )
+    .await?
+    {
+        drop(tx);
+        return conflict(&state, &current, &concern, typed).await;
+    }
+    audit::record(
+        &mut *tx,
+        &concern_event(&state, &current, AuditAction::ConcernResubmitted, &concern),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    set_notice(
+        &current.session,
+        "Dit svar er gemt, og bekymringen er sendt til din leder igen.",
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/bekymringer/{}", concern.id)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct NoteForm {
+    #[serde(default)]
+    note: String,
+}
+
+pub(super) async fn submit_note(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+    Form(form): Form<NoteForm>,
+) -> AppResult<Response> {
+    let (concern, access) = load(&state, &current, &raw).await?;
+    let kind = AddendumKind::note_for(access).ok_or(AppError::NotFound)?;
+    let typed = Typed {
+        note: form.note.clone(),
+        ..Typed::default()
+    };
+    let mut errors = FieldErrors::new();
+    let Some(note) = forms::text(&mut errors, "note", &form.note, true, NOTE_MAX) else {
+        return render(
+            &state,
+            &current,
+            &concern,
+            access,
+            Outcome::refused(errors, typed),
+        )
+        .await;
+    };
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    concerns::add_addendum(&mut *tx, concern.id, current.user.id, kind, &note, now).await?;
+    audit::record(
+        &mut *tx,
+        &concern_event(
+            &state,
+            &current,
+            AuditAction::ConcernAddendumAdded,
+            &concern,
+        ),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    set_notice(
+        &current.session,
+        "Din tilføjelse er gemt under bekymringen.",
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/bekymringer/{}", concern.id)).into_response())
+}
+
+/// Someone moved the concern first: show it as it is now, with what was typed, and 409.
+async fn conflict(
+    state: &AppState,
+    current: &CurrentUser,
+    stale: &Concern,
+    typed: Typed,
+) -> AppResult<Response> {
+    let concern = concerns::by_id(&state.db, stale.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let access = policy::concern_access(&current.user.actor(), &concern.scope());
+    if access == ConcernAccess::None {
+        return Err(AppError::NotFound);
+    }
+    let outcome = Outcome {
+        errors: FieldErrors::new(),
+        typed,
+        conflict: Some(CONFLICT),
+        status: StatusCode::CONFLICT,
+    };
+    render(state, current, &concern, access, outcome).await
+}

@@ -1,0 +1,591 @@
+//! The report as it is shown: counts turned into suppressed table cells, bar charts of the same
+//! cells, and the CSV written from exactly these tables, so the page and the download cannot
+//! disagree.
+
+use crate::domain::catalogue::{CloseReason, ConcernKind, INTERVENTION_TYPES, Level};
+use crate::domain::ids::MunicipalityId;
+use crate::domain::stats::{self, Quarter, Shown};
+use crate::domain::workflow::Stage;
+use crate::store::stats::{QuarterlyFigures, dimension, step};
+
+/// One column heading.
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub label: String,
+    /// The quarter the report is about, set off from the others beside it.
+    pub chosen: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub label: String,
+    pub cells: Vec<String>,
+    pub is_total: bool,
+}
+
+/// One table of figures, with its chart.
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// Unique on the page: the area's slug and the table's key.
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub row_heading: String,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+    pub chart: Option<Chart>,
+}
+
+impl Table {
+    /// Is the cell at this position in the chosen quarter's column?
+    pub fn is_chosen(&self, column: &usize) -> bool {
+        self.columns.get(*column).is_some_and(|c| c.chosen)
+    }
+}
+
+/// A horizontal bar chart drawn on the server: plain SVG markup with presentation attributes,
+/// no script and no style attributes (the CSP forbids both).
+#[derive(Debug, Clone)]
+pub struct Chart {
+    pub id: String,
+    pub title: String,
+    pub desc: String,
+    pub width: u32,
+    pub height: u32,
+    /// Where the labels end (right-aligned) and the bars begin.
+    pub label_x: u32,
+    pub bar_x: u32,
+    pub bars: Vec<Bar>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Bar {
+    pub label: String,
+    pub text: String,
+    /// Zero for a hidden or zero value: no bar, only its text.
+    pub width: u32,
+    pub y: u32,
+    pub text_y: u32,
+    pub text_x: u32,
+    pub hidden: bool,
+}
+
+const CHART_WIDTH: u32 = 640;
+const LABEL_END: u32 = 250;
+const BAR_START: u32 = 260;
+const BAR_MAX: u32 = 300;
+const ROW_HEIGHT: u32 = 28;
+const LABEL_CHARS: usize = 38;
+
+/// A chart of one value per label. `None` values are hidden: drawn as their text only.
+pub fn chart(id: &str, title: &str, items: &[(String, Option<f64>, String)]) -> Chart {
+    let max = items
+        .iter()
+        .filter_map(|(_, v, _)| *v)
+        .fold(0.0_f64, f64::max);
+    let bars = items
+        .iter()
+        .enumerate()
+        .map(|(i, (label, value, text))| {
+            let y = 8 + ROW_HEIGHT * i as u32;
+            let width = match value {
+                Some(v) if max > 0.0 && *v > 0.0 => {
+                    ((v / max) * f64::from(BAR_MAX)).round().max(2.0) as u32
+                }
+                _ => 0,
+            };
+            Bar {
+                label: shorten(label),
+                text: text.clone(),
+                width,
+                y,
+                text_y: y + 15,
+                text_x: BAR_START + width + 6,
+                hidden: value.is_none(),
+            }
+        })
+        .collect();
+    Chart {
+        id: format!("{id}-chart"),
+        title: title.to_owned(),
+        desc: "Tallene står i tabellen under diagrammet.".to_owned(),
+        width: CHART_WIDTH,
+        height: 16 + ROW_HEIGHT * items.len() as u32,
+        label_x: LABEL_END,
+        bar_x: BAR_START,
+        bars,
+    }
+}
+
+fn shorten(label: &str) -> String {
+    if label.chars().count() <= LABEL_CHARS {
+        label.to_owned()
+    } else {
+        let mut s: String = label.chars().take(LABEL_CHARS - 1).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// The chart of one column of a table (the chosen quarter), leaving out the total row.
+fn chart_of_column(table: &Table, column: usize, shown: &[Shown]) -> Chart {
+    let items: Vec<(String, Option<f64>, String)> = table
+        .rows
+        .iter()
+        .zip(shown)
+        .filter(|(row, _)| !row.is_total)
+        .map(|(row, s)| {
+            let text = row.cells.get(column).cloned().unwrap_or_default();
+            (row.label.clone(), s.count().map(|n| n as f64), text)
+        })
+        .collect();
+    let quarter = table
+        .columns
+        .get(column)
+        .map(|c| c.label.clone())
+        .unwrap_or_default();
+    chart(&table.id, &format!("{}, {}", table.title, quarter), &items)
+}
+
+/// One area of the report: a municipality, or the sum of the district's municipalities.
+#[derive(Debug, Clone)]
+pub struct Area {
+    /// `None` for the sum of the others.
+    pub municipality: Option<MunicipalityId>,
+    pub slug: String,
+    pub name: String,
+    /// The staff sectors of the area's units, for the source breakdown.
+    pub sectors: Vec<String>,
+}
+
+/// The report of one area, table by table.
+#[derive(Debug, Clone)]
+pub struct AreaReport {
+    pub slug: String,
+    pub name: String,
+    pub tables: Vec<Table>,
+}
+
+/// A breakdown's rows: the key in the figures and the label on the page.
+struct Spec {
+    key: &'static str,
+    dimension: &'static str,
+    title: &'static str,
+    description: &'static str,
+    row_heading: &'static str,
+    rows: Vec<(String, String)>,
+    total: Option<&'static str>,
+}
+
+fn source_rows(sectors: &[String], seen: &[String]) -> Vec<(String, String)> {
+    let mut staff: Vec<String> = sectors
+        .iter()
+        .cloned()
+        .chain(
+            seen.iter()
+                .filter_map(|k| k.strip_prefix("staff:"))
+                .map(str::to_owned),
+        )
+        .collect();
+    staff.sort();
+    staff.dedup();
+    let mut rows: Vec<(String, String)> = staff
+        .into_iter()
+        .map(|sector| {
+            let label = if sector.is_empty() {
+                "Medarbejdere uden enhed".to_owned()
+            } else {
+                format!("Medarbejdere: {sector}")
+            };
+            (format!("staff:{sector}"), label)
+        })
+        .collect();
+    for (key, label) in [
+        ("leader", "Ledere"),
+        ("citizen", "Borgere"),
+        ("police", "Politiet"),
+        ("other_authority", "Andre myndigheder"),
+        ("infohus", "Infohus og kernegruppen"),
+    ] {
+        rows.push((key.to_owned(), label.to_owned()));
+    }
+    rows
+}
+
+fn with_unknown(mut rows: Vec<(String, String)>, seen: &[String]) -> Vec<(String, String)> {
+    for key in seen {
+        if !rows.iter().any(|(k, _)| k == key) {
+            rows.push((key.clone(), format!("Andet ({key})")));
+        }
+    }
+    rows
+}
+
+fn specs(figures: &QuarterlyFigures, sectors: &[String]) -> Vec<Spec> {
+    let seen = |d: &str| figures.keys(d);
+    let intervention_rows = INTERVENTION_TYPES
+        .iter()
+        .map(|t| {
+            let label = t.label.trim_end_matches(" (angiv)");
+            (
+                t.id.to_owned(),
+                format!("{label} ({})", t.age.label().to_lowercase()),
+            )
+        })
+        .collect();
+    vec![
+        Spec {
+            key: "kilde",
+            dimension: dimension::SOURCE,
+            title: "Nye bekymringer efter indberetter",
+            description: "Bekymringer indgivet i kvartalet, efter hvem der indgav dem; medarbejdere efter deres enheds sektor.",
+            row_heading: "Indberetter",
+            rows: source_rows(sectors, &seen(dimension::SOURCE)),
+            total: Some("Nye bekymringer i alt"),
+        },
+        Spec {
+            key: "type",
+            dimension: dimension::KIND,
+            title: "Nye bekymringer efter type",
+            description: "Bekymringer indgivet i kvartalet, efter hvad bekymringen handler om.",
+            row_heading: "Type",
+            rows: with_unknown(
+                ConcernKind::ALL
+                    .iter()
+                    .map(|k| (k.as_str().to_owned(), k.label().to_owned()))
+                    .collect(),
+                &seen(dimension::KIND),
+            ),
+            total: Some("Nye bekymringer i alt"),
+        },
+        Spec {
+            key: "alder",
+            dimension: dimension::AGE,
+            title: "Nye bekymringer efter alder",
+            description: "Bekymringer indgivet i kvartalet, efter om personen var under eller over 18 år.",
+            row_heading: "Aldersgruppe",
+            rows: with_unknown(
+                vec![
+                    ("under_18".to_owned(), "Under 18 år".to_owned()),
+                    ("adult".to_owned(), "18 år og derover".to_owned()),
+                ],
+                &seen(dimension::AGE),
+            ),
+            total: Some("Nye bekymringer i alt"),
+        },
+        Spec {
+            key: "niveau",
+            dimension: dimension::LEVEL,
+            title: "Nye bekymringer efter forebyggelsesniveau",
+            description: "Bekymringer indgivet i kvartalet, efter det niveau i forebyggelsestrekanten, som sagen er vurderet på.",
+            row_heading: "Niveau",
+            rows: with_unknown(
+                Level::ALL
+                    .iter()
+                    .map(|l| (l.as_str().to_owned(), l.label().to_owned()))
+                    .chain(std::iter::once((
+                        "none".to_owned(),
+                        "Ikke vurderet (endnu)".to_owned(),
+                    )))
+                    .collect(),
+                &seen(dimension::LEVEL),
+            ),
+            total: Some("Nye bekymringer i alt"),
+        },
+        Spec {
+            key: "gentagne",
+            dimension: dimension::REPEAT,
+            title: "Gentagne bekymringer",
+            description: "Bekymringer indgivet i kvartalet om en person, der havde en anden bekymring i samme sag inden for de 12 måneder før.",
+            row_heading: "Bekymringer",
+            rows: vec![("repeat".to_owned(), "Gentagne bekymringer".to_owned())],
+            total: None,
+        },
+        Spec {
+            key: "aabne",
+            dimension: dimension::OPEN_STAGE,
+            title: "Åbne sager ved kvartalets udgang, efter fase",
+            description: "Sager, der var åbne ved kvartalets sidste dag, efter den fase de var i da.",
+            row_heading: "Fase",
+            rows: with_unknown(
+                Stage::ALL
+                    .iter()
+                    .filter(|s| s.is_open())
+                    .map(|s| (s.as_str().to_owned(), s.label().to_owned()))
+                    .collect(),
+                &seen(dimension::OPEN_STAGE),
+            ),
+            total: Some("Åbne sager i alt"),
+        },
+        Spec {
+            key: "afsluttede",
+            dimension: dimension::CLOSE_REASON,
+            title: "Afsluttede sager efter årsag",
+            description: "Sager afsluttet i kvartalet, efter årsag. En genåbnet sag, der afsluttes igen, tæller igen.",
+            row_heading: "Årsag",
+            rows: with_unknown(
+                CloseReason::ALL
+                    .iter()
+                    .map(|r| (r.as_str().to_owned(), r.label().to_owned()))
+                    .collect(),
+                &seen(dimension::CLOSE_REASON),
+            ),
+            total: Some("Afsluttede sager i alt"),
+        },
+        Spec {
+            key: "indsatser",
+            dimension: dimension::INTERVENTION,
+            title: "Igangsatte indsatser efter type",
+            description: "Indsatser med startdato i kvartalet, efter type.",
+            row_heading: "Indsats",
+            rows: with_unknown(intervention_rows, &seen(dimension::INTERVENTION)),
+            total: Some("Indsatser i alt"),
+        },
+    ]
+}
+
+/// The steps of the durations table: key and label.
+const STEPS: &[(&str, &str)] = &[
+    (
+        step::FILING_TO_SCREENING,
+        "Fra indgivet til screenet af politiet",
+    ),
+    (
+        step::SCREENING_TO_TRIAGE,
+        "Fra screening til fælles vurdering",
+    ),
+    (step::TRIAGE_TO_PLAN, "Fra fælles vurdering til handleplan"),
+    (step::FILING_TO_CLOSING, "Fra indgivet til afsluttet"),
+];
+
+/// The column headings of the report: the quarters of the chosen quarter's year that have
+/// begun, the running one marked as such.
+pub fn quarter_columns(quarters: &[Quarter], chosen: Quarter, running: Quarter) -> Vec<Column> {
+    quarters
+        .iter()
+        .map(|&q| Column {
+            label: if q == running {
+                format!("{} (til dato)", q.short_label())
+            } else {
+                q.short_label()
+            },
+            chosen: q == chosen,
+        })
+        .collect()
+}
+
+/// The whole report: every area's tables, suppressed together so that no area, total or row
+/// gives away another's hidden cell.
+pub fn build(
+    figures: &QuarterlyFigures,
+    areas: &[Area],
+    columns: &[Column],
+    threshold: i64,
+) -> Vec<AreaReport> {
+    let all_sectors: Vec<String> = {
+        let mut s: Vec<String> = areas.iter().flat_map(|a| a.sectors.clone()).collect();
+        s.sort();
+        s.dedup();
+        s
+    };
+    let has_total_area = areas.len() > 1 && areas.last().is_some_and(|a| a.municipality.is_none());
+    let chosen = columns.iter().position(|c| c.chosen).unwrap_or(0);
+    let mut reports: Vec<AreaReport> = areas
+        .iter()
+        .map(|a| AreaReport {
+            slug: a.slug.clone(),
+            name: a.name.clone(),
+            tables: Vec::new(),
+        })
+        .collect();
+    for spec in specs(figures, &all_sectors) {
+        let row_keys: Vec<Option<&str>> = spec
+            .rows
+            .iter()
+            .map(|(k, _)| Some(k.as_str()))
+            .chain(spec.total.map(|_| None))
+            .collect();
+        let values: Vec<Vec<Vec<i64>>> = areas
+            .iter()
+            .map(|area| {
+                row_keys
+                    .iter()
+                    .map(|key| {
+                        (0..columns.len())
+                            .map(|q| figures.count(spec.dimension, area.municipality, q, *key))
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        let shown =
+            stats::suppress_breakdown(&values, spec.total.is_some(), has_total_area, threshold);
+        for (a, report) in reports.iter_mut().enumerate() {
+            // Every area has the same rows (a sector one municipality lacks is a row of zeros
+            // there), so that the areas can be suppressed together.
+            let rows: Vec<Row> = spec
+                .rows
+                .iter()
+                .map(|(_, label)| label.clone())
+                .chain(spec.total.map(str::to_owned))
+                .enumerate()
+                .map(|(r, label)| Row {
+                    label,
+                    cells: shown[a][r].iter().map(|s| s.text(threshold)).collect(),
+                    is_total: spec.total.is_some() && r == row_keys.len() - 1,
+                })
+                .collect();
+            let column_shown: Vec<Shown> = shown[a]
+                .iter()
+                .map(|r| r.get(chosen).copied().unwrap_or(Shown::Count(0)))
+                .collect();
+            let mut table = Table {
+                id: format!("{}-{}", report.slug, spec.key),
+                title: spec.title.to_owned(),
+                description: spec.description.to_owned(),
+                row_heading: spec.row_heading.to_owned(),
+                columns: columns.to_vec(),
+                rows,
+                chart: None,
+            };
+            if spec.rows.len() > 1 {
+                table.chart = Some(chart_of_column(&table, chosen, &column_shown));
+            }
+            report.tables.push(table);
+        }
+    }
+    for (a, report) in reports.iter_mut().enumerate() {
+        report.tables.push(durations_table(
+            figures,
+            &areas[a],
+            &report.slug,
+            columns,
+            threshold,
+        ));
+    }
+    reports
+}
+
+/// Median and longest days per step. A figure built on fewer cases than the threshold could
+/// describe one person's case, so it is not shown.
+fn durations_table(
+    figures: &QuarterlyFigures,
+    area: &Area,
+    slug: &str,
+    columns: &[Column],
+    threshold: i64,
+) -> Table {
+    let mut rows = Vec::new();
+    let mut chart_items = Vec::new();
+    let chosen = columns.iter().position(|c| c.chosen).unwrap_or(0);
+    for &(key, label) in STEPS {
+        let mut median = Vec::new();
+        let mut longest = Vec::new();
+        for q in 0..columns.len() {
+            match figures.duration(key, area.municipality, q) {
+                None => {
+                    median.push("–".to_owned());
+                    longest.push("–".to_owned());
+                }
+                Some(d) if stats::is_small(d.cases, threshold) => {
+                    median.push(TOO_FEW.to_owned());
+                    longest.push(TOO_FEW.to_owned());
+                }
+                Some(d) => {
+                    median.push(stats::format_days(d.median_days));
+                    longest.push(d.longest_days.to_string());
+                }
+            }
+        }
+        let chosen_median = figures
+            .duration(key, area.municipality, chosen)
+            .filter(|d| !stats::is_small(d.cases, threshold))
+            .map(|d| d.median_days);
+        chart_items.push((
+            label.to_owned(),
+            chosen_median,
+            median.get(chosen).cloned().unwrap_or_default(),
+        ));
+        rows.push(Row {
+            label: format!("{label}: median"),
+            cells: median,
+            is_total: false,
+        });
+        rows.push(Row {
+            label: format!("{label}: længste"),
+            cells: longest,
+            is_total: false,
+        });
+    }
+    let id = format!("{slug}-tid");
+    let title = "Sagsbehandlingstid i dage";
+    let quarter = columns
+        .get(chosen)
+        .map(|c| c.label.clone())
+        .unwrap_or_default();
+    let chart = chart(&id, &format!("Mediantid i dage, {quarter}"), &chart_items);
+    Table {
+        id,
+        title: title.to_owned(),
+        description: "Kalenderdage for de sager, der nåede trinnet i kvartalet: medianen (den midterste sag) og den længste. «for få» står, hvor færre end grænsen for små tal nåede trinnet.".to_owned(),
+        row_heading: "Trin".to_owned(),
+        columns: columns.to_vec(),
+        rows,
+        chart: Some(chart),
+    }
+}
+
+/// What a duration built on too few cases says.
+pub const TOO_FEW: &str = "for få";
+
+/// The CSV of a report: a header, then one line per table row, each prefixed with its area
+/// and table; the cells exactly as on the page.
+pub fn csv(reports: &[AreaReport], columns: &[Column]) -> String {
+    let mut out = String::from(stats::CSV_BOM);
+    let mut header = vec!["Område".to_owned(), "Tabel".to_owned(), "Række".to_owned()];
+    header.extend(columns.iter().map(|c| c.label.clone()));
+    out.push_str(&stats::csv_record(&header));
+    for report in reports {
+        for table in &report.tables {
+            for row in &table.rows {
+                let mut fields = vec![report.name.clone(), table.title.clone(), row.label.clone()];
+                fields.extend(row.cells.iter().cloned());
+                out.push_str(&stats::csv_record(&fields));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chart_scales_to_the_largest_shown_value_and_draws_no_bar_for_hidden_ones() {
+        let c = chart(
+            "x",
+            "T",
+            &[
+                ("A".to_owned(), Some(10.0), "10".to_owned()),
+                ("B".to_owned(), None, "<5".to_owned()),
+                ("C".to_owned(), Some(5.0), "5".to_owned()),
+                ("D".to_owned(), Some(0.0), "0".to_owned()),
+            ],
+        );
+        assert_eq!(c.bars[0].width, BAR_MAX);
+        assert_eq!(c.bars[1].width, 0);
+        assert!(c.bars[1].hidden);
+        assert_eq!(c.bars[2].width, BAR_MAX / 2);
+        assert_eq!(c.bars[3].width, 0);
+        assert_eq!(c.height, 16 + 4 * ROW_HEIGHT);
+    }
+
+    #[test]
+    fn long_labels_are_shortened_in_the_chart_only() {
+        let long = "Støtte til behandling af sindslidelse eller misbrug (18 år og derover)";
+        assert!(shorten(long).chars().count() <= LABEL_CHARS);
+        assert!(shorten(long).ends_with('…'));
+        assert_eq!(shorten("Borgere"), "Borgere");
+    }
+}

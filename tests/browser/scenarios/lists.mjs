@@ -1,0 +1,85 @@
+// The lists and counts each role works from, and the leader's question back to the employee.
+
+import assert from 'node:assert/strict';
+
+import { scenario } from '../lib/harness.mjs';
+
+scenario('a leader sends a concern back with a question, the employee answers, and it goes on', async (s) => {
+  const SUBJECT = 'Ida Spørgsmål';
+  const staff = await s.signIn('staff2@randers.demo');
+  await staff.goto('/bekymringer/ny');
+  await staff.choose(/Er nogen i akut fare/, 'Nej', { exact: true });
+  await staff.fill(staff.page.locator('#subject_name'), SUBJECT);
+  await staff.fill(staff.page.locator('#subject_approx_age'), '15');
+  await staff.choose('Er personen under 18 år?', 'Ja', { exact: true });
+  await staff.fill(staff.page.locator('#observation'), 'Har tegnet hagekors i sine bøger og taler om en "racekrig".');
+  await staff.choose(/Hvad handler bekymringen om/, 'Højreekstremisme');
+  if ((await staff.page.locator('#reporter_name').inputValue()) === '') {
+    await staff.fill(staff.page.locator('#reporter_name'), 'Medarbejder To');
+  }
+  await staff.submit('Send bekymringen');
+  const concernPath = staff.path();
+
+  // The other unit's leader: an empty question is refused, then sent.
+  const leader = await s.signIn('leader2@randers.demo');
+  await leader.goto('/leder/indbakke');
+  await leader.openRow(SUBJECT);
+  await leader.submit('Send tilbage med spørgsmål', { status: 422 });
+  await leader.expectFormErrors({ question: /\S/ });
+  await leader.fill(leader.page.locator('#question'), 'Hvornår så du tegningerne første gang?');
+  await leader.submit('Send tilbage med spørgsmål');
+
+  // The employee answers; the concern goes back to the leader, who forwards it.
+  await staff.goto(concernPath);
+  await staff.expectText('Hvornår så du tegningerne første gang?');
+  await staff.fill(staff.page.locator('#reply'), 'For to uger siden, i dansktimen.');
+  await staff.submit('Send svar og bekymringen igen');
+  await leader.goto('/leder/indbakke');
+  await leader.openRow(SUBJECT);
+  await leader.expectText('For to uger siden, i dansktimen.');
+  await leader.submit(/^Send videre til/);
+  // The first leader, of another unit, cannot open it.
+  const otherLeader = await s.signIn('leader@randers.demo');
+  await otherLeader.goto(concernPath, { status: 404 });
+});
+
+scenario('each role opens the lists and counts it works from', async (s) => {
+  const key = await s.signIn('key_employee@randers.demo');
+  await key.activate(key.page.locator('main a[href="/enhed/bekymringer"]'));
+  await key.expectH1(/\S/);
+  await key.activate(key.page.locator('nav a[href="/enhed/tal"]'));
+  await key.expectH1(/\S/);
+
+  const leader = await s.signIn('leader@ballerup.demo');
+  await leader.goto('/enhed/tal');
+  await leader.goto('/leder/indbakke');
+
+  const coordinator = await s.signIn('coordinator@randers.demo');
+  await coordinator.activate(coordinator.page.locator('nav a[href="/sager"]'));
+  await coordinator.expectH1('Sager');
+  const stages = await coordinator.page.locator('#fase option').allInnerTexts();
+  await coordinator.select('Vis fase', stages[stages.length - 1], { exact: true });
+  await coordinator.submit('Vis');
+  assert.match(coordinator.path(), /^\/sager\?fase=/);
+  await coordinator.goto('/sager');
+  const first = coordinator.page.locator('tbody tr a').first();
+  await coordinator.activate(first);
+  assert.match(coordinator.path(), /^\/sager\/[^/]+$/);
+  await coordinator.goto(`${coordinator.path()}/adgangslog`);
+  await coordinator.expectH1(/^Adgangslog/);
+
+  const police = await s.signIn('police@oestjyllands-politi.demo');
+  await police.goto('/sager');
+  await police.goto('/politi/screening');
+  await police.goto('/statistik');
+
+  const core = await s.signIn('core_group@ballerup.demo');
+  await core.goto('/sager');
+  await core.goto('/infohus/indgang', { status: 403 });
+
+  const staff = await s.signIn('staff@randers.demo');
+  await staff.goto('/bekymringer');
+  await staff.goto('/sager', { status: 403 });
+  // A malformed case id is simply not found.
+  await coordinator.goto('/sager/ikke-et-id', { status: 404 });
+});
