@@ -236,6 +236,10 @@ async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
                     l.municipality
                 );
             }
+            println!("A citizen's receipt code to try on the public status page:");
+            for (slug, code) in seed::intake::DEMO_RECEIPT_CODES {
+                println!("  /k/{slug}/status  {code}");
+            }
         }
     }
     Ok(())

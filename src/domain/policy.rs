@@ -201,6 +201,9 @@ pub struct ConcernScope {
     pub reporter_user_id: Option<UserId>,
     /// Has it reached Infohus (forwarded by the leader, or sent directly)?
     pub reached_infohus: bool,
+    /// Sent straight to Infohus past the unit, e.g. because the leader is part of the concern:
+    /// the unit's leader and key employee are then kept out of it.
+    pub sent_directly: bool,
 }
 
 /// How much of a concern the actor may see.
@@ -218,7 +221,8 @@ pub enum ConcernAccess {
 }
 
 pub fn concern_access(actor: &Actor, concern: &ConcernScope) -> ConcernAccess {
-    let same_unit = concern.unit_id.is_some() && actor.unit_id == concern.unit_id;
+    let same_unit =
+        !concern.sent_directly && concern.unit_id.is_some() && actor.unit_id == concern.unit_id;
     let same_municipality = actor.in_municipality(concern.municipality_id);
     if actor.has(Role::Coordinator) && same_municipality && concern.reached_infohus {
         ConcernAccess::Coordinator
@@ -347,6 +351,7 @@ mod tests {
             unit_id: Some(unit),
             reporter_user_id: Some(reporter),
             reached_infohus: reached,
+            sent_directly: false,
         };
         let coordinator = actor(&[Role::Coordinator], Some(m), None);
         assert_eq!(
@@ -372,5 +377,25 @@ mod tests {
             concern_access(&staff, &scope(true)),
             ConcernAccess::Reporter
         );
+    }
+
+    #[test]
+    fn a_concern_sent_directly_to_infohus_is_kept_from_the_units_leader_and_key_employee() {
+        let m = MunicipalityId::new();
+        let unit = UnitId::new();
+        let direct = ConcernScope {
+            municipality_id: m,
+            unit_id: Some(unit),
+            reporter_user_id: Some(UserId::new()),
+            reached_infohus: true,
+            sent_directly: true,
+        };
+        for role in [Role::Leader, Role::KeyEmployee] {
+            let mut a = actor(&[role], Some(m), None);
+            a.unit_id = Some(unit);
+            assert_eq!(concern_access(&a, &direct), ConcernAccess::None, "{role:?}");
+        }
+        let coordinator = actor(&[Role::Coordinator], Some(m), None);
+        assert_eq!(concern_access(&coordinator, &direct), ConcernAccess::Coordinator);
     }
 }

@@ -217,13 +217,10 @@ impl Concern {
     pub fn scope(&self) -> ConcernScope {
         ConcernScope {
             municipality_id: self.municipality_id,
-            unit_id: if self.direct_to_infohus {
-                None
-            } else {
-                self.unit_id
-            },
+            unit_id: self.unit_id,
             reporter_user_id: self.reporter_user_id,
             reached_infohus: intake::reached_infohus(self.status),
+            sent_directly: self.direct_to_infohus,
         }
     }
 

@@ -44,13 +44,25 @@ impl PageContext {
         path: &str,
     ) -> Result<PageContext, AppError> {
         let actor = current.user.actor();
-        let nav = NAV
+        let links: Vec<_> = NAV
             .iter()
             .filter(|(cap, _, _)| policy::may(&actor, *cap))
-            .map(|&(_, href, label)| NavLink {
+            .collect();
+        // The current page is the link whose address is the longest prefix of the path, so
+        // that /bekymringer/ny marks "Ny bekymring" and not also "Mine bekymringer".
+        let current_href = links
+            .iter()
+            .filter(|(_, href, _)| {
+                *href == path || (*href != "/" && path.starts_with(&format!("{href}/")))
+            })
+            .max_by_key(|(_, href, _)| href.len())
+            .map(|(_, href, _)| *href);
+        let nav = links
+            .iter()
+            .map(|&&(_, href, label)| NavLink {
                 href,
                 label,
-                current: href == path || (href != "/" && path.starts_with(href)),
+                current: Some(href) == current_href,
             })
             .collect();
         Ok(PageContext {
