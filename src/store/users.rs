@@ -314,7 +314,7 @@ pub async fn set_password(
 }
 
 pub async fn count(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
-    Ok(sqlx::query_scalar!(r#"select count(*) as "n!" from users"#)
+    sqlx::query_scalar!(r#"select count(*) as "n!" from users"#)
         .fetch_one(db)
-        .await?)
+        .await
 }

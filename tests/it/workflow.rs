@@ -1308,6 +1308,22 @@ async fn an_overdue_review_is_flagged_on_the_case_and_in_the_owners_tasks() {
     let page = core.get(&format!("/sager/{id}")).await;
     assert!(!page.body.contains("Opfølgning overskredet"));
     assert!(!core.get("/").await.body.contains("Overskredet"));
+
+    // The owner cannot be taken off the team while the intervention is theirs.
+    let v = version(&app, id).await;
+    let user = app.user_id("core_group@randers.demo").await.to_string();
+    let r = coordinator
+        .post(
+            &format!("/sager/{id}/team"),
+            &[("version", &v), ("action", "remove"), ("user", &user)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Giv ansvaret videre"), "{}", r.body);
+    assert_eq!(
+        core.get(&format!("/sager/{id}")).await.status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]

@@ -354,6 +354,26 @@ pub async fn remove_from_team(
     Ok(done.rows_affected() == 1)
 }
 
+/// Whether the user coordinates the case's plan or owns one of its open interventions: they
+/// must hand that over before they leave the team.
+pub async fn holds_responsibility(
+    db: impl PgExecutor<'_>,
+    case: CaseId,
+    user: UserId,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select (exists (select 1 from action_plans p
+                           where p.case_id = $1 and p.plan_coordinator_user_id = $2)
+                   or exists (select 1 from interventions i
+                              where i.case_id = $1 and i.owner_user_id = $2
+                                and i.status in ('planned', 'active'))) as "held!""#,
+        case as CaseId,
+        user as UserId,
+    )
+    .fetch_one(db)
+    .await
+}
+
 /// The people who may coordinate the plan or own an intervention: the municipality's active
 /// coordinators and the case team, each of whom can open the case.
 pub async fn case_workers(
@@ -531,12 +551,16 @@ pub async fn tasks(
                from interventions i join cases c on c.id = i.case_id
                where i.owner_user_id = $1 and i.status in ('planned', 'active')
                  and c.stage in ('action_plan', 'follow_up') and i.next_review_date <= $5
+                 and (c.municipality_id = any ($2)
+                      or exists (select 1 from case_team t where t.case_id = c.id and t.user_id = $1))
                union all
                select 'plan_review', c.id, c.reference, min(i.next_review_date), null
                from action_plans p
                join cases c on c.id = p.case_id
                join interventions i on i.case_id = c.id and i.status in ('planned', 'active')
                where p.plan_coordinator_user_id = $1 and c.stage = 'follow_up'
+                 and (c.municipality_id = any ($2)
+                      or exists (select 1 from case_team t where t.case_id = c.id and t.user_id = $1))
                group by c.id, c.reference
                having min(i.next_review_date) <= $5
                union all

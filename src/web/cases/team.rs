@@ -159,6 +159,23 @@ pub(crate) async fn submit_team_change(
         errors.add("user", "Vælg et medlem af kommunens kernegruppe.");
         return render(&state, &current, &loaded, form.user, errors, Some(false)).await;
     };
+    if !adding && store::holds_responsibility(&state.db, loaded.case.id, user).await? {
+        errors.add(
+            "user",
+            format!(
+                "{name} er plankoordinator eller ansvarlig for en indsats på sagen. Giv ansvaret videre, før {name} fjernes fra teamet."
+            ),
+        );
+        return render(
+            &state,
+            &current,
+            &loaded,
+            String::new(),
+            errors,
+            Some(false),
+        )
+        .await;
+    }
     let now = state.clock.now();
     let mut change = Change::new(
         &loaded.case,

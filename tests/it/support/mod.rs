@@ -23,9 +23,11 @@ pub const DEMO_PASSWORD: &str = infohus::seed::DEMO_PASSWORD;
 
 /// Where test databases are created: the server behind DATABASE_URL, or a private cluster
 /// that lives exactly as long as this test process.
+/// `database name -> url`.
+type UrlFor = Box<dyn Fn(&str) -> String + Send + Sync>;
+
 struct Server {
-    /// `database name -> url`.
-    url_for: Box<dyn Fn(&str) -> String + Send + Sync>,
+    url_for: UrlFor,
     template: String,
     _cluster: Option<EmbeddedPostgres>,
 }
@@ -33,7 +35,7 @@ struct Server {
 fn server() -> &'static Server {
     static SERVER: OnceLock<Server> = OnceLock::new();
     SERVER.get_or_init(|| {
-        let (url_for, cluster): (Box<dyn Fn(&str) -> String + Send + Sync>, _) =
+        let (url_for, cluster): (UrlFor, _) =
             match std::env::var("DATABASE_URL") {
                 Ok(url) if !url.trim().is_empty() => {
                     let base = url.clone();
