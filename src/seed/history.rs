@@ -60,6 +60,9 @@ pub struct Story {
     pub assessment: Option<(OffsetDateTime, &'static str, Option<&'static str>)>,
     pub plan_at: Option<OffsetDateTime>,
     pub interventions: Vec<(&'static str, Date)>,
+    /// When the interventions of a case still running are next reviewed (default: three months
+    /// after each start).
+    pub next_review: Option<Date>,
     pub closing: Option<(OffsetDateTime, &'static str)>,
 }
 
@@ -97,6 +100,7 @@ impl Story {
             assessment: None,
             plan_at: None,
             interventions: Vec::new(),
+            next_review: None,
             closing: None,
         }
     }
@@ -523,7 +527,9 @@ pub async fn write(
             let closed = s.closed_at();
             i_review.push(match closed {
                 Some(at) => today_copenhagen(at),
-                None => crate::domain::calendar::add_months(start, 3),
+                None => s
+                    .next_review
+                    .unwrap_or_else(|| crate::domain::calendar::add_months(start, 3)),
             });
             i_status.push(
                 if closed.is_some() {
@@ -767,7 +773,13 @@ pub fn generate(
             "other_authority" => Some("Kriminalforsorgen (demo)".to_owned()),
             _ => None,
         };
-        stories.push(live(rng, story, now));
+        let mut story = live(rng, story, now);
+        if story.stage() != "closed" {
+            // A running plan is reviewed on time in the demo: the overdue work in the queues
+            // is the other demo cases' to show.
+            story.next_review = Some(today_copenhagen(now) + Duration::days(rng.between(7, 80)));
+        }
+        stories.push(story);
     }
     stories
 }

@@ -133,19 +133,26 @@ fn position(ordinality: i64) -> usize {
 }
 
 /// Every figure of the quarterly report for these municipalities (and their sum) and quarters,
-/// in five queries.
+/// in two queries: one over the concerns filed in the quarters, one over the cases active in
+/// them. Both read only the span of the quarters, so years of other data and other
+/// municipalities cost nothing (see the migration `stats_indexes`).
 pub async fn quarterly(
     conn: &mut PgConnection,
     municipalities: &[MunicipalityId],
     quarters: &[Quarter],
 ) -> sqlx::Result<QuarterlyFigures> {
+    let (Some(first), Some(last)) = (quarters.iter().min(), quarters.iter().max()) else {
+        return Ok(QuarterlyFigures::default());
+    };
     let ids: Vec<Uuid> = municipalities.iter().map(|m| m.0).collect();
     let (starts, ends) = instants(quarters);
     let (first_days, after_days) = days(quarters);
+    let (span_start, span_end) = (first.start(), last.end());
+    let (span_first_day, span_after_day) = (first.first_day(), last.next().first_day());
     let mut counts = Vec::new();
 
     // New concerns, by source, kind, age group, level and repeat, from one pass over the
-    // quarter's concerns.
+    // span's concerns. The span bounds are given as such so that the planner sees them.
     let rows = sqlx::query!(
         r#"with q as (
                select q.idx, q.starts, q.ends
@@ -163,11 +170,11 @@ pub async fn quarterly(
                                 and p.filed_at > c.filed_at - interval '12 months'
                                 and (p.filed_at < c.filed_at or (p.filed_at = c.filed_at and p.id < c.id))
                              ) as repeat
-               from q
-               join concerns c on c.filed_at >= q.starts and c.filed_at < q.ends
+               from concerns c
+               join q on c.filed_at >= q.starts and c.filed_at < q.ends
                left join units u on u.id = c.unit_id
                left join cases k on k.id = c.case_id
-               where c.municipality_id = any($1)
+               where c.municipality_id = any($1) and c.filed_at >= $4 and c.filed_at < $5
            )
            select 'source' as "dimension!", municipality_id as "area?: MunicipalityId", idx as "idx!",
                   source_key as "key?", count(*) as "n!"
@@ -188,6 +195,8 @@ pub async fn quarterly(
         &ids,
         &starts,
         &ends,
+        span_start,
+        span_end,
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -199,172 +208,127 @@ pub async fn quarterly(
         n: r.n,
     }));
 
-    // Cases open at the end of each quarter, by the stage their history says they were in. A
-    // case whose last closing came before the end cannot be open then; the rest are looked up
-    // in their history, one index probe each.
+    // The cases active at some time in the span (still open, or closed after it began) carry
+    // everything else: the stage at each quarter's end, the closings, the interventions
+    // started, and how long each step took.
+    //
+    // The stage at an instant is the last history row before it; a case whose stage has not
+    // changed since (`stage_changed_at`, kept by every move) needs no look at its history.
+    // A step ends the first time the case leaves screening, leaves triage, enters the action
+    // plan or closes; filing is the case's first concern (or its opening, if earlier).
     let rows = sqlx::query!(
         r#"with q as (
-               select q.idx, q.ends
-               from unnest($2::timestamptz[]) with ordinality as q(ends, idx)
-           ), s as (
-               select c.municipality_id, q.idx, h.to_stage
+               select q.idx, q.starts, q.ends, q.first_day, q.after_day
+               from unnest($2::timestamptz[], $3::timestamptz[], $6::date[], $7::date[])
+                    with ordinality as q(starts, ends, first_day, after_day, idx)
+           ), c as materialized (
+               select c.id, c.municipality_id, c.opened_at, c.closed_at, c.stage, c.stage_changed_at
+               from cases c
+               where c.municipality_id = any($1) and c.closed_at is null and c.opened_at < $5
+               union all
+               select c.id, c.municipality_id, c.opened_at, c.closed_at, c.stage, c.stage_changed_at
+               from cases c
+               where c.municipality_id = any($1) and c.closed_at >= $4 and c.opened_at < $5
+           ), open_at_end as materialized (
+               select c.municipality_id, q.idx,
+                      case when c.stage_changed_at < q.ends then c.stage
+                           else (select h.to_stage from case_history h
+                                 where h.case_id = c.id and h.occurred_at < q.ends
+                                 order by h.occurred_at desc, h.id desc limit 1) end as stage
                from q
-               join cases c on c.municipality_id = any($1) and c.opened_at < q.ends
-                           and (c.closed_at is null or c.closed_at >= q.ends)
+               join c on c.opened_at < q.ends and (c.closed_at is null or c.closed_at >= q.ends)
+           ), closings as (
+               select c.municipality_id, q.idx, cc.reason
+               from case_closings cc
+               join c on c.id = cc.case_id
+               join q on cc.closed_at >= q.starts and cc.closed_at < q.ends
+               where cc.closed_at >= $4 and cc.closed_at < $5
+           ), started as (
+               select c.municipality_id, q.idx, i.type_id
+               from interventions i
+               join c on c.id = i.case_id
+               join q on i.start_date >= q.first_day and i.start_date < q.after_day
+               where i.start_date >= $8 and i.start_date < $9
+           ), milestones as (
+               select c.municipality_id, least(c.opened_at, f.first_filed) as filed_at,
+                      h.screened_at, h.triaged_at, h.planned_at, h.closed_at
+               from c
                cross join lateral (
-                   select h.to_stage from case_history h
-                   where h.case_id = c.id and h.occurred_at < q.ends
-                   order by h.occurred_at desc, h.id desc
-                   limit 1
+                   select min(x.filed_at) as first_filed from concerns x where x.case_id = c.id
+               ) f
+               cross join lateral (
+                   select min(h.occurred_at) filter (where h.from_stage = 'screening') as screened_at,
+                          min(h.occurred_at) filter (where h.from_stage = 'triage') as triaged_at,
+                          min(h.occurred_at) filter (where h.to_stage = 'action_plan') as planned_at,
+                          min(h.occurred_at) filter (where h.to_stage = 'closed') as closed_at
+                   from case_history h where h.case_id = c.id
                ) h
-               where h.to_stage <> 'closed'
+               where c.stage_changed_at >= $4
+           ), steps as (
+               select m.municipality_id, q.idx, v.step,
+                      (v.end_at at time zone 'Europe/Copenhagen')::date
+                        - (v.start_at at time zone 'Europe/Copenhagen')::date as days
+               from milestones m
+               cross join lateral (values
+                   ('filing_to_screening', m.filed_at, m.screened_at),
+                   ('screening_to_triage', m.screened_at, m.triaged_at),
+                   ('triage_to_plan', m.triaged_at, m.planned_at),
+                   ('filing_to_closing', m.filed_at, m.closed_at)
+               ) as v(step, start_at, end_at)
+               join q on v.end_at >= q.starts and v.end_at < q.ends
+               where v.start_at is not null
            )
-           select municipality_id as "area?: MunicipalityId", idx as "idx!", to_stage as "key?",
-                  count(*) as "n!"
-           from s group by grouping sets ((municipality_id, idx, to_stage), (municipality_id, idx),
-                                          (idx, to_stage), (idx))"#,
-        &ids,
-        &ends,
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    counts.extend(rows.into_iter().map(|r| Count {
-        dimension: dimension::OPEN_STAGE.to_owned(),
-        area: r.area,
-        quarter: position(r.idx),
-        key: r.key,
-        n: r.n,
-    }));
-
-    // Closings in each quarter, by reason (a case reopened and closed again counts twice).
-    let rows = sqlx::query!(
-        r#"with q as (
-               select q.idx, q.starts, q.ends
-               from unnest($2::timestamptz[], $3::timestamptz[]) with ordinality as q(starts, ends, idx)
-           )
-           select c.municipality_id as "area?: MunicipalityId", q.idx as "idx!", cc.reason as "key?",
-                  count(*) as "n!"
-           from q
-           join case_closings cc on cc.closed_at >= q.starts and cc.closed_at < q.ends
-           join cases c on c.id = cc.case_id
-           where c.municipality_id = any($1)
-           group by grouping sets ((c.municipality_id, q.idx, cc.reason), (c.municipality_id, q.idx),
-                                   (q.idx, cc.reason), (q.idx))"#,
+           select 'open_stage' as "dimension!", municipality_id as "area?: MunicipalityId",
+                  idx as "idx!", stage as "key?", count(*) as "n!",
+                  null::float8 as "median_days?", null::bigint as "longest_days?"
+           from open_at_end where stage <> 'closed'
+           group by grouping sets ((municipality_id, idx, stage), (municipality_id, idx), (idx, stage), (idx))
+           union all
+           select 'close_reason', municipality_id, idx, reason, count(*), null, null
+           from closings
+           group by grouping sets ((municipality_id, idx, reason), (municipality_id, idx), (idx, reason), (idx))
+           union all
+           select 'intervention', municipality_id, idx, type_id, count(*), null, null
+           from started
+           group by grouping sets ((municipality_id, idx, type_id), (municipality_id, idx), (idx, type_id), (idx))
+           union all
+           select 'duration', municipality_id, idx, step, count(*),
+                  percentile_cont(0.5) within group (order by days), max(days)::bigint
+           from steps group by grouping sets ((municipality_id, idx, step), (idx, step))"#,
         &ids,
         &starts,
         &ends,
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    counts.extend(rows.into_iter().map(|r| Count {
-        dimension: dimension::CLOSE_REASON.to_owned(),
-        area: r.area,
-        quarter: position(r.idx),
-        key: r.key,
-        n: r.n,
-    }));
-
-    // Interventions started in each quarter (by their start date), by type.
-    let rows = sqlx::query!(
-        r#"with q as (
-               select q.idx, q.first_day, q.after_day
-               from unnest($2::date[], $3::date[]) with ordinality as q(first_day, after_day, idx)
-           )
-           select c.municipality_id as "area?: MunicipalityId", q.idx as "idx!", i.type_id as "key?",
-                  count(*) as "n!"
-           from q
-           join interventions i on i.start_date >= q.first_day and i.start_date < q.after_day
-           join cases c on c.id = i.case_id
-           where c.municipality_id = any($1)
-           group by grouping sets ((c.municipality_id, q.idx, i.type_id), (c.municipality_id, q.idx),
-                                   (q.idx, i.type_id), (q.idx))"#,
-        &ids,
+        span_start,
+        span_end,
         &first_days,
         &after_days,
+        span_first_day,
+        span_after_day,
     )
     .fetch_all(&mut *conn)
     .await?;
-    counts.extend(rows.into_iter().map(|r| Count {
-        dimension: dimension::INTERVENTION.to_owned(),
-        area: r.area,
-        quarter: position(r.idx),
-        key: r.key,
-        n: r.n,
-    }));
-
-    let durations = step_durations(conn, &ids, &starts, &ends).await?;
+    let mut durations = Vec::new();
+    for r in rows {
+        if r.dimension == "duration" {
+            durations.push(StepDuration {
+                step: r.key.unwrap_or_default(),
+                area: r.area,
+                quarter: position(r.idx),
+                cases: r.n,
+                median_days: r.median_days.unwrap_or(0.0),
+                longest_days: r.longest_days.unwrap_or(0),
+            });
+        } else {
+            counts.push(Count {
+                dimension: r.dimension,
+                area: r.area,
+                quarter: position(r.idx),
+                key: r.key,
+                n: r.n,
+            });
+        }
+    }
     Ok(QuarterlyFigures { counts, durations })
-}
-
-/// Median and longest days per step, for the cases that completed the step in each quarter.
-/// The times come from the case history: a step ends the first time the case leaves
-/// screening, leaves triage, enters the action plan or closes; filing is the case's first
-/// concern (or its opening, if earlier).
-async fn step_durations(
-    conn: &mut PgConnection,
-    ids: &[Uuid],
-    starts: &[OffsetDateTime],
-    ends: &[OffsetDateTime],
-) -> sqlx::Result<Vec<StepDuration>> {
-    let rows = sqlx::query!(
-        r#"with q as (
-               select q.idx, q.starts, q.ends
-               from unnest($2::timestamptz[], $3::timestamptz[]) with ordinality as q(starts, ends, idx)
-           ), span as (
-               select min(starts) as from_at, max(ends) as to_at from q
-           ), c as (
-               -- Only a case open at some time in the span can complete a step in it.
-               select c.id, c.municipality_id,
-                      least(c.opened_at, (select min(x.filed_at) from concerns x where x.case_id = c.id)) as filed_at
-               from cases c, span
-               where c.municipality_id = any($1) and c.opened_at < span.to_at
-                 and (c.closed_at is null or c.closed_at >= span.from_at)
-           ), t as (
-               select c.municipality_id, c.filed_at,
-                      min(h.occurred_at) filter (where h.from_stage = 'screening') as screened_at,
-                      min(h.occurred_at) filter (where h.from_stage = 'triage') as triaged_at,
-                      min(h.occurred_at) filter (where h.to_stage = 'action_plan') as planned_at,
-                      min(h.occurred_at) filter (where h.to_stage = 'closed') as closed_at
-               from c
-               join case_history h on h.case_id = c.id
-               group by c.id, c.municipality_id, c.filed_at
-           ), s as (
-               select t.municipality_id, v.step, v.start_at, v.end_at,
-                      (v.end_at at time zone 'Europe/Copenhagen')::date
-                        - (v.start_at at time zone 'Europe/Copenhagen')::date as days
-               from t
-               cross join lateral (values
-                   ('filing_to_screening', t.filed_at, t.screened_at),
-                   ('screening_to_triage', t.screened_at, t.triaged_at),
-                   ('triage_to_plan', t.triaged_at, t.planned_at),
-                   ('filing_to_closing', t.filed_at, t.closed_at)
-               ) as v(step, start_at, end_at)
-               where v.start_at is not null and v.end_at is not null
-           )
-           select s.municipality_id as "area?: MunicipalityId", q.idx as "idx!", s.step as "step!",
-                  count(*) as "cases!",
-                  percentile_cont(0.5) within group (order by s.days) as "median_days!",
-                  max(s.days)::bigint as "longest_days!"
-           from s
-           join q on s.end_at >= q.starts and s.end_at < q.ends
-           group by grouping sets ((s.municipality_id, q.idx, s.step), (q.idx, s.step))"#,
-        ids,
-        starts,
-        ends,
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| StepDuration {
-            step: r.step,
-            area: r.area,
-            quarter: position(r.idx),
-            cases: r.cases,
-            median_days: r.median_days,
-            longest_days: r.longest_days,
-        })
-        .collect())
 }
 
 /// What a unit's page counts: its concerns per quarter, and what is open now.
@@ -412,13 +376,22 @@ pub async fn unit(
             *slot = r.n;
         }
     }
+    // Open now: the municipality's open cases with a concern from the unit (each once), and
+    // the unit's concerns not yet part of a case.
     let open = sqlx::query!(
-        r#"select coalesce(k.stage, 'concern:' || c.status) as "key?",
-                  count(distinct coalesce(k.id, c.id)) as "n!"
-           from concerns c
-           left join cases k on k.id = c.case_id
-           where c.unit_id = $1 and (k.id is null or k.stage <> 'closed')
-           group by grouping sets ((coalesce(k.stage, 'concern:' || c.status)), ())"#,
+        r#"with open as (
+               select k.stage as key
+               from cases k
+               where k.municipality_id = (select municipality_id from units where id = $1)
+                 and k.closed_at is null
+                 and exists (select 1 from concerns c where c.case_id = k.id and c.unit_id = $1)
+               union all
+               select 'concern:' || c.status
+               from concerns c
+               where c.unit_id = $1 and c.case_id is null
+           )
+           select key as "key?", count(*) as "n!"
+           from open group by grouping sets ((key), ())"#,
         unit as UnitId,
     )
     .fetch_all(&mut *conn)

@@ -24,7 +24,12 @@ pub struct Tasks {
     pub items: Vec<TaskView>,
     /// Concerns waiting in the coordinator's intake queue.
     pub intake_waiting: i64,
+    /// Tasks beyond the first [`SHOWN`], counted but not listed: a long list hides what is urgent.
+    pub more: usize,
 }
+
+/// How many tasks the home page lists; the most urgent come first.
+const SHOWN: usize = 15;
 
 impl Tasks {
     pub fn is_empty(&self) -> bool {
@@ -73,7 +78,7 @@ pub async fn for_user(state: &AppState, current: &CurrentUser) -> AppResult<Task
     } else {
         store::intake_waiting(&state.db, &reach.as_coordinator).await?
     };
-    let items = rows
+    let mut items: Vec<TaskView> = rows
         .into_iter()
         .map(|r| TaskView {
             href: if r.kind == "screening" {
@@ -87,8 +92,11 @@ pub async fn for_user(state: &AppState, current: &CurrentUser) -> AppResult<Task
             overdue: r.due.is_some_and(|d| d < today),
         })
         .collect();
+    let more = items.len().saturating_sub(SHOWN);
+    items.truncate(SHOWN);
     Ok(Tasks {
         items,
         intake_waiting,
+        more,
     })
 }
