@@ -220,6 +220,12 @@ pub enum ConcernAccess {
     Coordinator,
 }
 
+/// Did the actor file the concern? A reporter who is also the unit's leader sees it as leader,
+/// and still answers the questions put to them as its reporter.
+pub fn is_reporter(actor: &Actor, concern: &ConcernScope) -> bool {
+    concern.reporter_user_id == Some(actor.user_id)
+}
+
 pub fn concern_access(actor: &Actor, concern: &ConcernScope) -> ConcernAccess {
     let same_unit =
         !concern.sent_directly && concern.unit_id.is_some() && actor.unit_id == concern.unit_id;
@@ -230,7 +236,7 @@ pub fn concern_access(actor: &Actor, concern: &ConcernScope) -> ConcernAccess {
         ConcernAccess::Leader
     } else if actor.has(Role::KeyEmployee) && same_municipality && same_unit {
         ConcernAccess::KeyEmployee
-    } else if concern.reporter_user_id == Some(actor.user_id) {
+    } else if is_reporter(actor, concern) {
         ConcernAccess::Reporter
     } else {
         ConcernAccess::None
@@ -396,6 +402,9 @@ mod tests {
             assert_eq!(concern_access(&a, &direct), ConcernAccess::None, "{role:?}");
         }
         let coordinator = actor(&[Role::Coordinator], Some(m), None);
-        assert_eq!(concern_access(&coordinator, &direct), ConcernAccess::Coordinator);
+        assert_eq!(
+            concern_access(&coordinator, &direct),
+            ConcernAccess::Coordinator
+        );
     }
 }

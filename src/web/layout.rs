@@ -15,9 +15,17 @@ pub struct NavLink {
 const NAV: &[(Capability, &str, &str)] = &[
     (Capability::SignedIn, "/", "Forside"),
     (Capability::FileConcern, "/bekymringer/ny", "Ny bekymring"),
-    (Capability::FollowOwnConcerns, "/bekymringer", "Mine bekymringer"),
+    (
+        Capability::FollowOwnConcerns,
+        "/bekymringer",
+        "Mine bekymringer",
+    ),
     (Capability::LeaderInbox, "/leder/indbakke", "Indbakke"),
-    (Capability::UnitConcerns, "/enhed/bekymringer", "Enhedens bekymringer"),
+    (
+        Capability::UnitConcerns,
+        "/enhed/bekymringer",
+        "Enhedens bekymringer",
+    ),
     (Capability::IntakeQueue, "/infohus/indgang", "Indgang"),
     (Capability::ScreeningQueue, "/politi/screening", "Screening"),
     (Capability::CaseList, "/sager", "Sager"),
@@ -92,7 +100,6 @@ impl PageContext {
             notice: None,
         }
     }
-
 }
 
 const NOTICE_KEY: &str = "notice";

@@ -61,11 +61,7 @@ pub fn build_app(state: AppState) -> Router {
     let https = state.settings.server.is_https();
     let store = PostgresStore::new(state.db.clone());
     let sessions = SessionManagerLayer::new(store)
-        .with_name(if https {
-            "__Host-infohus"
-        } else {
-            "infohus"
-        })
+        .with_name(if https { "__Host-infohus" } else { "infohus" })
         .with_secure(https)
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
@@ -88,7 +84,10 @@ pub fn build_app(state: AppState) -> Router {
         )
         .fallback(|| async { error_page(StatusCode::NOT_FOUND) })
         .method_not_allowed_fallback(|| async { error_page(StatusCode::METHOD_NOT_ALLOWED) })
-        .layer(middleware::from_fn_with_state(state.clone(), security_headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
@@ -166,7 +165,10 @@ async fn security_headers(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
         HeaderName::from_static("cross-origin-opener-policy"),

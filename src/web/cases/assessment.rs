@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use serde::Deserialize;
 
 use super::show::{CaseHeader, audit_view};
 use super::{
@@ -396,128 +395,6 @@ pub(crate) async fn submit_assessment(
             }
             Conclusion::Basis => "Vurderingen er registreret: sagen går videre til handleplan.",
         },
-    )
-    .await?;
-    Ok(Redirect::to(&loaded.href()).into_response())
-}
-
-// ---------------------------------------------------------------------------------------------
-// Sending a case back for a new assessment
-// ---------------------------------------------------------------------------------------------
-
-#[derive(Debug, Default, Deserialize)]
-pub(crate) struct ReasonForm {
-    #[serde(default)]
-    pub version: String,
-    #[serde(default)]
-    pub reason: String,
-}
-
-#[derive(Template)]
-#[template(path = "cases/reason.html")]
-pub(crate) struct ReasonPage {
-    pub page: PageContext,
-    pub head: CaseHeader,
-    pub conflict: Option<&'static str>,
-    pub errors: FieldErrors,
-    pub form: ReasonForm,
-    pub heading: &'static str,
-    pub intro: &'static str,
-    pub action: String,
-    pub label: &'static str,
-    pub hint: &'static str,
-    pub button: &'static str,
-}
-
-fn reassess_page(
-    page: PageContext,
-    loaded: &Loaded,
-    form: ReasonForm,
-    errors: FieldErrors,
-    conflict: bool,
-) -> ReasonPage {
-    ReasonPage {
-        page,
-        head: CaseHeader::of(loaded),
-        conflict: conflict.then_some(CONFLICT_MESSAGE),
-        errors,
-        form,
-        heading: "Send sagen til ny vurdering",
-        intro: "Sagen går tilbage til analyse og vurdering i kernegruppen. Handleplanen og indsatserne bliver stående, og den nye vurdering viser, hvad der har ændret sig siden sidst.",
-        action: format!("{}/ny-vurdering", loaded.href()),
-        label: "Hvorfor skal sagen vurderes igen?",
-        hint: "Begrundelsen står i sagens forløb.",
-        button: "Send til ny vurdering",
-    }
-}
-
-pub(crate) async fn show_reassess_form(
-    State(state): State<AppState>,
-    current: CurrentUser,
-    Path(raw): Path<String>,
-) -> AppResult<Response> {
-    let loaded = load(&state, &current, &raw).await?;
-    if let Verdict::Stale = verdict(&loaded, Move::Reassess)? {
-        return not_now(&current, &loaded).await;
-    }
-    let form = ReasonForm {
-        version: loaded.case.version.to_string(),
-        reason: String::new(),
-    };
-    let page = PageContext::for_user(&current, "Ny vurdering", "/sager").await?;
-    let body = reassess_page(page, &loaded, form, FieldErrors::new(), false).render()?;
-    audit_view(&state, &current, &loaded).await?;
-    Ok(Html(body).into_response())
-}
-
-pub(crate) async fn submit_reassess(
-    State(state): State<AppState>,
-    current: CurrentUser,
-    Path(raw): Path<String>,
-    Form(mut form): Form<ReasonForm>,
-) -> AppResult<Response> {
-    let loaded = load(&state, &current, &raw).await?;
-    let mut errors = FieldErrors::new();
-    let reason = forms::text(&mut errors, "reason", &form.reason, true, 4000);
-    let verdict = verdict(&loaded, Move::Reassess)?;
-    let page = PageContext::for_user(&current, "Ny vurdering", "/sager").await?;
-    if let Verdict::Stale = verdict {
-        form.version = loaded.case.version.to_string();
-        let body = reassess_page(page, &loaded, form, errors, true).render()?;
-        return Ok((form_status(true), Html(body)).into_response());
-    }
-    let (Verdict::Allowed(to), Some(reason)) = (verdict, reason) else {
-        let body = reassess_page(page, &loaded, form, errors, false).render()?;
-        return Ok((form_status(false), Html(body)).into_response());
-    };
-    let now = state.clock.now();
-    let mut change = Change::new(
-        &loaded.case,
-        form_version(&form.version),
-        to,
-        Move::Reassess.code(),
-        current.user.id,
-        now,
-    );
-    change.reason = Some(&reason);
-    let mut tx = state.db.begin().await?;
-    if !store::apply(&mut tx, &change).await? {
-        tx.rollback().await?;
-        let fresh = load(&state, &current, &raw).await?;
-        form.version = fresh.case.version.to_string();
-        let body = reassess_page(page, &fresh, form, errors, true).render()?;
-        return Ok((form_status(true), Html(body)).into_response());
-    }
-    audit::record(
-        &mut *tx,
-        &loaded.event(AuditAction::CaseMoved, &current),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    set_notice(
-        &current.session,
-        "Sagen er sendt til ny vurdering i kernegruppen.",
     )
     .await?;
     Ok(Redirect::to(&loaded.href()).into_response())

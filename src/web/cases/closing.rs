@@ -6,7 +6,6 @@ use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::assessment::{ReasonForm, ReasonPage};
 use super::show::{CaseHeader, audit_view};
 use super::{CONFLICT_MESSAGE, Loaded, Verdict, form_status, form_version, load, not_now, verdict};
 use crate::AppState;
@@ -193,100 +192,6 @@ pub(crate) async fn submit_close(
         ),
     )
     .await?;
-    Ok(Redirect::to(&loaded.href()).into_response())
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reopening
-// ---------------------------------------------------------------------------------------------
-
-fn reopen_page(
-    page: PageContext,
-    loaded: &Loaded,
-    form: ReasonForm,
-    errors: FieldErrors,
-    conflict: bool,
-) -> ReasonPage {
-    ReasonPage {
-        page,
-        head: CaseHeader::of(loaded),
-        conflict: conflict.then_some(CONFLICT_MESSAGE),
-        errors,
-        form,
-        heading: "Genåbn sagen",
-        intro: "En genåbnet sag begynder forfra som modtaget: Infohus-tovholderen sender den til politiets screening igen. Alt, hvad der er registreret på sagen, bliver stående.",
-        action: format!("{}/genaabn", loaded.href()),
-        label: "Hvorfor genåbnes sagen?",
-        hint: "Begrundelsen står i sagens forløb.",
-        button: "Genåbn sagen",
-    }
-}
-
-pub(crate) async fn show_reopen_form(
-    State(state): State<AppState>,
-    current: CurrentUser,
-    Path(raw): Path<String>,
-) -> AppResult<Response> {
-    let loaded = load(&state, &current, &raw).await?;
-    if let Verdict::Stale = verdict(&loaded, Move::Reopen)? {
-        return not_now(&current, &loaded).await;
-    }
-    let form = ReasonForm {
-        version: loaded.case.version.to_string(),
-        reason: String::new(),
-    };
-    let page = PageContext::for_user(&current, "Genåbn sagen", "/sager").await?;
-    let body = reopen_page(page, &loaded, form, FieldErrors::new(), false).render()?;
-    audit_view(&state, &current, &loaded).await?;
-    Ok(Html(body).into_response())
-}
-
-pub(crate) async fn submit_reopen(
-    State(state): State<AppState>,
-    current: CurrentUser,
-    Path(raw): Path<String>,
-    Form(mut form): Form<ReasonForm>,
-) -> AppResult<Response> {
-    let loaded = load(&state, &current, &raw).await?;
-    let mut errors = FieldErrors::new();
-    let reason = forms::text(&mut errors, "reason", &form.reason, true, 4000);
-    let verdict = verdict(&loaded, Move::Reopen)?;
-    let page = PageContext::for_user(&current, "Genåbn sagen", "/sager").await?;
-    if let Verdict::Stale = verdict {
-        form.version = loaded.case.version.to_string();
-        let body = reopen_page(page, &loaded, form, errors, true).render()?;
-        return Ok((form_status(true), Html(body)).into_response());
-    }
-    let (Verdict::Allowed(to), Some(reason)) = (verdict, reason) else {
-        let body = reopen_page(page, &loaded, form, errors, false).render()?;
-        return Ok((form_status(false), Html(body)).into_response());
-    };
-    let now = state.clock.now();
-    let mut change = Change::new(
-        &loaded.case,
-        form_version(&form.version),
-        to,
-        Move::Reopen.code(),
-        current.user.id,
-        now,
-    );
-    change.reason = Some(&reason);
-    let mut tx = state.db.begin().await?;
-    if !store::apply(&mut tx, &change).await? {
-        tx.rollback().await?;
-        let fresh = load(&state, &current, &raw).await?;
-        form.version = fresh.case.version.to_string();
-        let body = reopen_page(page, &fresh, form, errors, true).render()?;
-        return Ok((form_status(true), Html(body)).into_response());
-    }
-    audit::record(
-        &mut *tx,
-        &loaded.event(AuditAction::CaseReopened, &current),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    set_notice(&current.session, "Sagen er genåbnet og står som modtaget.").await?;
     Ok(Redirect::to(&loaded.href()).into_response())
 }
 

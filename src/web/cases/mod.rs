@@ -10,6 +10,7 @@ mod assessment;
 mod closing;
 mod list;
 mod plan;
+mod reason_move;
 mod review;
 mod screening;
 mod show;
@@ -74,7 +75,7 @@ pub fn routes() -> Routes {
         .requires(
             "/sager/{id}/ny-vurdering",
             WorkCases,
-            get(assessment::show_reassess_form).post(assessment::submit_reassess),
+            get(reason_move::show_reassess_form).post(reason_move::submit_reassess),
         )
         .requires(
             "/sager/{id}/handleplan",
@@ -109,7 +110,7 @@ pub fn routes() -> Routes {
         .requires(
             "/sager/{id}/genaabn",
             WorkCases,
-            get(closing::show_reopen_form).post(closing::submit_reopen),
+            get(reason_move::show_reopen_form).post(reason_move::submit_reopen),
         )
         .requires(
             "/sager/{id}/efter-afslutning/{review}",

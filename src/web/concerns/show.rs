@@ -261,7 +261,7 @@ async fn render(
     outcome: Outcome,
 ) -> AppResult<Response> {
     let now = state.clock.now();
-    let is_reporter = concern.reporter_user_id == Some(current.user.id);
+    let is_reporter = policy::is_reporter(&current.user.actor(), &concern.scope());
     let addenda = visible_addenda(&state.db, concern.id, access, is_reporter).await?;
     let show_history = matches!(access, ConcernAccess::Leader | ConcernAccess::Coordinator);
     let history = if show_history {
@@ -463,7 +463,7 @@ pub(super) async fn submit_reply(
     Form(form): Form<ReplyForm>,
 ) -> AppResult<Response> {
     let (concern, access) = load(&state, &current, &raw).await?;
-    if concern.reporter_user_id != Some(current.user.id) {
+    if !policy::is_reporter(&current.user.actor(), &concern.scope()) {
         return Err(AppError::NotFound);
     }
     let typed = Typed {

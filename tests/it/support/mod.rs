@@ -35,22 +35,21 @@ struct Server {
 fn server() -> &'static Server {
     static SERVER: OnceLock<Server> = OnceLock::new();
     SERVER.get_or_init(|| {
-        let (url_for, cluster): (UrlFor, _) =
-            match std::env::var("DATABASE_URL") {
-                Ok(url) if !url.trim().is_empty() => {
-                    let base = url.clone();
-                    (Box::new(move |db: &str| replace_database(&base, db)), None)
-                }
-                _ => {
-                    let cluster = EmbeddedPostgres::start_ephemeral_blocking()
-                        .expect("starting a PostgreSQL cluster for the tests");
-                    let base = cluster.url("postgres");
-                    (
-                        Box::new(move |db: &str| replace_database(&base, db)),
-                        Some(cluster),
-                    )
-                }
-            };
+        let (url_for, cluster): (UrlFor, _) = match std::env::var("DATABASE_URL") {
+            Ok(url) if !url.trim().is_empty() => {
+                let base = url.clone();
+                (Box::new(move |db: &str| replace_database(&base, db)), None)
+            }
+            _ => {
+                let cluster = EmbeddedPostgres::start_ephemeral_blocking()
+                    .expect("starting a PostgreSQL cluster for the tests");
+                let base = cluster.url("postgres");
+                (
+                    Box::new(move |db: &str| replace_database(&base, db)),
+                    Some(cluster),
+                )
+            }
+        };
         let template = format!("infohus_tpl_{}", uuid::Uuid::new_v4().simple());
         let template_name = template.clone();
         let admin_url = url_for("postgres");
