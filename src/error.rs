@@ -110,7 +110,9 @@ impl IntoResponse for AppError {
         let reference = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
         if let AppError::Internal(e) = &self {
             // The one place the internal detail is logged; the reference ties it to the page.
-            tracing::error!(reference = %reference, error = ?e, "request failed");
+            // Display, not Debug: a database error's Debug carries its DETAIL line, which can
+            // quote the values of a row (a name, a CPR number).
+            tracing::error!(reference = %reference, error = %format_args!("{e:#}"), "request failed");
         }
         error_page_with_reference(status, reference)
     }
