@@ -134,6 +134,19 @@ pub async fn units(
     .await
 }
 
+/// Every unit of the installation, by municipality and name: one query for a chooser.
+pub async fn all_units(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Unit>> {
+    sqlx::query_as!(
+        Unit,
+        r#"select u.id as "id: UnitId", u.municipality_id as "municipality_id: MunicipalityId",
+                  u.name, u.sector
+           from units u join municipalities m on m.id = u.municipality_id
+           order by m.name, u.name"#,
+    )
+    .fetch_all(db)
+    .await
+}
+
 pub async fn unit_by_name(
     db: impl PgExecutor<'_>,
     municipality: MunicipalityId,

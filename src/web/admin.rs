@@ -95,16 +95,19 @@ async fn render_users(
 ) -> AppResult<UsersPage> {
     let tenants = &state.tenants;
     let all = users::list(&state.db).await?;
-    let mut unit_choices = Vec::new();
-    for m in &tenants.municipalities {
-        for u in tenants::units(&state.db, m.id).await? {
-            unit_choices.push(Choice {
-                value: u.id.to_string(),
-                label: format!("{} – {}", m.name(), u.name),
-                selected: form.unit == u.id.to_string(),
-            });
-        }
-    }
+    let unit_choices = tenants::all_units(&state.db)
+        .await?
+        .into_iter()
+        .map(|u| Choice {
+            label: format!(
+                "{} – {}",
+                tenants.by_id(u.municipality_id).map_or("", |m| m.name()),
+                u.name
+            ),
+            selected: form.unit == u.id.to_string(),
+            value: u.id.to_string(),
+        })
+        .collect();
     let rows = all
         .into_iter()
         .map(|u| {
