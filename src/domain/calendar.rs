@@ -170,6 +170,23 @@ pub fn today_copenhagen(now: OffsetDateTime) -> Date {
     to_copenhagen(now).date()
 }
 
+/// A date as a Dane types it (24.12.2010, 24-12-2010, 24/12/2010) or as a date field sends it
+/// (2010-12-24).
+pub fn parse_date(raw: &str) -> Option<Date> {
+    let parts: Vec<&str> = raw.split(['.', '-', '/']).map(str::trim).collect();
+    let [a, b, c] = parts.as_slice() else {
+        return None;
+    };
+    let (day, month, year) = if a.len() == 4 { (c, b, a) } else { (a, b, c) };
+    if year.len() != 4 || day.is_empty() || day.len() > 2 || month.is_empty() || month.len() > 2 {
+        return None;
+    }
+    let day: u8 = day.parse().ok()?;
+    let month: u8 = month.parse().ok()?;
+    let year: i32 = year.parse().ok()?;
+    Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,5 +333,24 @@ mod tests {
             today_copenhagen(datetime!(2026-12-31 22:59 UTC)),
             date!(2026 - 12 - 31)
         );
+    }
+
+    #[test]
+    fn dates_are_read_the_danish_way_and_the_iso_way() {
+        assert_eq!(
+            parse_date("24.12.2010"),
+            Some(time::macros::date!(2010 - 12 - 24))
+        );
+        assert_eq!(
+            parse_date("2010-12-24"),
+            Some(time::macros::date!(2010 - 12 - 24))
+        );
+        assert_eq!(
+            parse_date("4/1/2011"),
+            Some(time::macros::date!(2011 - 01 - 04))
+        );
+        assert_eq!(parse_date("31.02.2010"), None);
+        assert_eq!(parse_date("24.12.10"), None);
+        assert_eq!(parse_date("i går"), None);
     }
 }

@@ -250,12 +250,9 @@ pub(crate) fn form_status(conflict: bool) -> StatusCode {
     }
 }
 
-/// Reads a date as typed: ISO (`2026-11-20`, what a date field sends) or Danish (`20.11.2026`).
+/// Reads a date as typed (see `calendar::parse_date`), within the years a plan can concern.
 pub(crate) fn parse_date(input: &str) -> Option<Date> {
-    let s = input.trim();
-    let iso = time::macros::format_description!("[year]-[month]-[day]");
-    let da = time::macros::format_description!("[day].[month].[year]");
-    let d = Date::parse(s, iso).or_else(|_| Date::parse(s, da)).ok()?;
+    let d = crate::domain::calendar::parse_date(input)?;
     (2000..=2100).contains(&d.year()).then_some(d)
 }
 
