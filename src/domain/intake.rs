@@ -6,7 +6,7 @@ use rand::Rng;
 use sha2::{Digest, Sha256};
 use time::Date;
 
-use super::policy::{ConcernAccess, Role};
+use super::policy::{CaseAccess, ConcernAccess, Role};
 use super::workflow::{ConcernStatus, PublicStatus, Stage};
 
 /// Who raised a concern. Stored as its id; the figures count concerns by it.
@@ -198,6 +198,63 @@ impl AddendumKind {
             ConcernAccess::Leader => !matches!(self, AddendumKind::CoordinatorNote),
             ConcernAccess::Coordinator => true,
         }
+    }
+
+    /// Need to know for additions read through the case: the police and the case team see
+    /// the concern as it reached Infohus with everything added to it, except the coordinators'
+    /// internal notes, which only the municipality's coordinators read.
+    pub const fn visible_through_case(self, access: CaseAccess) -> bool {
+        match access {
+            CaseAccess::None => false,
+            CaseAccess::Team | CaseAccess::Police => !matches!(self, AddendumKind::CoordinatorNote),
+            CaseAccess::Coordinator => true,
+        }
+    }
+}
+
+/// Everything that decides which addenda a reader may see: their access to the concern, their
+/// access to its case (police and the case team read a concern through its case), and whether
+/// they filed it. Every query that reads addenda takes one, so that no page can show a kind the
+/// reader may not see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AddendumReader {
+    pub concern: ConcernAccess,
+    pub case: CaseAccess,
+    pub is_reporter: bool,
+}
+
+impl AddendumReader {
+    /// A reader of the concern itself (the concern page, the intake page).
+    pub const fn of_concern(concern: ConcernAccess, is_reporter: bool) -> AddendumReader {
+        AddendumReader {
+            concern,
+            case: CaseAccess::None,
+            is_reporter,
+        }
+    }
+
+    /// A reader of the case the concern belongs to (the case page and its print).
+    pub const fn of_case(case: CaseAccess) -> AddendumReader {
+        AddendumReader {
+            concern: ConcernAccess::None,
+            case,
+            is_reporter: false,
+        }
+    }
+
+    pub const fn may_see(self, kind: AddendumKind) -> bool {
+        kind.visible_to(self.concern)
+            || (self.is_reporter && kind.visible_to(ConcernAccess::Reporter))
+            || kind.visible_through_case(self.case)
+    }
+
+    /// The stored ids of the kinds this reader may see, for the queries' `kind = any($n)`.
+    pub fn visible_kinds(self) -> Vec<String> {
+        AddendumKind::ALL
+            .into_iter()
+            .filter(|&k| self.may_see(k))
+            .map(|k| k.as_str().to_owned())
+            .collect()
     }
 }
 

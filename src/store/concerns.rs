@@ -10,7 +10,7 @@ use time::{Date, OffsetDateTime};
 use crate::domain::catalogue::ConcernKind;
 use crate::domain::cpr;
 use crate::domain::ids::{AddendumId, CaseId, ConcernId, MunicipalityId, UnitId, UserId};
-use crate::domain::intake::{self, AddendumKind, ConcernSource};
+use crate::domain::intake::{self, AddendumKind, AddendumReader, ConcernSource};
 use crate::domain::policy::ConcernScope;
 use crate::domain::workflow::{ConcernStatus, PublicStatus, Stage};
 
@@ -313,15 +313,20 @@ pub struct Addendum {
     pub created_at: OffsetDateTime,
 }
 
-/// The addenda of a concern in the order they were written.
-pub async fn addenda(db: impl PgExecutor<'_>, concern: ConcernId) -> sqlx::Result<Vec<Addendum>> {
+/// The addenda of a concern that the reader may see, in the order they were written.
+pub async fn addenda(
+    db: impl PgExecutor<'_>,
+    concern: ConcernId,
+    reader: AddendumReader,
+) -> sqlx::Result<Vec<Addendum>> {
     let rows = sqlx::query!(
         r#"select a.id as "id: AddendumId", a.kind, u.name as author_name, a.body, a.created_at
            from concern_addenda a
            join users u on u.id = a.author_user_id
-           where a.concern_id = $1
+           where a.concern_id = $1 and a.kind = any($2)
            order by a.created_at, a.id"#,
         concern as ConcernId,
+        &reader.visible_kinds(),
     )
     .fetch_all(db)
     .await?;

@@ -12,6 +12,7 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::calendar::{format_date_da, format_datetime_da, today_copenhagen};
 use crate::domain::ids::{CaseId, ConcernId};
+use crate::domain::intake::AddendumReader;
 use crate::domain::policy::{self, Capability, ConcernAccess};
 use crate::domain::workflow::ConcernStatus;
 use crate::error::{AppError, AppResult};
@@ -276,7 +277,12 @@ async fn render(
     )
     .await?;
     tx.commit().await?;
-    let addenda = visible_addenda(&state.db, concern.id, ConcernAccess::Coordinator, false).await?;
+    let addenda = visible_addenda(
+        &state.db,
+        concern.id,
+        AddendumReader::of_concern(ConcernAccess::Coordinator, false),
+    )
+    .await?;
     let history = history_views(&state.db, concern.id).await?;
     let repeat = concerns::is_repeat_subject(&state.db, concern.id).await?;
     let waiting = concern.status == ConcernStatus::Received;

@@ -3,6 +3,7 @@
 mod support;
 
 mod access_log;
+mod addenda;
 mod auth;
 mod foundation;
 mod intake;

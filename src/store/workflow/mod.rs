@@ -13,6 +13,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::domain::catalogue::{CloseReason, Level};
 use crate::domain::ids::{CaseId, ConcernId, MunicipalityId, UserId};
+use crate::domain::intake::AddendumReader;
 use crate::domain::workflow::Stage;
 
 fn decode_err(what: &str, value: &str) -> sqlx::Error {
@@ -279,8 +280,12 @@ pub struct CaseAddendum {
     pub body: String,
 }
 
-/// The addenda of every concern of the case, oldest first.
-pub async fn addenda_of(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<Vec<CaseAddendum>> {
+/// The addenda of every concern of the case that the reader may see, oldest first.
+pub async fn addenda_of(
+    db: impl PgExecutor<'_>,
+    case: CaseId,
+    reader: AddendumReader,
+) -> sqlx::Result<Vec<CaseAddendum>> {
     sqlx::query_as!(
         CaseAddendum,
         r#"select a.concern_id as "concern_id: ConcernId", a.created_at, u.name as author_name,
@@ -288,9 +293,10 @@ pub async fn addenda_of(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<V
            from concern_addenda a
            join concerns k on k.id = a.concern_id
            join users u on u.id = a.author_user_id
-           where k.case_id = $1
+           where k.case_id = $1 and a.kind = any($2)
            order by a.created_at, a.id"#,
         case as CaseId,
+        &reader.visible_kinds(),
     )
     .fetch_all(db)
     .await

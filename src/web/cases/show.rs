@@ -12,7 +12,7 @@ use crate::auth::CurrentUser;
 use crate::domain::calendar::{format_date_da, format_datetime_da, today_copenhagen};
 use crate::domain::catalogue::{self, CloseReason, Rating};
 use crate::domain::cpr;
-use crate::domain::intake::{AddendumKind, ConcernSource};
+use crate::domain::intake::{AddendumKind, AddendumReader, ConcernSource};
 use crate::domain::policy::{self, CaseAccess};
 use crate::domain::workflow::{
     self, Move, NOT_FOR_INFOHUS_NOTE, SECTION_115_REMINDER, ScreeningOutcome, Stage,
@@ -273,7 +273,7 @@ pub(crate) async fn render(
     let today = today_copenhagen(state.clock.now());
     let mut conn = state.db.acquire().await?;
     let concerns = store::concerns_of(&mut *conn, id).await?;
-    let addenda = store::addenda_of(&mut *conn, id).await?;
+    let addenda = store::addenda_of(&mut *conn, id, AddendumReader::of_case(loaded.access)).await?;
     let team = store::team(&mut *conn, id).await?;
     let screenings = screening::screenings_of(&mut *conn, id).await?;
     let triages = screening::triages_of(&mut *conn, id).await?;

@@ -14,7 +14,7 @@ use crate::auth::CurrentUser;
 use crate::domain::calendar::{format_date_da, format_datetime_da};
 use crate::domain::catalogue::{self, SignGroup};
 use crate::domain::ids::ConcernId;
-use crate::domain::intake::{self, AddendumKind};
+use crate::domain::intake::{self, AddendumKind, AddendumReader};
 use crate::domain::policy::{self, ConcernAccess};
 use crate::domain::workflow::ConcernStatus;
 use crate::error::{AppError, AppResult};
@@ -144,15 +144,11 @@ pub(crate) struct HistoryView {
 pub(crate) async fn visible_addenda(
     db: &sqlx::PgPool,
     concern: ConcernId,
-    access: ConcernAccess,
-    is_reporter: bool,
+    reader: AddendumReader,
 ) -> AppResult<Vec<AddendumView>> {
-    Ok(concerns::addenda(db, concern)
+    Ok(concerns::addenda(db, concern, reader)
         .await?
         .into_iter()
-        .filter(|a| {
-            a.kind.visible_to(access) || (is_reporter && a.kind.visible_to(ConcernAccess::Reporter))
-        })
         .map(|a| AddendumView {
             kind: a.kind.label(),
             author: a.author_name,
@@ -262,7 +258,12 @@ async fn render(
 ) -> AppResult<Response> {
     let now = state.clock.now();
     let is_reporter = policy::is_reporter(&current.user.actor(), &concern.scope());
-    let addenda = visible_addenda(&state.db, concern.id, access, is_reporter).await?;
+    let addenda = visible_addenda(
+        &state.db,
+        concern.id,
+        AddendumReader::of_concern(access, is_reporter),
+    )
+    .await?;
     let show_history = matches!(access, ConcernAccess::Leader | ConcernAccess::Coordinator);
     let history = if show_history {
         history_views(&state.db, concern.id).await?
