@@ -24,6 +24,13 @@ pub enum AppError {
 
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
+        // A character the database cannot store (NUL) is the request's fault, not ours. Forms
+        // refuse such text at the field first; this is the net under any field they miss.
+        if let sqlx::Error::Database(db) = &e
+            && matches!(db.code().as_deref(), Some("22021" | "22P05"))
+        {
+            return AppError::BadRequest;
+        }
         AppError::Internal(e.into())
     }
 }

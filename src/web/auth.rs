@@ -18,6 +18,7 @@ use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, AuditAction, AuditEvent, ObjectType};
 use crate::store::{rate_limits, sessions, users};
 use crate::web::extract::{Form, Query};
+use crate::web::forms;
 use crate::web::layout::PageContext;
 use crate::web::routes::{Routes, safe_return_path};
 
@@ -114,7 +115,9 @@ async fn submit_login(
         return Err(AppError::TooManyRequests);
     }
     let email = form.email.trim().to_lowercase();
-    let credentials = if email.len() <= 320 {
+    // An address with a control character cannot belong to anyone, and NUL would not even
+    // reach the database as text.
+    let credentials = if email.len() <= 320 && !forms::has_control_characters(&email) {
         users::credentials_by_email(&state.db, &email).await?
     } else {
         None

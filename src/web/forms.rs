@@ -46,7 +46,19 @@ impl FieldErrors {
     }
 }
 
-/// Trims a free-text field and checks its length, in characters, not bytes.
+/// The message at a field whose text holds a character that cannot be stored or shown.
+pub const CONTROL_CHARACTER: &str =
+    "Teksten indeholder et usynligt styretegn, som ikke kan gemmes. Skriv teksten igen uden det.";
+
+/// Does the text hold a control character other than tab, carriage return and line feed?
+/// PostgreSQL refuses NUL outright, and the others are never typed by a person.
+pub fn has_control_characters(value: &str) -> bool {
+    value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n'))
+}
+
+/// Trims a free-text field and checks its characters and its length, in characters, not bytes.
 pub fn text(
     errors: &mut FieldErrors,
     field: &str,
@@ -54,6 +66,10 @@ pub fn text(
     required: bool,
     max_chars: usize,
 ) -> Option<String> {
+    if has_control_characters(value) {
+        errors.add(field, CONTROL_CHARACTER);
+        return None;
+    }
     let trimmed = value.trim();
     if trimmed.is_empty() {
         if required {

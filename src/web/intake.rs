@@ -26,7 +26,7 @@ use crate::web::concerns::show::{
     AddendumView, ConcernView, HistoryView, history_views, visible_addenda,
 };
 use crate::web::extract::{Form, parse_id};
-use crate::web::forms::FieldErrors;
+use crate::web::forms::{self, FieldErrors};
 use crate::web::layout::{PageContext, set_notice};
 use crate::web::routes::Routes;
 
@@ -402,7 +402,10 @@ async fn submit_link_case(
     let concern = load(&state, &current, &raw).await?;
     let mut errors = FieldErrors::new();
     let reference = form.reference.trim().to_owned();
-    let case = if reference.is_empty() {
+    let case = if forms::has_control_characters(&reference) {
+        errors.add("reference", forms::CONTROL_CHARACTER);
+        None
+    } else if reference.is_empty() {
         errors.add(
             "reference",
             "Skriv sagsnummeret på den sag, bekymringen skal tilknyttes.",

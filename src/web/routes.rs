@@ -102,18 +102,27 @@ fn login_url(uri: &Uri) -> String {
     format!("/login?next={encoded}")
 }
 
-/// Only a path on this site is an acceptable place to return to after login: no scheme, no
-/// host, no `//` or `/\` that browsers read as another host.
+/// Only a path on this site is an acceptable place to return to after login: one leading `/`,
+/// not followed by `/` or `\` (which browsers read as another host), and no backslash, control
+/// or whitespace character anywhere, before or after percent-decoding (a browser strips a tab
+/// from `/\t/evil.example` and lands on `//evil.example`). Anything else returns to `/`.
 pub fn safe_return_path(next: Option<&str>) -> String {
+    fn acceptable(path: &str) -> bool {
+        let mut chars = path.chars();
+        chars.next() == Some('/')
+            && !matches!(chars.next(), Some('/' | '\\'))
+            && !path
+                .chars()
+                .any(|c| c == '\\' || c.is_control() || c.is_whitespace())
+    }
     match next {
-        Some(p)
-            if p.starts_with('/')
-                && !p.starts_with("//")
-                && !p.starts_with("/\\")
-                && !p.contains(['\r', '\n'])
-                && p.len() <= 2000 =>
-        {
-            p.to_owned()
+        Some(p) if p.len() <= 2000 && acceptable(p) => {
+            let decoded = percent_encoding::percent_decode_str(p).decode_utf8_lossy();
+            if acceptable(&decoded) {
+                p.to_owned()
+            } else {
+                "/".to_owned()
+            }
         }
         _ => "/".to_owned(),
     }
@@ -130,5 +139,25 @@ mod tests {
         assert_eq!(safe_return_path(Some("/\\evil.example")), "/");
         assert_eq!(safe_return_path(Some("https://evil.example")), "/");
         assert_eq!(safe_return_path(None), "/");
+        for hostile in [
+            "/\t/evil.example",
+            "/%09/evil.example",
+            "/%2F/evil.example",
+            "/%5Cevil.example",
+            "/\\/evil.example",
+            "/ /evil.example",
+            "/a\u{0}b",
+            "/a%00b",
+            "/a\r\nSet-Cookie: x=1",
+            "/a%0d%0aSet-Cookie:%20x=1",
+            "\t/evil.example",
+            "",
+        ] {
+            assert_eq!(safe_return_path(Some(hostile)), "/", "{hostile:?}");
+        }
+        assert_eq!(
+            safe_return_path(Some("/sager/2f1c?kvartal=2026-3")),
+            "/sager/2f1c?kvartal=2026-3"
+        );
     }
 }

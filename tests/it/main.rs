@@ -6,6 +6,7 @@ mod access_log;
 mod addenda;
 mod auth;
 mod foundation;
+mod hostile;
 mod intake;
 mod public;
 mod stats;
