@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use serde::Deserialize;
 
+use crate::auth::lockout::LockoutPolicy;
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct Settings {
     pub municipalities: Vec<String>,
@@ -57,9 +59,26 @@ pub struct SessionSettings {
 pub struct LoginSettings {
     pub lock_after_failures: i32,
     pub lock_minutes: i64,
+    /// Failures older than this no longer count towards the lock.
+    #[serde(default = "default_failure_window_minutes")]
+    pub failure_window_minutes: i64,
     pub per_ip_attempts: i32,
     pub public_reports_per_ip: i32,
     pub status_lookups_per_ip: i32,
+}
+
+fn default_failure_window_minutes() -> i64 {
+    60
+}
+
+impl LoginSettings {
+    pub fn lockout(&self) -> LockoutPolicy {
+        LockoutPolicy {
+            lock_after: usize::try_from(self.lock_after_failures.max(1)).unwrap_or(1),
+            lock: time::Duration::minutes(self.lock_minutes),
+            window: time::Duration::minutes(self.failure_window_minutes),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -1,6 +1,7 @@
 //! Passwords, sessions, the current user and CSRF protection.
 
 pub mod csrf;
+pub mod lockout;
 pub mod password;
 pub mod session;
 

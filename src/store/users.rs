@@ -3,6 +3,7 @@
 use sqlx::{PgConnection, PgExecutor};
 use time::OffsetDateTime;
 
+use crate::auth::lockout::{self, AfterFailure, LockoutPolicy};
 use crate::domain::ids::{MunicipalityId, PoliceDistrictId, UnitId, UserId};
 use crate::domain::policy::{Actor, Role};
 
@@ -126,39 +127,39 @@ pub async fn credentials_by_email(
     .await
 }
 
-/// Counts one failed attempt and sets the lock that follows from it, atomically, so that
-/// parallel guesses cannot all slip through at the same count.
+/// Counts one failed attempt in the sliding window and sets the delay or lock that follows.
+/// The user's row is locked while the window is read and written, so that parallel guesses
+/// cannot all slip through at the same count.
 pub async fn record_failed_login(
-    db: impl PgExecutor<'_>,
+    conn: &mut PgConnection,
     id: UserId,
     now: OffsetDateTime,
-    lock_after: i32,
-    lock_minutes: i64,
-) -> sqlx::Result<(i32, Option<OffsetDateTime>)> {
-    let row = sqlx::query!(
-        r#"update users set
-               failed_logins = failed_logins + 1,
-               locked_until = case
-                   when failed_logins + 1 >= $3 then $2::timestamptz + make_interval(mins => $4::int)
-                   -- A growing delay before the lock: 2, 4, 8 … seconds after the third failure.
-                   when failed_logins + 1 >= 3 then $2::timestamptz + make_interval(secs => power(2, least(failed_logins - 1, 8)))
-                   else locked_until
-               end
-           where id = $1
-           returning failed_logins, locked_until"#,
+    policy: LockoutPolicy,
+) -> sqlx::Result<AfterFailure> {
+    let recent = sqlx::query_scalar!(
+        "select recent_failures from users where id = $1 for update",
         id as UserId,
-        now,
-        lock_after,
-        lock_minutes as i32,
     )
-    .fetch_one(db)
+    .fetch_one(&mut *conn)
     .await?;
-    Ok((row.failed_logins, row.locked_until))
+    let outcome = lockout::after_failure(policy, &recent, now);
+    sqlx::query!(
+        r#"update users set recent_failures = $2, failed_logins = $3,
+                            locked_until = coalesce($4, locked_until)
+           where id = $1"#,
+        id as UserId,
+        &outcome.recent,
+        i32::try_from(outcome.count).unwrap_or(i32::MAX),
+        outcome.blocked_until,
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(outcome)
 }
 
 pub async fn record_successful_login(db: impl PgExecutor<'_>, id: UserId) -> sqlx::Result<()> {
     sqlx::query!(
-        "update users set failed_logins = 0, locked_until = null where id = $1",
+        "update users set failed_logins = 0, recent_failures = '{}', locked_until = null where id = $1",
         id as UserId
     )
     .execute(db)

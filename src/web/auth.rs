@@ -153,15 +153,8 @@ async fn submit_login(
         let action = if locked || !c.active {
             AuditAction::LoginFailed
         } else {
-            let (_, until) = users::record_failed_login(
-                &mut *tx,
-                c.id,
-                now,
-                limits.lock_after_failures,
-                limits.lock_minutes,
-            )
-            .await?;
-            if until.is_some_and(|u| u >= now + time::Duration::minutes(limits.lock_minutes)) {
+            let outcome = users::record_failed_login(&mut tx, c.id, now, limits.lockout()).await?;
+            if outcome.locked {
                 AuditAction::LoginLocked
             } else {
                 AuditAction::LoginFailed

@@ -113,6 +113,41 @@ async fn repeated_failures_lock_the_account_until_the_lock_ends_by_itself() {
 }
 
 #[tokio::test]
+async fn after_a_lock_ends_one_wrong_attempt_does_not_lock_again_but_ten_in_the_window_do() {
+    let app = TestApp::with_demo_users().await;
+    let settings = &app.state.settings.login;
+    let lock_after = settings.lock_after_failures;
+    let lock_minutes = settings.lock_minutes;
+    for _ in 0..lock_after {
+        app.client().login(STAFF, "wrong password, again").await;
+        app.clock.advance(Duration::minutes(5));
+    }
+    assert_eq!(app.audit_count("login_locked").await, 1);
+    app.clock.advance(Duration::minutes(lock_minutes));
+
+    // The lock has ended. One wrong attempt every lock period, as a nuisance would try it,
+    // locks nothing: the right password still works.
+    for _ in 0..4 {
+        app.client().login(STAFF, "wrong password, again").await;
+        app.clock
+            .advance(Duration::minutes(lock_minutes) + Duration::seconds(1));
+    }
+    assert_eq!(app.audit_count("login_locked").await, 1);
+    let response = app.client().login(STAFF, DEMO_PASSWORD).await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "not locked again");
+
+    // Ten within the window, waiting out only the growing delay, lock again.
+    for _ in 0..lock_after {
+        app.client().login(STAFF, "wrong password, again").await;
+        app.clock
+            .advance(Duration::minutes(4) + Duration::seconds(30));
+    }
+    assert_eq!(app.audit_count("login_locked").await, 2);
+    let response = app.client().login(STAFF, DEMO_PASSWORD).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "locked");
+}
+
+#[tokio::test]
 async fn after_logout_the_old_cookie_no_longer_works() {
     let app = TestApp::with_demo_users().await;
     let mut client = app.signed_in(STAFF).await;
