@@ -15,6 +15,7 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub session: SessionSettings,
     pub login: LoginSettings,
+    pub rate_limits: RateLimitSettings,
     pub log: LogSettings,
 }
 
@@ -22,6 +23,9 @@ pub struct Settings {
 pub struct ServerSettings {
     pub listen: SocketAddr,
     pub public_url: String,
+    /// Proxies (CIDRs) whose `X-Forwarded-For` names the client; empty = the TCP peer is.
+    #[serde(default)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl ServerSettings {
@@ -62,9 +66,28 @@ pub struct LoginSettings {
     /// Failures older than this no longer count towards the lock.
     #[serde(default = "default_failure_window_minutes")]
     pub failure_window_minutes: i64,
-    pub per_ip_attempts: i32,
+    /// The per-IP limits lived here before `[rate_limits]`; still honoured when set.
+    #[serde(default)]
+    per_ip_attempts: Option<i32>,
+    #[serde(default)]
+    public_reports_per_ip: Option<i32>,
+    #[serde(default)]
+    status_lookups_per_ip: Option<i32>,
+}
+
+/// Per-IP limits within a sliding window of `window_minutes`, shared by every app instance.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RateLimitSettings {
+    pub window_minutes: i64,
+    pub login_attempts_per_ip: i32,
     pub public_reports_per_ip: i32,
     pub status_lookups_per_ip: i32,
+}
+
+impl RateLimitSettings {
+    pub fn window(&self) -> time::Duration {
+        time::Duration::minutes(self.window_minutes.max(1))
+    }
 }
 
 fn default_failure_window_minutes() -> i64 {
@@ -167,12 +190,30 @@ impl Settings {
                     .separator("__")
                     .list_separator(",")
                     .with_list_parse_key("municipalities")
+                    .with_list_parse_key("server.trusted_proxies")
                     .try_parsing(true),
             )
             .build()
             .context("reading the configuration")?
             .try_deserialize()
             .context("the configuration is not valid")?;
+        let login = &settings.login;
+        let limits = &mut settings.rate_limits;
+        for (old, new) in [
+            (login.per_ip_attempts, &mut limits.login_attempts_per_ip),
+            (
+                login.public_reports_per_ip,
+                &mut limits.public_reports_per_ip,
+            ),
+            (
+                login.status_lookups_per_ip,
+                &mut limits.status_lookups_per_ip,
+            ),
+        ] {
+            if let Some(old) = old {
+                *new = old;
+            }
+        }
         if let Ok(url) = std::env::var("DATABASE_URL") {
             if !url.trim().is_empty() {
                 settings.database.url = Some(url);

@@ -1,11 +1,8 @@
 //! Signing in and out.
 
-use std::net::SocketAddr;
-
 use askama::Template;
-use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -17,6 +14,7 @@ use crate::domain::policy::Capability;
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, AuditAction, AuditEvent, ObjectType};
 use crate::store::{rate_limits, sessions, users};
+use crate::web::client_ip::ClientIp;
 use crate::web::extract::{Form, Query};
 use crate::web::forms;
 use crate::web::layout::PageContext;
@@ -26,24 +24,6 @@ pub fn routes() -> Routes {
     Routes::new()
         .public("/login", get(show_login).post(submit_login))
         .requires("/logout", Capability::SignedIn, post(submit_logout))
-}
-
-/// The client's address for per-IP limits; "unknown" where the server was not started with
-/// connection info (tests driving the router directly).
-pub struct ClientIp(pub String);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-                .unwrap_or_else(|| "unknown".to_owned()),
-        ))
-    }
 }
 
 #[derive(Template)]
@@ -107,7 +87,8 @@ async fn submit_login(
     if !rate_limits::hit(
         &state.db,
         &format!("login:{ip}"),
-        limits.per_ip_attempts,
+        state.settings.rate_limits.login_attempts_per_ip,
+        state.settings.rate_limits.window(),
         now,
     )
     .await?

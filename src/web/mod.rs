@@ -5,6 +5,7 @@ pub mod access_log;
 pub mod admin;
 pub mod auth;
 pub mod cases;
+pub mod client_ip;
 pub mod concerns;
 pub mod extract;
 pub mod forms;

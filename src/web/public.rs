@@ -19,7 +19,7 @@ use crate::store::audit::{self, AuditAction, AuditEvent, ObjectType};
 use crate::store::concerns;
 use crate::store::rate_limits;
 use crate::store::tenants::Municipality;
-use crate::web::auth::ClientIp;
+use crate::web::client_ip::ClientIp;
 use crate::web::concerns::form::{self, Checked, ConcernForm, FormChoices, FormRules};
 use crate::web::concerns::new_concern;
 use crate::web::extract::Form;
@@ -257,8 +257,17 @@ async fn submit_citizen_report(
 ) -> AppResult<Response> {
     let m = municipality(&state, &slug)?;
     let now = state.clock.now();
-    let limit = state.settings.login.public_reports_per_ip;
-    if !rate_limits::hit(&state.db, &format!("public_report:{ip}"), limit, now).await? {
+    let limit = state.settings.rate_limits.public_reports_per_ip;
+    let window = state.settings.rate_limits.window();
+    if !rate_limits::hit(
+        &state.db,
+        &format!("public_report:{ip}"),
+        limit,
+        window,
+        now,
+    )
+    .await?
+    {
         return Err(AppError::TooManyRequests);
     }
     let mut errors = FieldErrors::new();
@@ -407,8 +416,17 @@ async fn submit_status_lookup(
 ) -> AppResult<Response> {
     let m = municipality(&state, &slug)?;
     let now = state.clock.now();
-    let limit = state.settings.login.status_lookups_per_ip;
-    if !rate_limits::hit(&state.db, &format!("status_lookup:{ip}"), limit, now).await? {
+    let limit = state.settings.rate_limits.status_lookups_per_ip;
+    let window = state.settings.rate_limits.window();
+    if !rate_limits::hit(
+        &state.db,
+        &format!("status_lookup:{ip}"),
+        limit,
+        window,
+        now,
+    )
+    .await?
+    {
         return Err(AppError::TooManyRequests);
     }
     let found = match receipt::normalise(&form.code) {

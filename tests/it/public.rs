@@ -236,7 +236,7 @@ async fn status_lookups_are_rate_limited_per_address() {
     let app = TestApp::new().await;
     let mut c = app.client();
     c.get("/k/randers/status").await;
-    let limit = app.state.settings.login.status_lookups_per_ip;
+    let limit = app.state.settings.rate_limits.status_lookups_per_ip;
     for _ in 0..limit {
         assert_eq!(
             lookup(&mut c, "randers", "ABCD-EFGH-JKMN-PQRS-TUVW")
@@ -329,7 +329,7 @@ async fn the_citizen_form_is_validated_like_the_staff_form_and_protected() {
 async fn citizen_reports_are_rate_limited_per_address() {
     let app = TestApp::new().await;
     let mut c = app.client();
-    let limit = app.state.settings.login.public_reports_per_ip;
+    let limit = app.state.settings.rate_limits.public_reports_per_ip;
     for _ in 0..limit {
         assert_eq!(
             report(&mut c, "randers", &[]).await.status,
@@ -345,4 +345,94 @@ async fn citizen_reports_are_rate_limited_per_address() {
         .await
         .expect("count");
     assert_eq!(count, i64::from(limit));
+}
+
+/// A status lookup as it arrives over the network from `peer`, with a forwarded-for header.
+async fn lookup_from(c: &mut Client, peer: &str, forwarded_for: Option<&str>) -> StatusCode {
+    let token = c.csrf.clone().unwrap_or_default();
+    let body = format!("csrf_token={token}&code=ABCD-EFGH-JKMN-PQRS-TUVW");
+    let mut request = axum::http::Request::builder()
+        .method("POST")
+        .uri("/k/randers/status")
+        .header("content-type", "application/x-www-form-urlencoded");
+    if let Some(cookie) = &c.cookie {
+        request = request.header("cookie", cookie);
+    }
+    if let Some(xff) = forwarded_for {
+        request = request.header("x-forwarded-for", xff);
+    }
+    let mut request = request.body(axum::body::Body::from(body)).expect("request");
+    let peer: std::net::SocketAddr = format!("{peer}:40000").parse().expect("peer");
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(peer));
+    c.send(request).await.status
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_has_its_own_limit_and_others_cannot_forge_one() {
+    let app = TestApp::with_settings(|s| {
+        s.server.trusted_proxies = vec!["10.0.0.0/8".parse().expect("cidr")];
+    })
+    .await;
+    let limit = app.state.settings.rate_limits.status_lookups_per_ip;
+    let mut c = app.client();
+    c.get("/k/randers/status").await;
+
+    // One client behind the balancer uses up its limit …
+    for _ in 0..limit {
+        assert_eq!(
+            lookup_from(&mut c, "10.0.0.5", Some("203.0.113.9")).await,
+            StatusCode::OK
+        );
+    }
+    assert_eq!(
+        lookup_from(&mut c, "10.0.0.5", Some("203.0.113.9")).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // … another client behind the same balancer is not affected, nor is a forged first entry
+    // believed.
+    assert_eq!(
+        lookup_from(&mut c, "10.0.0.5", Some("198.51.100.4")).await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        lookup_from(&mut c, "10.0.0.5", Some("1.2.3.4, 203.0.113.9")).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+
+    // A direct connection from outside cannot choose its address with the header.
+    for _ in 0..limit {
+        assert_eq!(
+            lookup_from(&mut c, "192.0.2.77", Some("203.0.113.200")).await,
+            StatusCode::OK
+        );
+    }
+    assert_eq!(
+        lookup_from(&mut c, "192.0.2.77", Some("203.0.113.201")).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+#[tokio::test]
+async fn the_limit_slides_so_a_burst_at_a_window_boundary_gets_no_second_allowance() {
+    let app = TestApp::new().await;
+    let limit = app.state.settings.rate_limits.status_lookups_per_ip;
+    let window = app.state.settings.rate_limits.window();
+    // Just before a window boundary.
+    let now = app.clock.now();
+    let secs = now.unix_timestamp();
+    let to_boundary = window.whole_seconds() - secs.rem_euclid(window.whole_seconds());
+    app.clock.advance(time::Duration::seconds(to_boundary - 5));
+    let mut c = app.client();
+    c.get("/k/randers/status").await;
+    for _ in 0..limit {
+        assert_eq!(lookup_from(&mut c, "192.0.2.1", None).await, StatusCode::OK);
+    }
+    // Ten seconds later, in the next fixed window, the burst still counts.
+    app.clock.advance(time::Duration::seconds(10));
+    assert_eq!(
+        lookup_from(&mut c, "192.0.2.1", None).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
 }

@@ -149,9 +149,15 @@ pub struct TestApp {
 impl TestApp {
     /// The app on an empty database (profiles loaded, no users).
     pub async fn new() -> TestApp {
+        TestApp::with_settings(|_| {}).await
+    }
+
+    /// The app on an empty database, with settings changed from the defaults.
+    pub async fn with_settings(change: impl FnOnce(&mut Settings)) -> TestApp {
         let (db, database_url) = fresh_database().await;
         let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config");
-        let settings = Settings::load(&dir).expect("settings");
+        let mut settings = Settings::load(&dir).expect("settings");
+        change(&mut settings);
         let profiles = settings.load_profiles(&dir).expect("profiles");
         let clock = Clock::fixed(START);
         let state = AppState::prepare(db.clone(), settings, &profiles, clock.clone())
