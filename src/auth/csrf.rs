@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use rand::RngCore;
 use subtle::ConstantTimeEq;
-use tower_sessions::Session;
+use tower_sessions::{Expiry, Session};
 
 use crate::error::AppError;
 
@@ -18,7 +18,14 @@ pub const FIELD: &str = "csrf_token";
 /// Forms are small; the largest legitimate one (a concern with long free text) stays far below.
 pub const MAX_FORM_BYTES: usize = 4 * 1024 * 1024;
 
-/// The session's token, created on first use.
+/// How long a session that never signs in is kept: long enough to fill in the citizen's form
+/// or sign in, short enough that a visitor who only looked leaves no stored row for weeks.
+pub const ANONYMOUS_LIFETIME: time::Duration = time::Duration::hours(2);
+
+/// The session's token, created on first use. A session gets its first token on its first
+/// form, before anyone has signed in, so it starts with the short anonymous lifetime; signing
+/// in (`session::begin`) gives it the browser-session lifetime that the server-side timeouts
+/// bound.
 pub async fn token(session: &Session) -> Result<String, AppError> {
     if let Some(t) = session
         .get::<String>(KEY)
@@ -27,6 +34,7 @@ pub async fn token(session: &Session) -> Result<String, AppError> {
     {
         return Ok(t);
     }
+    session.set_expiry(Some(Expiry::OnInactivity(ANONYMOUS_LIFETIME)));
     renew(session).await
 }
 

@@ -98,6 +98,9 @@ pub async fn begin(
         .cycle_id()
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
+    // The cookie lives as long as the browser; the idle and absolute timeouts are enforced on
+    // the server against auth_sessions.
+    session.set_expiry(Some(tower_sessions::Expiry::OnSessionEnd));
     let id = AuthSessionId::new();
     store::sessions::create(db, id, user, now).await?;
     session

@@ -335,3 +335,39 @@ async fn no_log_line_or_audit_row_holds_the_password() {
     .expect("rows");
     assert!(rows.iter().all(|r| !r.contains("secret")));
 }
+
+#[tokio::test]
+async fn an_anonymous_visitor_leaves_only_a_short_lived_session_and_signing_in_keeps_it_for_the_browser_session()
+ {
+    let app = TestApp::with_demo_users().await;
+    let stored_for = |app: &TestApp| {
+        let db = app.db.clone();
+        async move {
+            let hours: Vec<f64> = sqlx::query_scalar(
+                "select extract(epoch from expiry_date - now())::float8 / 3600
+                 from tower_sessions.session",
+            )
+            .fetch_all(&db)
+            .await
+            .expect("sessions");
+            hours
+        }
+    };
+    let mut visitor = app.client();
+    visitor.get("/login").await;
+    let mut citizen = app.client();
+    citizen.get("/k/randers/bekymring").await;
+    let hours = stored_for(&app).await;
+    assert_eq!(hours.len(), 2, "{hours:?}");
+    assert!(
+        hours.iter().all(|h| *h <= 2.01),
+        "anonymous sessions are kept at most two hours: {hours:?}"
+    );
+
+    let r = visitor.login(STAFF, DEMO_PASSWORD).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        !r.header("set-cookie").unwrap_or("").contains("Max-Age"),
+        "a signed-in session's cookie ends with the browser"
+    );
+}
