@@ -31,7 +31,8 @@ pub struct Entry {
     pub action: String,
 }
 
-/// Every audit row about the case or one of its concerns, newest first.
+/// Every audit row about the case or one of its concerns, and every list that showed one of
+/// them, newest first.
 pub async fn for_case(db: impl PgExecutor<'_>, id: CaseId) -> sqlx::Result<Vec<Entry>> {
     sqlx::query_as!(
         Entry,
@@ -41,6 +42,7 @@ pub async fn for_case(db: impl PgExecutor<'_>, id: CaseId) -> sqlx::Result<Vec<E
            where (a.object_type = 'case' and a.object_id = $1)
               or (a.object_type = 'concern'
                   and a.object_id in (select c.id from concerns c where c.case_id = $1))
+              or a.shown_ids && (select array_agg(c.id) || $1 from concerns c where c.case_id = $1)
            order by a.occurred_at desc, a.id desc
            limit 1000"#,
         id as CaseId,

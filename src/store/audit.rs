@@ -32,6 +32,7 @@ pub enum AuditAction {
     CaseOpened,
     CaseViewed,
     CaseListViewed,
+    OwnConcernsViewed,
     CaseMoved,
     CaseTeamChanged,
     CaseReopened,
@@ -76,6 +77,7 @@ impl AuditAction {
             CaseOpened => "case_opened",
             CaseViewed => "case_viewed",
             CaseListViewed => "case_list_viewed",
+            OwnConcernsViewed => "own_concerns_viewed",
             CaseMoved => "case_moved",
             CaseTeamChanged => "case_team_changed",
             CaseReopened => "case_reopened",
@@ -127,6 +129,8 @@ pub struct AuditEvent {
     pub municipality_id: Option<MunicipalityId>,
     pub police_district_id: Option<PoliceDistrictId>,
     pub request_id: Option<String>,
+    /// The objects a list page showed.
+    pub shown: Vec<Uuid>,
 }
 
 impl AuditEvent {
@@ -138,6 +142,7 @@ impl AuditEvent {
             municipality_id: None,
             police_district_id: None,
             request_id: None,
+            shown: Vec::new(),
         }
     }
 
@@ -161,6 +166,12 @@ impl AuditEvent {
         self
     }
 
+    /// The ids of the cases or concerns a list showed.
+    pub fn showing(mut self, ids: impl IntoIterator<Item = Uuid>) -> Self {
+        self.shown = ids.into_iter().collect();
+        self
+    }
+
     pub fn request(mut self, request_id: &str) -> Self {
         self.request_id = Some(request_id.to_owned());
         self
@@ -179,8 +190,8 @@ pub async fn record(
     sqlx::query!(
         r#"insert into audit_events
                (occurred_at, actor_user_id, action, object_type, object_id,
-                municipality_id, police_district_id, request_id)
-           values ($1, $2, $3, $4, $5, $6, $7, $8)"#,
+                municipality_id, police_district_id, request_id, shown_ids)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9)"#,
         at,
         event.actor as Option<UserId>,
         event.action.as_str(),
@@ -189,6 +200,7 @@ pub async fn record(
         event.municipality_id as Option<MunicipalityId>,
         event.police_district_id as Option<PoliceDistrictId>,
         event.request_id.as_deref(),
+        &event.shown,
     )
     .execute(db)
     .await?;

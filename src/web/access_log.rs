@@ -114,6 +114,9 @@ fn action_label(action: &str) -> &'static str {
         "concern_linked" => "Knyttede en bekymring til sagen",
         "concern_status_looked_up" => "Borgeren slog status op",
         "access_log_viewed" => "Så adgangsloggen",
+        "case_list_viewed" => "Så sagen i sagslisten",
+        "queue_viewed" => "Så sagen i en kø eller indbakke",
+        "own_concerns_viewed" => "Så bekymringen på sin liste over indsendte",
         _ => "Anden handling",
     }
 }

@@ -118,6 +118,7 @@ async fn show_intake_queue(
                 &state.db,
                 &AuditEvent::new(AuditAction::QueueViewed)
                     .by(current.user.id)
+                    .showing(rows.iter().map(|r| r.id.0))
                     .on(ObjectType::Municipality, m.id.0)
                     .in_municipality(Some(m.id))
                     .in_district(Some(m.police_district_id))

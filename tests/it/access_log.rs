@@ -58,3 +58,60 @@ async fn the_access_log_is_for_the_municipalitys_coordinators_and_admins_only() 
     assert_eq!(staff.get(&path).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.audit_count("access_log_viewed").await, 2);
 }
+
+/// The ids the newest audit row of this action says it showed.
+async fn shown_by_last(app: &TestApp, action: &str) -> Vec<uuid::Uuid> {
+    sqlx::query_scalar(
+        "select shown_ids from audit_events where action = $1 order by id desc limit 1",
+    )
+    .bind(action)
+    .fetch_one(&app.db)
+    .await
+    .expect("audit row")
+}
+
+#[tokio::test]
+async fn list_pages_log_which_cases_and_concerns_they_showed_and_the_access_log_says_so() {
+    let app = TestApp::with_demo_users().await;
+    let case = a_randers_case(&app).await;
+
+    let mut coordinator = app.signed_in("coordinator@randers.demo").await;
+    assert_eq!(coordinator.get("/sager").await.status, StatusCode::OK);
+    assert_eq!(shown_by_last(&app, "case_list_viewed").await, vec![case.0]);
+
+    // A concern filed by the employee: the reporter's own list is a read of it, and so are
+    // the leader's inbox and, once forwarded, the intake queue.
+    let mut staff = app.signed_in("staff@randers.demo").await;
+    staff.get("/bekymringer/ny").await;
+    let r = staff
+        .post(
+            "/bekymringer/ny",
+            &[
+                ("acute", "nej"),
+                ("subject_name", "Mikkel Sørensen"),
+                ("subject_birth_date", "24.12.2010"),
+                ("observation", "Viser voldelige videoer i frikvarteret."),
+                ("kind", "right_wing_extremism"),
+                ("leader_informed", "ja"),
+                ("reporter_name", "Sofie Lund"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let concern: uuid::Uuid =
+        sqlx::query_scalar("select id from concerns order by filed_at desc limit 1")
+            .fetch_one(&app.db)
+            .await
+            .expect("concern");
+    assert_eq!(staff.get("/bekymringer").await.status, StatusCode::OK);
+    assert_eq!(
+        shown_by_last(&app, "own_concerns_viewed").await,
+        vec![concern]
+    );
+    let mut leader = app.signed_in("leader@randers.demo").await;
+    assert_eq!(leader.get("/leder/indbakke").await.status, StatusCode::OK);
+    assert_eq!(shown_by_last(&app, "queue_viewed").await, vec![concern]);
+
+    let log = coordinator.get(&format!("/sager/{case}/adgangslog")).await;
+    assert!(log.body.contains("Så sagen i sagslisten"), "{}", log.body);
+}

@@ -68,6 +68,7 @@ pub(crate) async fn show_cases(
     let mut distinct = municipalities.clone();
     distinct.sort();
     distinct.dedup();
+    let shown: Vec<uuid::Uuid> = rows.iter().map(|r| r.id.0).collect();
     let rows = rows
         .into_iter()
         .map(|r| Row {
@@ -100,6 +101,7 @@ pub(crate) async fn show_cases(
         &state.db,
         &AuditEvent::new(AuditAction::CaseListViewed)
             .by(current.user.id)
+            .showing(shown)
             .in_municipality(current.user.municipality_id)
             .in_district(current.user.police_district_id)
             .request(&current.request_id),

@@ -108,6 +108,7 @@ pub(crate) async fn show_screening_queue(
     let reach = reach_of(&state, &current);
     let today = today_copenhagen(state.clock.now());
     let rows = store::screening_queue(&state.db, &reach.as_police).await?;
+    let shown: Vec<uuid::Uuid> = rows.iter().map(|r| r.id.0).collect();
     let rows = rows
         .into_iter()
         .map(|r| {
@@ -159,6 +160,7 @@ pub(crate) async fn show_screening_queue(
         &state.db,
         &AuditEvent::new(AuditAction::QueueViewed)
             .by(current.user.id)
+            .showing(shown)
             .in_district(current.user.police_district_id)
             .request(&current.request_id),
         state.clock.now(),

@@ -368,8 +368,20 @@ async fn list_own_concerns(
     State(state): State<AppState>,
     current: CurrentUser,
 ) -> AppResult<Response> {
-    let rows = concerns::filed_by(&state.db, current.user.id)
-        .await?
+    let filed = concerns::filed_by(&state.db, current.user.id).await?;
+    // The reporter's own list is a read of each concern on it, like any other list.
+    audit::record(
+        &state.db,
+        &AuditEvent::new(AuditAction::OwnConcernsViewed)
+            .by(current.user.id)
+            .showing(filed.iter().map(|r| r.id.0))
+            .in_municipality(current.user.municipality_id)
+            .in_district(current.user.police_district_id)
+            .request(&current.request_id),
+        state.clock.now(),
+    )
+    .await?;
+    let rows = filed
         .into_iter()
         .map(|r| OwnLine {
             id: r.id.to_string(),
@@ -445,6 +457,7 @@ async fn unit_list(state: &AppState, current: &CurrentUser, inbox: bool) -> AppR
                 &state.db,
                 &AuditEvent::new(AuditAction::QueueViewed)
                     .by(current.user.id)
+                    .showing(rows.iter().map(|r| r.id.0))
                     .on(ObjectType::Unit, unit.0)
                     .in_municipality(current.user.municipality_id)
                     .request(&current.request_id),
