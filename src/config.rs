@@ -41,6 +41,10 @@ pub struct DatabaseSettings {
     pub url: Option<String>,
     pub data_dir: PathBuf,
     pub max_connections: u32,
+    /// How long a request waits for a free connection before it is told to come back.
+    pub acquire_timeout_seconds: u64,
+    /// The longest any statement may run.
+    pub statement_timeout_seconds: u64,
 }
 
 impl std::fmt::Debug for DatabaseSettings {

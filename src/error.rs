@@ -18,6 +18,9 @@ pub enum AppError {
     BadRequest,
     #[error("too many requests")]
     TooManyRequests,
+    /// The database cannot be reached: nothing was written, and trying again later will work.
+    #[error("database unavailable")]
+    Unavailable,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -31,6 +34,9 @@ impl From<sqlx::Error> for AppError {
         {
             return AppError::BadRequest;
         }
+        if database_is_away(&e) {
+            return AppError::Unavailable;
+        }
         AppError::Internal(e.into())
     }
 }
@@ -42,6 +48,23 @@ impl From<askama::Error> for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// Does the error say that the database is not there (down, restarting, unreachable, out of
+/// connections), rather than that this request went wrong?
+pub fn database_is_away(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            // Class 08: connection exceptions; 57P01-57P03: shutting down or starting up;
+            // 53300: too many connections.
+            code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03" | "53300")
+        }),
+        _ => false,
+    }
+}
+
+/// How long a client is asked to wait before trying again while the database is away.
+pub const RETRY_AFTER_SECONDS: u32 = 30;
 
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -59,6 +82,7 @@ impl AppError {
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::BadRequest => StatusCode::BAD_REQUEST,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -90,6 +114,10 @@ fn error_page_with_reference(status: StatusCode, reference: String) -> Response 
             "For mange forsøg",
             "Der er kommet for mange forespørgsler fra din forbindelse. Vent et kvarter, og prøv igen.",
         ),
+        StatusCode::SERVICE_UNAVAILABLE => (
+            "Infohus er midlertidigt utilgængelig",
+            "Infohus er midlertidigt utilgængelig — prøv igen om lidt. Det, du allerede har gemt, er ikke gået tabt; det, du var ved at sende, er ikke gemt.",
+        ),
         StatusCode::METHOD_NOT_ALLOWED => (
             "Handlingen er ikke tilladt",
             "Siden kan ikke bruges på denne måde.",
@@ -105,10 +133,17 @@ fn error_page_with_reference(status: StatusCode, reference: String) -> Response 
         reference,
         status: status.as_u16(),
     };
-    match page.render() {
+    let mut response = match page.render() {
         Ok(body) => (status, Html(body)).into_response(),
         Err(_) => (status, title).into_response(),
+    };
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        response.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from(RETRY_AFTER_SECONDS),
+        );
     }
+    response
 }
 
 impl IntoResponse for AppError {

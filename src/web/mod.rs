@@ -87,6 +87,10 @@ pub fn build_app(state: AppState) -> Router {
         .method_not_allowed_fallback(|| async { error_page(StatusCode::METHOD_NOT_ALLOWED) })
         .layer(middleware::from_fn_with_state(
             state.clone(),
+            health::unavailable_when_database_is_away,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
             security_headers,
         ))
         .layer(

@@ -359,3 +359,47 @@ fn serve_without_a_database_url_runs_its_own_postgres_and_stops_it_on_sigterm() 
         "no postgres left behind"
     );
 }
+
+#[tokio::test]
+async fn while_the_database_is_away_every_page_says_so_with_503_and_retry_after() {
+    let app = TestApp::with_demo_users().await;
+    let mut signed_in = app.signed_in("coordinator@randers.demo").await;
+    let mut anonymous = app.client();
+    anonymous.get("/k/randers/bekymring").await;
+
+    // The database goes away: every connection of the pool is gone and no new one is made.
+    app.db.close().await;
+
+    let ready = app.client().get("/readyz").await;
+    assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(app.client().get("/healthz").await.status, StatusCode::OK);
+    for (signed, path) in [
+        (true, "/"),
+        (true, "/sager"),
+        (false, "/login"),
+        (false, "/k/randers/bekymring"),
+    ] {
+        let client = if signed {
+            &mut signed_in
+        } else {
+            &mut anonymous
+        };
+        let r = client.get(path).await;
+        assert_eq!(
+            r.status,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "{path}: {}",
+            r.body
+        );
+        assert_eq!(r.header("retry-after"), Some("30"), "{path}");
+        assert!(
+            r.body.contains("Infohus er midlertidigt utilgængelig"),
+            "{path}: {}",
+            r.body
+        );
+    }
+    let r = anonymous
+        .post("/k/randers/status", &[("code", "ABCD-EFGH-JKMN-PQRS-TUVW")])
+        .await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.body);
+}
