@@ -8,6 +8,7 @@ pub mod config;
 pub mod domain;
 pub mod embedded_pg;
 pub mod error;
+pub mod jobs;
 pub mod seed;
 pub mod store;
 pub mod web;

@@ -199,19 +199,14 @@ async fn serve(
     Ok(())
 }
 
-/// Removes expired stored sessions and old rate-limit windows now and then; any instance may do
-/// it, the deletes are idempotent.
+/// Runs the periodic jobs; every instance does, and each job runs once per period across them
+/// (see `infohus::jobs`).
 async fn housekeeping(state: AppState) {
-    use tower_sessions::ExpiredDeletion;
-    let store = tower_sessions_sqlx_store::PostgresStore::new(state.db.clone());
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         tick.tick().await;
-        if let Err(e) = store.delete_expired().await {
-            tracing::warn!(error = %e, "deleting expired sessions failed");
-        }
-        if let Err(e) = infohus::store::rate_limits::prune(&state.db, state.clock.now()).await {
-            tracing::warn!(error = %e, "pruning rate limits failed");
+        if let Err(e) = infohus::jobs::housekeeping(&state).await {
+            tracing::warn!(error = %e, "housekeeping failed");
         }
     }
 }

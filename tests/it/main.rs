@@ -7,6 +7,7 @@ mod addenda;
 mod auth;
 mod foundation;
 mod hostile;
+mod instances;
 mod intake;
 mod public;
 mod stats;

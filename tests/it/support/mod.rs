@@ -173,6 +173,23 @@ impl TestApp {
         }
     }
 
+    /// A second app instance on the same database, as behind a load balancer: its own state
+    /// and router, sharing nothing with the first but the database and the clock.
+    pub async fn second_instance(&self) -> (AppState, Client) {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config");
+        let settings = Settings::load(&dir).expect("settings");
+        let profiles = settings.load_profiles(&dir).expect("profiles");
+        let state = AppState::prepare(self.db.clone(), settings, &profiles, self.clock.clone())
+            .await
+            .expect("app state");
+        let client = Client {
+            router: build_app(state.clone()),
+            cookie: None,
+            csrf: None,
+        };
+        (state, client)
+    }
+
     /// The app with the demo users of every role in both municipalities.
     pub async fn with_demo_users() -> TestApp {
         let app = TestApp::new().await;

@@ -1,0 +1,85 @@
+//! Periodic jobs. Every app instance runs the loop, and each job runs once per period across
+//! all of them: it takes a transaction-scoped advisory lock (a second instance at the same
+//! moment is told it is busy) and checks when the job last ran (an instance a minute later is
+//! told it is not due).
+
+use sqlx::PgConnection;
+use time::{Duration, OffsetDateTime};
+use tower_sessions::ExpiredDeletion;
+
+use crate::AppState;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ran,
+    /// It ran within the period, here or on another instance.
+    NotDue,
+    /// Another instance is running it right now.
+    Busy,
+}
+
+/// Removes expired stored sessions and old rate-limit windows.
+pub const HOUSEKEEPING: &str = "housekeeping";
+pub const HOUSEKEEPING_EVERY: Duration = Duration::minutes(10);
+
+pub async fn housekeeping(state: &AppState) -> anyhow::Result<Outcome> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let outcome = claim(&mut tx, HOUSEKEEPING, HOUSEKEEPING_EVERY, now).await?;
+    if outcome != Outcome::Ran {
+        // Roll back now rather than on drop, which would leave the lock held until the pool
+        // next uses the connection.
+        tx.rollback().await?;
+        return Ok(outcome);
+    }
+    let store = tower_sessions_sqlx_store::PostgresStore::new(state.db.clone());
+    store.delete_expired().await?;
+    crate::store::rate_limits::prune(&mut *tx, now).await?;
+    tx.commit().await?;
+    Ok(Outcome::Ran)
+}
+
+/// Takes the job's lock for the transaction and, when the job is due, records this run.
+async fn claim(
+    conn: &mut PgConnection,
+    name: &str,
+    every: Duration,
+    now: OffsetDateTime,
+) -> sqlx::Result<Outcome> {
+    let locked = sqlx::query_scalar!(
+        r#"select pg_try_advisory_xact_lock($1) as "locked!""#,
+        lock_key(name)
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if !locked {
+        return Ok(Outcome::Busy);
+    }
+    let last = sqlx::query_scalar!("select last_run_at from job_runs where name = $1", name)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if last.is_some_and(|at| at > now - every) {
+        return Ok(Outcome::NotDue);
+    }
+    sqlx::query!(
+        r#"insert into job_runs (name, last_run_at) values ($1, $2)
+           on conflict (name) do update set last_run_at = excluded.last_run_at"#,
+        name,
+        now,
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(Outcome::Ran)
+}
+
+/// A stable 64-bit key per job name (the same on every instance and build).
+pub fn lock_key(name: &str) -> i64 {
+    // FNV-1a: std's DefaultHasher is not guaranteed stable across Rust versions, and two
+    // instances of different builds must agree on the key.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in name.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    i64::from_ne_bytes(hash.to_ne_bytes())
+}
