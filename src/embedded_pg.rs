@@ -77,6 +77,25 @@ impl PgBinaries {
             .ok_or(MissingBinaries)
     }
 
+    /// Another program of the installation (pg_dump, pg_restore): beside initdb where it is
+    /// there, else on PATH or in Debian's folders.
+    pub fn program(&self, name: &str) -> Option<PathBuf> {
+        let beside = self.initdb.parent().map(|dir| dir.join(name));
+        let on_path: Vec<PathBuf> = std::env::var_os("PATH")
+            .map(|path| std::env::split_paths(&path).collect())
+            .unwrap_or_default();
+        beside
+            .into_iter()
+            .chain(debian_bin_dirs().into_iter().map(|dir| dir.join(name)))
+            .chain(
+                on_path
+                    .into_iter()
+                    .filter(|dir| dir.is_absolute())
+                    .map(|dir| dir.join(name)),
+            )
+            .find(|program| is_executable(program))
+    }
+
     /// Only a directory holding all three counts, so that the programs share one major version.
     fn in_dir(dir: &Path) -> Option<Self> {
         let found = Self {

@@ -5,6 +5,7 @@ mod support;
 mod access_log;
 mod addenda;
 mod auth;
+mod backup;
 mod foundation;
 mod hostile;
 mod instances;

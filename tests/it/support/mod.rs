@@ -110,6 +110,27 @@ fn replace_database(url: &str, db: &str) -> String {
     }
 }
 
+/// An empty database (not even migrated), and its URL: where a backup is restored.
+pub async fn empty_database() -> (PgPool, String) {
+    let server = server();
+    let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = PgConnection::connect(&(server.url_for)("postgres"))
+        .await
+        .expect("admin connection");
+    sqlx::query(&format!("create database {name} template template0"))
+        .execute(&mut admin)
+        .await
+        .expect("create empty database");
+    admin.close().await.expect("close");
+    let url = (server.url_for)(&name);
+    let pool = PgPoolOptions::new()
+        .max_connections(8)
+        .connect(&url)
+        .await
+        .expect("pool");
+    (pool, url)
+}
+
 /// A fresh, migrated database of its own, and its URL.
 pub async fn fresh_database() -> (PgPool, String) {
     let server = server();
@@ -170,6 +191,17 @@ impl TestApp {
             router,
             db,
             clock,
+        }
+    }
+
+    /// The test helpers around an app state made elsewhere (a restored copy, say).
+    pub fn around(state: AppState, database_url: String) -> TestApp {
+        TestApp {
+            router: build_app(state.clone()),
+            db: state.db.clone(),
+            clock: state.clock.clone(),
+            state,
+            database_url,
         }
     }
 
