@@ -202,8 +202,23 @@ impl EmbeddedPostgres {
         let binaries = PgBinaries::locate()?;
         let run_as = unprivileged_user()?;
 
+        let configured = std::path::absolute(data_dir)?;
+        let data_dir = &match run_as {
+            Some(user) if lifetime == Lifetime::Persistent && !reachable_by(&configured, user) => {
+                let fallback = fallback_data_dir(&configured);
+                tracing::warn!(
+                    configured = %configured.display(),
+                    data_dir = %fallback.display(),
+                    "PostgreSQL runs as the `postgres` user, which cannot reach the configured data folder; using a folder it can reach instead (and again at every start)"
+                );
+                fs::create_dir_all(FALLBACK_ROOT)
+                    .with_context(|| format!("could not create {FALLBACK_ROOT}"))?;
+                fallback
+            }
+            _ => configured,
+        };
         // Checked before anything is created, and again once symbolic links are resolved.
-        check_socket_path(&std::path::absolute(data_dir)?)?;
+        check_socket_path(data_dir)?;
         fs::create_dir_all(data_dir)
             .with_context(|| format!("could not create {}", data_dir.display()))?;
         // Canonical, because a postmaster's /proc/<pid>/cwd is compared with it.
@@ -370,6 +385,38 @@ fn check_socket_path(data_dir: &Path) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Where a root-run Infohus keeps its cluster when the `postgres` user cannot reach the
+/// configured folder (a clone under /root, or any folder of mode 0700).
+pub const FALLBACK_ROOT: &str = "/var/lib/infohus";
+
+/// The fallback folder for a configured data folder: named after the configured path, so that
+/// each clone keeps its own cluster and finds it again at the next start, and short enough for
+/// the socket path.
+pub fn fallback_data_dir(configured: &Path) -> PathBuf {
+    let text = configured.to_string_lossy();
+    // FNV-1a: stable across builds, so the next start finds the same folder.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    let sanitized: String = text
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let sanitized = sanitized.trim_matches('-');
+    // Only ASCII is left, so any byte offset is a character boundary.
+    let tail = sanitized[sanitized.len().saturating_sub(40)..].trim_start_matches('-');
+    Path::new(FALLBACK_ROOT).join(format!("{tail}-{:08x}", hash as u32))
+}
+
+/// May the user reach the folder, i.e. search every existing folder on the way to it?
+fn reachable_by(dir: &Path, user: RunAs) -> bool {
+    dir.ancestors()
+        .filter(|d| d.exists())
+        .all(|d| searchable_by(d, user))
 }
 
 /// PostgreSQL refuses to run as root, so as root we hand it to the `postgres` system user.
@@ -619,6 +666,45 @@ mod tests {
     /// Set in the child process that `an_ephemeral_cluster_does_not_outlive_its_process` starts:
     /// "exit" or "kill", how that child is to end.
     const HELPER_ENV: &str = "INFOHUS_EMBEDDED_PG_HELPER";
+
+    #[test]
+    fn an_unreachable_data_folder_falls_back_to_one_named_after_it_under_var_lib() {
+        let clone = Path::new("/root/infohus/var/postgres");
+        let chosen = fallback_data_dir(clone);
+        assert!(chosen.starts_with(FALLBACK_ROOT), "{}", chosen.display());
+        assert_eq!(
+            chosen,
+            fallback_data_dir(clone),
+            "the same folder at every start"
+        );
+        assert_ne!(
+            chosen,
+            fallback_data_dir(Path::new("/root/other/var/postgres"))
+        );
+        let name = chosen.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        assert!(name.starts_with("root-infohus-var-postgres-"), "{name}");
+        let deep = Path::new("/root")
+            .join("a-very-long-folder-name".repeat(10))
+            .join("var/postgres");
+        assert!(check_socket_path(&fallback_data_dir(&deep)).is_ok());
+    }
+
+    #[test]
+    fn a_folder_of_mode_0700_is_not_reachable_by_the_postgres_user() -> anyhow::Result<()> {
+        // Only meaningful where the cluster would run as `postgres`: as root with that user.
+        let Ok(Some(user)) = unprivileged_user() else {
+            return Ok(());
+        };
+        let dir = tempfile::tempdir()?;
+        let closed = dir.path().join("closed");
+        fs::create_dir(&closed)?;
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755))?;
+        fs::set_permissions(&closed, fs::Permissions::from_mode(0o700))?;
+        assert!(!reachable_by(&closed.join("var/postgres"), user));
+        fs::set_permissions(&closed, fs::Permissions::from_mode(0o755))?;
+        assert!(reachable_by(&closed.join("var/postgres"), user));
+        Ok(())
+    }
 
     #[test]
     fn the_server_programs_are_found() -> anyhow::Result<()> {
