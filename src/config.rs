@@ -39,6 +39,9 @@ pub struct DatabaseSettings {
     /// Never printed: it may carry a password.
     #[serde(default)]
     pub url: Option<String>,
+    /// The schema owner's address, for migrations; unset = `url` migrates too (one role).
+    #[serde(default)]
+    pub owner_url: Option<String>,
     pub data_dir: PathBuf,
     pub max_connections: u32,
     /// How long a request waits for a free connection before it is told to come back.
@@ -51,6 +54,7 @@ impl std::fmt::Debug for DatabaseSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DatabaseSettings")
             .field("url", &self.url.as_ref().map(|_| "[redacted]"))
+            .field("owner_url", &self.owner_url.as_ref().map(|_| "[redacted]"))
             .field("data_dir", &self.data_dir)
             .field("max_connections", &self.max_connections)
             .finish()
@@ -216,6 +220,11 @@ impl Settings {
         ] {
             if let Some(old) = old {
                 *new = old;
+            }
+        }
+        if let Ok(url) = std::env::var("DATABASE_OWNER_URL") {
+            if !url.trim().is_empty() {
+                settings.database.owner_url = Some(url);
             }
         }
         if let Ok(url) = std::env::var("DATABASE_URL") {

@@ -175,8 +175,14 @@ impl EmbeddedPostgres {
     /// cannot redirect sqlx; the socket directory travels in `host`, which sqlx treats as a socket
     /// when it starts with `/`.
     pub fn url(&self, database: &str) -> String {
+        self.url_as("postgres", database)
+    }
+
+    /// The address of a database, signing in as `user`.
+    pub fn url_as(&self, user: &str, database: &str) -> String {
         format!(
-            "postgres://postgres@localhost:{PORT}/{}?host={}&sslmode=disable",
+            "postgres://{}@localhost:{PORT}/{}?host={}&sslmode=disable",
+            percent_encode(user, b"-._~"),
             percent_encode(database, b"-._~"),
             percent_encode(&self.socket_dir.to_string_lossy(), b"-._~/"),
         )

@@ -22,6 +22,42 @@ pub use web::build_app;
 
 pub static MIGRATOR: Migrator = sqlx::migrate!();
 
+/// The group role the app serves as (see the migration that creates it): rows only, and only
+/// adding to the audit trail.
+pub const RUNTIME_ROLE: &str = "infohus_runtime";
+
+/// The login role, in [`RUNTIME_ROLE`], that a private cluster serves with.
+pub const APP_LOGIN: &str = "infohus_app";
+
+/// Creates the app's login role in the runtime group where it is missing. Run as the owner,
+/// after the migrations, on a server whose local connections need no password (the private
+/// cluster and the tests' cluster).
+pub async fn ensure_app_login(owner: impl sqlx::PgExecutor<'_>) -> sqlx::Result<()> {
+    sqlx::query(&format!(
+        "do $$ begin
+             if not exists (select 1 from pg_roles where rolname = '{APP_LOGIN}') then
+                 create role {APP_LOGIN} login in role {RUNTIME_ROLE};
+             end if;
+         end $$"
+    ))
+    .execute(owner)
+    .await?;
+    Ok(())
+}
+
+/// Does this connection own the tables or bypass their privileges (a superuser)? Then it could
+/// rewrite the audit trail, which the runtime role cannot.
+pub async fn serves_as_owner(db: impl sqlx::PgExecutor<'_>) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "select r.rolsuper or pg_has_role(current_user, t.tableowner, 'USAGE')
+         from pg_roles r, pg_tables t
+         where r.rolname = current_user and t.tablename = 'audit_events'",
+    )
+    .fetch_optional(db)
+    .await
+    .map(|owner| owner.unwrap_or(true))
+}
+
 /// Everything a request handler may need, shared by every request.
 #[derive(Clone)]
 pub struct AppState {
@@ -35,14 +71,13 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Migrates the database, writes the municipality profiles into it, and assembles the state.
+    /// Writes the municipality profiles into the (migrated) database and assembles the state.
     pub async fn prepare(
         db: PgPool,
         settings: config::Settings,
         profiles: &[config::MunicipalityProfile],
         clock: clock::Clock,
     ) -> anyhow::Result<AppState> {
-        MIGRATOR.run(&db).await?;
         let mut conn = db.acquire().await?;
         store::tenants::sync_profiles(&mut conn, profiles, clock.now()).await?;
         let tenants = store::tenants::Tenants::load(&mut *conn).await?;

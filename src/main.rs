@@ -88,11 +88,11 @@ async fn run() -> anyhow::Result<()> {
     let (pool, cluster) = connect(&settings).await?;
     let result = match command {
         Command::Serve { demo } => serve(pool.clone(), settings, &profiles, demo).await,
-        Command::Migrate => infohus::MIGRATOR
-            .run(&pool)
-            .await
-            .map(|_| println!("The database is migrated."))
-            .map_err(Into::into),
+        // connect() has migrated it, as the owner.
+        Command::Migrate => {
+            println!("The database is migrated.");
+            Ok(())
+        }
         Command::Demo => {
             let state =
                 AppState::prepare(pool.clone(), settings, &profiles, Clock::system()).await?;
@@ -130,7 +130,9 @@ async fn run() -> anyhow::Result<()> {
     result
 }
 
-/// The configured server, or the private cluster in the data folder when none is configured.
+/// The configured server, or the private cluster in the data folder when none is configured,
+/// migrated by the schema's owner; the pool the app works with connects as the runtime role
+/// where there is one (see the README's "Two database roles").
 async fn connect(settings: &Settings) -> anyhow::Result<(PgPool, Option<EmbeddedPostgres>)> {
     // No request waits long for a connection or a statement: with the database away it gets
     // the 503 page within seconds instead of hanging.
@@ -145,11 +147,28 @@ async fn connect(settings: &Settings) -> anyhow::Result<(PgPool, Option<Embedded
             .context("reading the database address")?
             .options([("statement_timeout", statement_timeout.as_str())]))
     };
-    if let Some(url) = &settings.database.url {
+    // The owner's address alone (`infohus migrate` as in the README) is a server too.
+    let server = settings.database.url.as_ref().or(settings.database.owner_url.as_ref());
+    if let Some(url) = server {
+        if let Some(owner_url) = &settings.database.owner_url {
+            let mut owner = sqlx::PgConnection::connect(owner_url)
+                .await
+                .context("connecting to DATABASE_OWNER_URL")?;
+            infohus::MIGRATOR.run(&mut owner).await?;
+            owner.close().await?;
+        }
         let pool = options
             .connect_with(with_timeouts(url)?)
             .await
             .context("connecting to DATABASE_URL")?;
+        if settings.database.owner_url.is_none() {
+            infohus::MIGRATOR.run(&pool).await?;
+        }
+        if infohus::serves_as_owner(&pool).await? {
+            tracing::warn!(
+                "single-URL mode: Infohus works as the owner of its tables, so it could rewrite its own audit trail; for production set DATABASE_OWNER_URL for migrations and DATABASE_URL to a role in infohus_runtime (README: Two database roles)"
+            );
+        }
         return Ok((pool, None));
     }
     let cluster = EmbeddedPostgres::start(&settings.database.data_dir).await?;
@@ -164,8 +183,14 @@ async fn connect(settings: &Settings) -> anyhow::Result<(PgPool, Option<Embedded
             .await?;
     }
     admin.close().await?;
+    let mut owner = sqlx::PgConnection::connect(&cluster.url("infohus")).await?;
+    infohus::MIGRATOR.run(&mut owner).await?;
+    infohus::ensure_app_login(&mut owner).await?;
+    owner.close().await?;
     let pool = options
-        .connect_with(with_timeouts(&cluster.url("infohus"))?)
+        .connect_with(with_timeouts(
+            &cluster.url_as(infohus::APP_LOGIN, "infohus"),
+        )?)
         .await?;
     Ok((pool, Some(cluster)))
 }

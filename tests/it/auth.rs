@@ -371,3 +371,30 @@ async fn an_anonymous_visitor_leaves_only_a_short_lived_session_and_signing_in_k
         "a signed-in session's cookie ends with the browser"
     );
 }
+
+#[tokio::test]
+async fn the_role_the_app_serves_as_cannot_rewrite_the_audit_trail_by_any_means() {
+    let app = TestApp::with_demo_users().await;
+    app.signed_in(STAFF).await;
+    let before = app.audit_count("login").await;
+    assert!(!infohus::serves_as_owner(&app.db).await.expect("role"));
+    for sql in [
+        "update audit_events set action = 'nothing'",
+        "delete from audit_events",
+        "truncate audit_events",
+        "alter table audit_events disable trigger audit_events_no_update_or_delete",
+        "alter table audit_events disable trigger all",
+        "alter table audit_events drop column action",
+        "drop trigger audit_events_no_update_or_delete on audit_events",
+        "set session_replication_role = replica",
+        "create table audit_copy as select * from audit_events",
+        "delete from _sqlx_migrations",
+    ] {
+        let mut conn = app.db.acquire().await.expect("connection");
+        let result = sqlx::query(sql).execute(&mut *conn).await;
+        assert!(result.is_err(), "the runtime role could run: {sql}");
+    }
+    // And the trail still grows as it should.
+    app.signed_in(STAFF).await;
+    assert_eq!(app.audit_count("login").await, before + 1);
+}

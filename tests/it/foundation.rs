@@ -160,7 +160,7 @@ async fn security_headers_are_on_a_200_a_404_and_a_500() {
 
     // Break the database under the signed-in user's feet: the page fails with our 500 page.
     sqlx::query("alter table users rename to users_gone")
-        .execute(&app.db)
+        .execute(&mut app.as_owner().await)
         .await
         .expect("rename");
     let failed = client.get("/").await;

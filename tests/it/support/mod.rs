@@ -27,7 +27,10 @@ pub const DEMO_PASSWORD: &str = infohus::seed::DEMO_PASSWORD;
 type UrlFor = Box<dyn Fn(&str) -> String + Send + Sync>;
 
 struct Server {
+    /// As the owner: the server's own user.
     url_for: UrlFor,
+    /// As the app's runtime role, as the app serves (the owner again on a DATABASE_URL server).
+    runtime_url_for: UrlFor,
     template: String,
     _cluster: Option<EmbeddedPostgres>,
 }
@@ -35,21 +38,29 @@ struct Server {
 fn server() -> &'static Server {
     static SERVER: OnceLock<Server> = OnceLock::new();
     SERVER.get_or_init(|| {
-        let (url_for, cluster): (UrlFor, _) = match std::env::var("DATABASE_URL") {
-            Ok(url) if !url.trim().is_empty() => {
-                let base = url.clone();
-                (Box::new(move |db: &str| replace_database(&base, db)), None)
-            }
-            _ => {
-                let cluster = EmbeddedPostgres::start_ephemeral_blocking()
-                    .expect("starting a PostgreSQL cluster for the tests");
-                let base = cluster.url("postgres");
-                (
-                    Box::new(move |db: &str| replace_database(&base, db)),
-                    Some(cluster),
-                )
-            }
-        };
+        let (url_for, runtime_url_for, cluster): (UrlFor, UrlFor, _) =
+            match std::env::var("DATABASE_URL") {
+                Ok(url) if !url.trim().is_empty() => {
+                    let base = url.clone();
+                    let runtime = url.clone();
+                    (
+                        Box::new(move |db: &str| replace_database(&base, db)),
+                        Box::new(move |db: &str| replace_database(&runtime, db)),
+                        None,
+                    )
+                }
+                _ => {
+                    let cluster = EmbeddedPostgres::start_ephemeral_blocking()
+                        .expect("starting a PostgreSQL cluster for the tests");
+                    let base = cluster.url("postgres");
+                    let runtime = cluster.url_as(infohus::APP_LOGIN, "postgres");
+                    (
+                        Box::new(move |db: &str| replace_database(&base, db)),
+                        Box::new(move |db: &str| replace_database(&runtime, db)),
+                        Some(cluster),
+                    )
+                }
+            };
         let template = format!("infohus_tpl_{}", uuid::Uuid::new_v4().simple());
         let template_name = template.clone();
         let admin_url = url_for("postgres");
@@ -76,6 +87,9 @@ fn server() -> &'static Server {
                     .run(&mut conn)
                     .await
                     .expect("migrate template");
+                infohus::ensure_app_login(&mut conn)
+                    .await
+                    .expect("the app's login role");
                 conn.close().await.expect("close");
                 admin.close().await.expect("close");
             })
@@ -84,6 +98,7 @@ fn server() -> &'static Server {
         .expect("template thread");
         Server {
             url_for,
+            runtime_url_for,
             template: template_name,
             _cluster: cluster,
         }
@@ -146,13 +161,14 @@ pub async fn fresh_database() -> (PgPool, String) {
     .await
     .expect("create test database");
     admin.close().await.expect("close");
-    let url = (server.url_for)(&name);
+    // The app works as the runtime role, as it serves; the URL is the owner's, for tests that
+    // run the binary (which migrates) or dump the database.
     let pool = PgPoolOptions::new()
         .max_connections(8)
-        .connect(&url)
+        .connect(&(server.runtime_url_for)(&name))
         .await
         .expect("test pool");
-    (pool, url)
+    (pool, (server.url_for)(&name))
 }
 
 /// The instant every test starts at: a Friday in November 2026, 10:00 UTC.
@@ -192,6 +208,13 @@ impl TestApp {
             db,
             clock,
         }
+    }
+
+    /// A connection as the schema's owner, for what the app itself may not do (break a table).
+    pub async fn as_owner(&self) -> PgConnection {
+        PgConnection::connect(&self.database_url)
+            .await
+            .expect("owner connection")
     }
 
     /// The test helpers around an app state made elsewhere (a restored copy, say).
