@@ -148,7 +148,11 @@ async fn connect(settings: &Settings) -> anyhow::Result<(PgPool, Option<Embedded
             .options([("statement_timeout", statement_timeout.as_str())]))
     };
     // The owner's address alone (`infohus migrate` as in the README) is a server too.
-    let server = settings.database.url.as_ref().or(settings.database.owner_url.as_ref());
+    let server = settings
+        .database
+        .url
+        .as_ref()
+        .or(settings.database.owner_url.as_ref());
     if let Some(url) = server {
         if let Some(owner_url) = &settings.database.owner_url {
             let mut owner = sqlx::PgConnection::connect(owner_url)
@@ -312,6 +316,9 @@ async fn add_user(
         ),
         None => None,
     };
+    if !infohus::domain::policy::roles_combine(&roles) {
+        bail!("a municipal role and the police role cannot be combined in one account");
+    }
     if roles.iter().any(|r| r.is_municipal()) && municipality.is_none() {
         bail!("these roles belong to a municipality: add --municipality");
     }

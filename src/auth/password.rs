@@ -7,6 +7,32 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 pub const MIN_LENGTH: usize = 12;
 
 /// Hashes with Argon2id and the crate's default (OWASP-recommended) parameters.
+/// A new one-time link token (32 random bytes) and the hash of it that is stored: a leaked
+/// table of links opens no account.
+pub fn new_link_token() -> (String, String) {
+    use base64::Engine;
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let hash = link_token_hash(&token);
+    (token, hash)
+}
+
+pub fn link_token_hash(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A hash no password matches, for an account whose user has not yet set one.
+pub async fn unusable_hash() -> anyhow::Result<String> {
+    let (secret, _) = new_link_token();
+    hash(secret).await
+}
+
 pub async fn hash(password: String) -> anyhow::Result<String> {
     tokio::task::spawn_blocking(move || hash_blocking(&password)).await?
 }

@@ -63,11 +63,41 @@ impl Role {
         }
     }
 
+    /// Roles that open cases: granting one takes effect only when a second person approves it.
+    pub fn sees_cases(self) -> bool {
+        matches!(self, Role::Coordinator | Role::Police | Role::CoreGroup)
+    }
+
     /// Roles whose users belong to a municipality (police belong to a district, admins to
     /// the installation).
     pub fn is_municipal(self) -> bool {
         !matches!(self, Role::Police | Role::Admin)
     }
+}
+
+/// A municipality's roles and the police's never meet in one account, so no one person holds
+/// both sides of the § 115 exchange.
+pub fn roles_combine(roles: &[Role]) -> bool {
+    !(roles.contains(&Role::Police) && roles.iter().any(|r| r.is_municipal()))
+}
+
+/// A requested role that sees cases, as the policy needs it to say who may decide on it.
+#[derive(Debug, Clone, Copy)]
+pub struct GrantScope {
+    pub user_id: UserId,
+    pub requested_by: UserId,
+    pub municipality_id: Option<MunicipalityId>,
+}
+
+/// A second person decides: another admin, or a coordinator of the user's municipality; never
+/// the one who asked, nor the user themselves.
+pub fn may_decide_grant(actor: &Actor, grant: &GrantScope) -> bool {
+    actor.user_id != grant.requested_by
+        && actor.user_id != grant.user_id
+        && (actor.has(Role::Admin)
+            || (actor.has(Role::Coordinator)
+                && grant.municipality_id.is_some()
+                && actor.municipality_id == grant.municipality_id))
 }
 
 /// What a route or an action needs. Object-level rules (which case, which concern) are
@@ -89,6 +119,8 @@ pub enum Capability {
     QuarterlyStatistics,
     AccessLog,
     ManageUsers,
+    /// Decide on a requested role that sees cases (further checked per grant).
+    ApproveRoles,
 }
 
 impl Capability {
@@ -112,6 +144,7 @@ impl Capability {
             QuarterlyStatistics => matches!(role, Coordinator | Police | SteeringGroup),
             AccessLog => matches!(role, Coordinator | Admin),
             ManageUsers => role == Admin,
+            ApproveRoles => matches!(role, Admin | Coordinator),
         }
     }
 }
@@ -306,6 +339,32 @@ mod tests {
             assert!(!may(&a, Capability::CaseList));
             assert!(!may(&a, Capability::IntakeQueue));
         }
+    }
+
+    #[test]
+    fn a_second_person_decides_on_a_role_that_sees_cases() {
+        let m = MunicipalityId::new();
+        let admin = actor(&[Role::Admin], None, None);
+        let other_admin = actor(&[Role::Admin], None, None);
+        let coordinator = actor(&[Role::Coordinator], Some(m), None);
+        let elsewhere = actor(&[Role::Coordinator], Some(MunicipalityId::new()), None);
+        let grant = GrantScope {
+            user_id: UserId::new(),
+            requested_by: admin.user_id,
+            municipality_id: Some(m),
+        };
+        assert!(!may_decide_grant(&admin, &grant), "not the one who asked");
+        assert!(may_decide_grant(&other_admin, &grant));
+        assert!(may_decide_grant(&coordinator, &grant));
+        assert!(!may_decide_grant(&elsewhere, &grant));
+        let own = GrantScope {
+            user_id: coordinator.user_id,
+            ..grant
+        };
+        assert!(!may_decide_grant(&coordinator, &own), "not for oneself");
+        assert!(!roles_combine(&[Role::Police, Role::Coordinator]));
+        assert!(roles_combine(&[Role::Police]));
+        assert!(roles_combine(&[Role::Coordinator, Role::CoreGroup]));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! `impl PgExecutor`, several take `&mut PgConnection`; the handler owns the transaction.
 
 pub mod access_log;
+pub mod accounts;
 pub mod audit;
 pub mod cases;
 pub mod concerns;

@@ -1,5 +1,6 @@
 //! User administration: admins create accounts, change roles and disable them. Admins see no
-//! case content.
+//! case content and never learn a password: an account gets a one-time link on which its user
+//! sets one, and a role that sees cases waits for a second person's approval.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -11,10 +12,10 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::auth::{CurrentUser, password};
 use crate::domain::ids::{MunicipalityId, PoliceDistrictId, UnitId, UserId};
-use crate::domain::policy::{Capability, Role};
+use crate::domain::policy::{self, Capability, Role};
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, AuditAction, AuditEvent, ObjectType};
-use crate::store::{tenants, users};
+use crate::store::{accounts, tenants, users};
 use crate::web::extract::{Form, parse_id};
 use crate::web::forms::{self, FieldErrors};
 use crate::web::layout::{PageContext, set_notice};
@@ -37,6 +38,11 @@ pub fn routes() -> Routes {
             Capability::ManageUsers,
             post(change_roles),
         )
+        .requires(
+            "/admin/brugere/{id}/link",
+            Capability::ManageUsers,
+            post(issue_password_link),
+        )
 }
 
 pub struct UserRow {
@@ -48,6 +54,8 @@ pub struct UserRow {
     pub belongs_to: String,
     pub unit: String,
     pub active: bool,
+    /// Roles that see cases, waiting for a second person's approval.
+    pub pending: String,
 }
 
 pub struct Choice {
@@ -70,8 +78,6 @@ pub struct NewUserForm {
     unit: String,
     #[serde(default)]
     police_district: String,
-    #[serde(default)]
-    password: String,
 }
 
 #[derive(Template)]
@@ -95,6 +101,7 @@ async fn render_users(
 ) -> AppResult<UsersPage> {
     let tenants = &state.tenants;
     let all = users::list(&state.db).await?;
+    let pending = accounts::pending_roles_by_user(&state.db).await?;
     let unit_choices = tenants::all_units(&state.db)
         .await?
         .into_iter()
@@ -111,6 +118,11 @@ async fn render_users(
     let rows = all
         .into_iter()
         .map(|u| {
+            let waiting: Vec<&str> = pending
+                .iter()
+                .filter(|(user, _)| *user == u.id)
+                .filter_map(|(_, role)| Role::parse(role).map(Role::label))
+                .collect();
             let belongs_to = match (u.municipality_id, u.police_district_id) {
                 (Some(m), _) => tenants.by_id(m).map(|m| m.name().to_owned()),
                 (None, Some(d)) => tenants.district_name(d).map(str::to_owned),
@@ -131,6 +143,7 @@ async fn render_users(
                 belongs_to,
                 unit: u.unit_name.unwrap_or_default(),
                 active: u.active,
+                pending: waiting.join(", "),
             }
         })
         .collect();
@@ -202,6 +215,8 @@ async fn create_user(
     }
     if roles.is_empty() {
         errors.add("roles", "Vælg mindst én rolle.");
+    } else if !policy::roles_combine(&roles) {
+        errors.add("roles", COMBINATION_REFUSED);
     }
     let municipality = parse_choice(&form.municipality).map(MunicipalityId);
     let municipality = municipality.and_then(|id| state.tenants.by_id(id));
@@ -242,23 +257,17 @@ async fn create_user(
             }
         }
     };
-    if let Err(why) = password::check_strength(
-        &form.password,
-        email.as_deref().unwrap_or(""),
-        name.as_deref().unwrap_or(""),
-    ) {
-        errors.add("password", why);
-    }
     let (Some(email), Some(name), true) = (email, name, errors.is_empty()) else {
         return rejected(&state, &current, form, errors).await;
     };
-    let hash = password::hash(form.password.clone()).await?;
+    let hash = password::unusable_hash().await?;
     let now = state.clock.now();
+    let (granted, awaiting): (Vec<Role>, Vec<Role>) = roles.iter().partition(|r| !r.sees_cases());
     let mut tx = state.db.begin().await?;
     let new = users::NewUser {
         email,
         name,
-        roles,
+        roles: granted,
         municipality_id: municipality.map(|m| m.id),
         police_district_id: district,
         unit_id: unit,
@@ -275,13 +284,89 @@ async fn create_user(
         }
         Err(users::InsertUserError::Db(e)) => return Err(e.into()),
     };
-    audit::record(
-        &mut *tx,
-        &AuditEvent::new(AuditAction::UserCreated)
+    let event = |action| {
+        AuditEvent::new(action)
             .by(current.user.id)
             .on(ObjectType::User, id.0)
             .in_municipality(new.municipality_id)
             .in_district(new.police_district_id)
+            .request(&current.request_id)
+    };
+    audit::record(&mut *tx, &event(AuditAction::UserCreated), now).await?;
+    for role in &awaiting {
+        accounts::request_grant(&mut tx, id, *role, current.user.id, now).await?;
+        audit::record(&mut *tx, &event(AuditAction::RoleGrantRequested), now).await?;
+    }
+    let link = new_link(&state, &mut tx, id, current.user.id, now).await?;
+    audit::record(&mut *tx, &event(AuditAction::PasswordLinkIssued), now).await?;
+    tx.commit().await?;
+    let waiting = if awaiting.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Rollen {} træder i kraft, når en anden administrator eller en tovholder i kommunen har godkendt den.",
+            labels(&awaiting)
+        )
+    };
+    set_notice(
+        &current.session,
+        &format!(
+            "Brugeren {} er oprettet. Giv brugeren dette link, som gælder i {} timer og kun kan bruges én gang, til at vælge sin adgangskode: {link}{waiting}",
+            new.name,
+            accounts::LINK_LIFETIME.whole_hours(),
+        ),
+    )
+    .await?;
+    Ok(Redirect::to("/admin/brugere").into_response())
+}
+
+const COMBINATION_REFUSED: &str =
+    "En konto kan ikke både have en kommunal rolle og politiets rolle. Opret to konti.";
+
+fn labels(roles: &[Role]) -> String {
+    roles
+        .iter()
+        .map(|r| r.label().to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" og ")
+}
+
+/// A fresh set-password link for the user (older ones end), as the address to hand over.
+async fn new_link(
+    state: &AppState,
+    conn: &mut sqlx::PgConnection,
+    user: UserId,
+    by: UserId,
+    now: time::OffsetDateTime,
+) -> AppResult<String> {
+    let (token, hash) = password::new_link_token();
+    accounts::issue_link(conn, user, &hash, Some(by), now).await?;
+    Ok(format!(
+        "{}/adgangskode/{token}",
+        state.settings.server.public_url.trim_end_matches('/')
+    ))
+}
+
+/// A new one-time link, e.g. when the first one expired or the user forgot the password.
+async fn issue_password_link(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+) -> AppResult<Response> {
+    let id = parse_id(&raw, UserId)?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let Some(user) = users::by_id(&mut *tx, id).await? else {
+        return Err(AppError::NotFound);
+    };
+    let link = new_link(&state, &mut tx, id, current.user.id, now).await?;
+    audit::record(
+        &mut *tx,
+        &AuditEvent::new(AuditAction::PasswordLinkIssued)
+            .by(current.user.id)
+            .on(ObjectType::User, id.0)
+            .in_municipality(user.municipality_id)
+            .in_district(user.police_district_id)
             .request(&current.request_id),
         now,
     )
@@ -289,7 +374,11 @@ async fn create_user(
     tx.commit().await?;
     set_notice(
         &current.session,
-        &format!("Brugeren {} er oprettet.", new.name),
+        &format!(
+            "Nyt link til {}, som gælder i {} timer og kun kan bruges én gang (ældre links virker ikke længere): {link}",
+            user.name,
+            accounts::LINK_LIFETIME.whole_hours(),
+        ),
     )
     .await?;
     Ok(Redirect::to("/admin/brugere").into_response())
@@ -298,11 +387,9 @@ async fn create_user(
 async fn rejected(
     state: &AppState,
     current: &CurrentUser,
-    mut form: NewUserForm,
+    form: NewUserForm,
     errors: FieldErrors,
 ) -> AppResult<Response> {
-    // A password is never sent back to the browser.
-    form.password.clear();
     let page = render_users(state, current, form, errors).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
 }
@@ -383,30 +470,49 @@ async fn change_roles(
     let fits = !roles.is_empty()
         && (!roles.iter().any(|r| r.is_municipal()) || user.municipality_id.is_some())
         && (!roles.contains(&Role::Police) || user.police_district_id.is_some());
-    if !fits {
+    if !fits || !policy::roles_combine(&roles) {
+        let why = if fits {
+            COMBINATION_REFUSED
+        } else {
+            "Vælg mindst én rolle, der passer til brugerens kommune eller politikreds."
+        };
         set_notice(
             &current.session,
-            "Rollerne blev ikke ændret: vælg mindst én rolle, der passer til brugerens kommune eller politikreds.",
+            &format!("Rollerne blev ikke ændret. {why}"),
         )
         .await?;
         return Ok(Redirect::to("/admin/brugere").into_response());
     }
-    users::set_roles(&mut tx, id, &roles, now).await?;
-    audit::record(
-        &mut *tx,
-        &AuditEvent::new(AuditAction::UserUpdated)
+    // A role that sees cases, newly given, waits for a second person; the rest take effect.
+    let (added, kept): (Vec<Role>, Vec<Role>) = roles
+        .iter()
+        .partition(|r| r.sees_cases() && !user.roles.contains(r));
+    let event = |action| {
+        AuditEvent::new(action)
             .by(current.user.id)
             .on(ObjectType::User, id.0)
             .in_municipality(user.municipality_id)
             .in_district(user.police_district_id)
-            .request(&current.request_id),
-        now,
-    )
-    .await?;
+            .request(&current.request_id)
+    };
+    users::set_roles(&mut tx, id, &kept, now).await?;
+    audit::record(&mut *tx, &event(AuditAction::UserUpdated), now).await?;
+    for role in &added {
+        accounts::request_grant(&mut tx, id, *role, current.user.id, now).await?;
+        audit::record(&mut *tx, &event(AuditAction::RoleGrantRequested), now).await?;
+    }
     tx.commit().await?;
+    let waiting = if added.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Rollen {} træder i kraft, når en anden administrator eller en tovholder i kommunen har godkendt den.",
+            labels(&added)
+        )
+    };
     set_notice(
         &current.session,
-        &format!("Rollerne for {} er ændret.", user.name),
+        &format!("Rollerne for {} er ændret.{waiting}", user.name),
     )
     .await?;
     Ok(Redirect::to("/admin/brugere").into_response())

@@ -34,12 +34,14 @@ struct LoginPage {
     next: String,
     error: Option<&'static str>,
     logged_out: bool,
+    password_set: bool,
 }
 
 #[derive(Deserialize)]
 struct LoginQuery {
     next: Option<String>,
     logget_ud: Option<String>,
+    adgangskode: Option<String>,
 }
 
 async fn show_login(
@@ -57,6 +59,7 @@ async fn show_login(
         next,
         error: None,
         logged_out: query.logget_ud.is_some(),
+        password_set: query.adgangskode.is_some(),
     };
     Ok(Html(page.render()?).into_response())
 }
@@ -161,6 +164,7 @@ async fn submit_login(
         next,
         error: Some(LOGIN_FAILED),
         logged_out: false,
+        password_set: false,
     };
     Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
 }

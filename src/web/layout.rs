@@ -32,6 +32,7 @@ const NAV: &[(Capability, &str, &str)] = &[
     (Capability::UnitCounts, "/enhed/tal", "Tal for enheden"),
     (Capability::QuarterlyStatistics, "/statistik", "Statistik"),
     (Capability::ManageUsers, "/admin/brugere", "Brugere"),
+    (Capability::ApproveRoles, "/godkendelser", "Godkendelser"),
 ];
 
 #[derive(Debug, Clone)]

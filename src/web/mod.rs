@@ -2,6 +2,7 @@
 //! passes through (session, user, CSRF, security headers, request id, access log).
 
 pub mod access_log;
+pub mod accounts;
 pub mod admin;
 pub mod auth;
 pub mod cases;
@@ -48,6 +49,7 @@ pub fn routes() -> Routes {
         .merge(intake::routes())
         .merge(public::routes())
         .merge(admin::routes())
+        .merge(accounts::routes())
         .merge(access_log::routes())
         .merge(stats::routes())
 }

@@ -47,7 +47,8 @@ async fn every_route_declares_its_access_and_protected_ones_send_anonymous_users
     // Public routes are a short, deliberate list; everything else needs a capability.
     for p in &public {
         assert!(
-            ["/login", "/healthz", "/readyz"].contains(p) || p.starts_with("/k/"),
+            ["/login", "/healthz", "/readyz", "/adgangskode/{token}"].contains(p)
+                || p.starts_with("/k/"),
             "{p} is public but is not a public page"
         );
     }
@@ -95,57 +96,6 @@ async fn the_admin_pages_refuse_everyone_but_admins() {
             .filter(|r| r.path.starts_with("/admin"))
             .all(|r| r.access == Access::Requires(Capability::ManageUsers))
     );
-}
-
-#[tokio::test]
-async fn an_admin_creates_a_user_who_can_log_in_and_a_weak_password_is_refused_with_the_form_kept()
-{
-    let app = TestApp::with_demo_users().await;
-    let randers = app.municipality_id("randers").await;
-    let mut admin = app.signed_in("admin@infohus.demo").await;
-    let weak = admin
-        .post(
-            "/admin/brugere",
-            &[
-                ("email", "ny.leder@randers.dk"),
-                ("name", "Ny Leder"),
-                ("roles", "leader"),
-                ("municipality", &randers.to_string()),
-                ("password", "password1234"),
-            ],
-        )
-        .await;
-    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        weak.field_value("email").as_deref(),
-        Some("ny.leder@randers.dk")
-    );
-    assert_eq!(weak.field_value("name").as_deref(), Some("Ny Leder"));
-    assert!(weak.body.contains("for almindelig"));
-
-    let created = admin
-        .post(
-            "/admin/brugere",
-            &[
-                ("email", "ny.leder@randers.dk"),
-                ("name", "Ny Leder"),
-                ("roles", "leader"),
-                ("roles", "staff"),
-                ("municipality", &randers.to_string()),
-                ("password", "lang og god sætning 77"),
-            ],
-        )
-        .await;
-    assert_eq!(created.status, StatusCode::SEE_OTHER);
-    let mut leader = app.client();
-    assert_eq!(
-        leader
-            .login("ny.leder@randers.dk", "lang og god sætning 77")
-            .await
-            .status,
-        StatusCode::SEE_OTHER
-    );
-    assert_eq!(app.audit_count("user_created").await, 1);
 }
 
 #[tokio::test]
