@@ -68,6 +68,21 @@ pub const DEFINITION_RADICALISATION: &str = "Radikalisering betegner en kortere 
 længerevarende proces, hvor en person tilslutter sig ekstremistiske synspunkter eller \
 legitimerer sine handlinger efter ekstremistisk ideologi.";
 
+/// The two definitions in plain Danish, for the public page (the same facts in short words).
+pub const PLAIN_DEFINITION_EXTREMISM: &str = "Ekstremisme er, når en person eller en gruppe \
+bruger vold eller gør andre ulovlige ting. Eller når de siger, at det er i orden. De gør det, \
+fordi de er vrede over noget i samfundet.";
+
+pub const PLAIN_DEFINITION_RADICALISATION: &str = "Radikalisering er vejen dertil. En person \
+får ekstreme ideer, eller bruger dem som grund til det, han eller hun gør. Det kan gå hurtigt, \
+eller det kan tage lang tid.";
+
+/// The caveat before the signs, in plain Danish: the signs are an aid, not a checklist.
+pub const PLAIN_WARNING_SIGNS_CAVEAT: &str = "Det kan være svært at vide, om du skal være \
+bekymret. Tegnene her kan vise, at en person er på vej ind i ekstremisme. Eller at personen \
+allerede er det. Ét tegn siger ikke så meget. Ser du flere tegn og ændringer på én gang, så sig \
+det videre. Så kan andre se på det. Listen er ikke en tjekliste. Den er kun en hjælp.";
+
 // ---------------------------------------------------------------------------------------------
 // Warning signs (bekymringstegn, opmærksomhedspunkter)
 // ---------------------------------------------------------------------------------------------
@@ -93,11 +108,24 @@ code_enum! {
 pub struct WarningSign {
     pub id: &'static str,
     pub group: SignGroup,
+    /// The plans' words, as staff tick it on the concern form.
     pub label: &'static str,
+    /// The same sign in plain Danish, for the public page and the action card.
+    pub plain: &'static str,
 }
 
-const fn sign(id: &'static str, group: SignGroup, label: &'static str) -> WarningSign {
-    WarningSign { id, group, label }
+const fn sign(
+    id: &'static str,
+    group: SignGroup,
+    label: &'static str,
+    plain: &'static str,
+) -> WarningSign {
+    WarningSign {
+        id,
+        group,
+        label,
+        plain,
+    }
 }
 
 /// The signs of both plans, merged. Both plans print the same CDIE list (the first ten
@@ -110,115 +138,142 @@ pub const WARNING_SIGNS: &[WarningSign] = &[
         "violence_readiness",
         SignGroup::Individual,
         "Udviser voldsparathed, f.eks. ved at være involveret i voldshandlinger eller voldelige sammenstød",
+        "Er klar til at bruge vold, fx i slagsmål",
     ),
     sign(
         "interest_in_conflict_travel",
         SignGroup::Individual,
         "Viser interesse for at rejse til udlandet og deltage i konflikter eller træningsaktiviteter, hvor ekstreme grupper er involveret",
+        "Vil rejse ud for at kæmpe i en krig eller for at træne med ekstreme grupper",
     ),
     sign(
         "seeks_extremist_material",
         SignGroup::Individual,
         "Opsøger hjemmesider, litteratur eller film med ekstremistiske eller voldslegitimerende budskaber",
+        "Ser sider, bøger eller film, der hylder vold eller ekstreme ideer",
     ),
     sign(
         "threatens_or_pressures_others",
         SignGroup::Individual,
         "Truer, chikanerer eller udøver socialt pres over for andre",
+        "Truer andre eller lægger pres på dem",
     ),
     sign(
         "takes_part_in_hateful_events",
         SignGroup::Individual,
         "Er involveret i begivenheder med hadefulde eller voldslegitimerende budskaber",
+        "Går til møder, hvor man hylder had eller vold",
     ),
     sign(
         "spreads_violent_messages",
         SignGroup::Individual,
         "Udbreder voldslegitimerende budskaber, f.eks. via sociale medier",
+        "Deler ting, der hylder vold, fx på nettet",
     ),
     sign(
         "fixated_on_cause_or_person",
         SignGroup::Individual,
         "Viser stor optagethed af en bestemt sag eller person",
+        "Tænker hele tiden på én sag eller én person",
     ),
     sign(
         "contempt_for_others_views",
         SignGroup::Individual,
         "Udtrykker foragt for og intolerance over for andres holdninger",
+        "Viser foragt for dem, der mener noget andet",
     ),
     sign(
         "preaching_and_moralising",
         SignGroup::Individual,
         "Har en prædikende og moraliserende adfærd",
+        "Prædiker og vil bestemme, hvad der er rigtigt for andre",
     ),
     sign(
         "extremist_symbols_or_appearance",
         SignGroup::Individual,
         "Udviser tilknytning til ekstreme budskaber gennem sin påklædning, sit udseende eller brug af totalitære symboler",
+        "Viser ekstreme ideer med sit tøj, sit look eller med symboler",
     ),
     // Individual signs from the plans' own text.
     sign(
         "travelled_to_conflict_zone",
         SignGroup::Individual,
         "Har rejst til et konfliktområde",
+        "Har været i et land med krig",
     ),
     sign(
         "feels_excluded",
         SignGroup::Individual,
         "Oplever at være ekskluderet fra samfundet",
+        "Føler sig holdt ude af samfundet",
     ),
     sign(
         "poor_wellbeing_or_psychiatric_diagnosis",
         SignGroup::Individual,
         "Mistrives eller har en psykiatrisk diagnose",
+        "Har det dårligt eller har en psykisk sygdom",
     ),
-    sign("traumatised", SignGroup::Individual, "Er præget af traumer"),
+    sign(
+        "traumatised",
+        SignGroup::Individual,
+        "Er præget af traumer",
+        "Bærer på svære ting fra fortiden (traumer)",
+    ),
     // Social signs, the CDIE list.
     sign(
         "access_to_weapons",
         SignGroup::Social,
         "Færdes i miljøer med let adgang til våben",
+        "Er tit steder, hvor det er let at få fat i våben",
     ),
     sign(
         "associates_with_extremists",
         SignGroup::Social,
         "Har social omgang med personer eller grupper, som har ekstreme holdninger",
+        "Er sammen med folk eller grupper med ekstreme ideer",
     ),
     sign(
         "isolates_from_family_and_friends",
         SignGroup::Social,
         "Isolerer sig og tager afstand fra familie og hidtidige venskaber",
+        "Trækker sig fra familie og gamle venner",
     ),
     sign(
         "breaks_ties_with_society",
         SignGroup::Social,
         "Afbryder uddannelse, opsiger job og anden tilknytning til det omgivende samfund",
+        "Holder op i skole eller job og trækker sig fra resten af samfundet",
     ),
     sign(
         "dysfunctional_family",
         SignGroup::Social,
         "Familien er dysfunktionel",
+        "Har en familie, der ikke fungerer",
     ),
     // Social signs from the plans' own text.
     sign(
         "criminal_environment",
         SignGroup::Social,
         "Har tilknytning til kriminelle miljøer",
+        "Har kontakt til kriminelle",
     ),
     sign(
         "vulnerable_or_marginalised",
         SignGroup::Social,
         "Er socialt udsat, sårbar eller marginaliseret",
+        "Står svagt og er uden for fællesskabet",
     ),
     sign(
         "recruited_online",
         SignGroup::Social,
         "Bliver kontaktet eller rekrutteret af ekstreme grupper, også online",
+        "Bliver kontaktet eller hvervet af ekstreme grupper, også på nettet",
     ),
     sign(
         "radicalised_in_custody",
         SignGroup::Social,
         "Har været i kontakt med ekstremistiske miljøer under afsoning eller varetægt",
+        "Har mødt ekstreme grupper i fængsel eller i arrest",
     ),
 ];
 

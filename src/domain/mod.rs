@@ -5,6 +5,7 @@ pub mod catalogue;
 pub mod cpr;
 pub mod ids;
 pub mod intake;
+pub mod lix;
 pub mod policy;
 pub mod stats;
 pub mod workflow;

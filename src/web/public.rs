@@ -100,32 +100,29 @@ struct ContactView {
     email: Option<String>,
 }
 
-/// The warning signs and definitions, as both plans print them.
+/// The warning signs and definitions of both plans, in plain Danish for a worried citizen or a
+/// new employee.
 struct Guidance {
     definition_extremism: &'static str,
     definition_radicalisation: &'static str,
     caveat: &'static str,
-    group_individual: &'static str,
-    group_social: &'static str,
     signs_individual: Vec<&'static str>,
     signs_social: Vec<&'static str>,
 }
 
 impl Guidance {
     fn new() -> Guidance {
-        let labels = |g: SignGroup| {
+        let plain = |g: SignGroup| {
             catalogue::warning_signs_in(g)
-                .map(|s| s.label)
+                .map(|s| s.plain)
                 .collect::<Vec<_>>()
         };
         Guidance {
-            definition_extremism: catalogue::DEFINITION_EXTREMISM,
-            definition_radicalisation: catalogue::DEFINITION_RADICALISATION,
-            caveat: catalogue::WARNING_SIGNS_CAVEAT,
-            group_individual: SignGroup::Individual.label(),
-            group_social: SignGroup::Social.label(),
-            signs_individual: labels(SignGroup::Individual),
-            signs_social: labels(SignGroup::Social),
+            definition_extremism: catalogue::PLAIN_DEFINITION_EXTREMISM,
+            definition_radicalisation: catalogue::PLAIN_DEFINITION_RADICALISATION,
+            caveat: catalogue::PLAIN_WARNING_SIGNS_CAVEAT,
+            signs_individual: plain(SignGroup::Individual),
+            signs_social: plain(SignGroup::Social),
         }
     }
 }
