@@ -90,7 +90,7 @@ pub async fn load_user(
 /// Starts an authenticated session: a new session id (no fixation), a new CSRF token.
 pub async fn begin(
     session: &Session,
-    db: &sqlx::PgPool,
+    db: &mut sqlx::PgConnection,
     user: crate::domain::ids::UserId,
     now: time::OffsetDateTime,
 ) -> Result<AuthSessionId, AppError> {
@@ -102,7 +102,7 @@ pub async fn begin(
     // the server against auth_sessions.
     session.set_expiry(Some(tower_sessions::Expiry::OnSessionEnd));
     let id = AuthSessionId::new();
-    store::sessions::create(db, id, user, now).await?;
+    store::sessions::create(&mut *db, id, user, now).await?;
     session
         .insert(KEY, id)
         .await

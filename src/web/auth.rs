@@ -82,9 +82,15 @@ async fn submit_login(
     State(state): State<AppState>,
     session: Session,
     ClientIp(ip): ClientIp,
+    headers: axum::http::HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
     let now = state.clock.now();
+    let request_id = headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
     let next = safe_return_path(Some(&form.next));
     let limits = &state.settings.login;
     if !rate_limits::hit(
@@ -116,20 +122,22 @@ async fn submit_login(
     if let Some(c) = credentials.as_ref() {
         let locked = c.locked_until.is_some_and(|until| until > now);
         if password_ok && c.active && !locked {
+            // The counters' reset, the server-side session and the audit row: all or nothing.
             let mut tx = state.db.begin().await?;
             users::record_successful_login(&mut *tx, c.id).await?;
-            tx.commit().await?;
-            session::begin(&session, &state.db, c.id, now).await?;
+            session::begin(&session, &mut tx, c.id, now).await?;
             audit::record(
-                &state.db,
+                &mut *tx,
                 &AuditEvent::new(AuditAction::Login)
                     .by(c.id)
                     .on(ObjectType::User, c.id.0)
                     .in_municipality(c.municipality_id)
-                    .in_district(c.police_district_id),
+                    .in_district(c.police_district_id)
+                    .request(&request_id),
                 now,
             )
             .await?;
+            tx.commit().await?;
             return Ok(Redirect::to(&next).into_response());
         }
         let mut tx = state.db.begin().await?;
@@ -149,7 +157,8 @@ async fn submit_login(
             &AuditEvent::new(action)
                 .on(ObjectType::User, c.id.0)
                 .in_municipality(c.municipality_id)
-                .in_district(c.police_district_id),
+                .in_district(c.police_district_id)
+                .request(&request_id),
             now,
         )
         .await?;

@@ -398,3 +398,22 @@ async fn the_role_the_app_serves_as_cannot_rewrite_the_audit_trail_by_any_means(
     app.signed_in(STAFF).await;
     assert_eq!(app.audit_count("login").await, before + 1);
 }
+
+#[tokio::test]
+async fn a_login_and_a_failed_one_carry_the_request_id_on_their_audit_rows() {
+    let app = TestApp::with_demo_users().await;
+    app.signed_in(STAFF).await;
+    app.client().login(STAFF, "a wrong password here").await;
+    let ids: Vec<Option<String>> = sqlx::query_scalar(
+        "select request_id from audit_events where action in ('login', 'login_failed')",
+    )
+    .fetch_all(&app.db)
+    .await
+    .expect("audit");
+    assert_eq!(ids.len(), 2);
+    assert!(
+        ids.iter()
+            .all(|id| id.as_deref().is_some_and(|i| i.len() >= 32)),
+        "{ids:?}"
+    );
+}
