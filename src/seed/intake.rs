@@ -48,7 +48,6 @@ async fn user(conn: &mut PgConnection, email: &str) -> anyhow::Result<User> {
 }
 
 /// Files a story as `reporter` (or a citizen) `days_ago`, where intake would route it.
-#[allow(clippy::too_many_arguments)]
 async fn file(
     conn: &mut PgConnection,
     m: &Municipality,

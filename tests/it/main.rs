@@ -11,6 +11,7 @@ mod foundation;
 mod hostile;
 mod instances;
 mod intake;
+mod migrations;
 mod plain_language;
 mod public;
 mod stats;

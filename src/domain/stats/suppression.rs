@@ -341,7 +341,10 @@ fn bridge_closer(values: &[i64], shown: &[Shown], ar: usize, ac: usize) -> Optio
 
 #[cfg(test)]
 // The tests walk tables by row and column index, as the tables are described.
-#[allow(clippy::needless_range_loop)]
+#[expect(
+    clippy::needless_range_loop,
+    reason = "the tests address cells by row and column index, as the tables are described"
+)]
 mod tests {
     use super::*;
 
