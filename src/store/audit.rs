@@ -156,6 +156,21 @@ impl AuditEvent {
         }
     }
 
+    /// Something the actor did to a user's account, in the account's municipality or district.
+    pub fn on_user(
+        action: AuditAction,
+        actor: UserId,
+        user: &crate::store::users::User,
+        request_id: &str,
+    ) -> AuditEvent {
+        AuditEvent::new(action)
+            .by(actor)
+            .on(ObjectType::User, user.id.0)
+            .in_municipality(user.municipality_id)
+            .in_district(user.police_district_id)
+            .request(request_id)
+    }
+
     pub fn by(mut self, actor: UserId) -> Self {
         self.actor = Some(actor);
         self

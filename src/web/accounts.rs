@@ -256,16 +256,16 @@ async fn decide_grant(
     }
     audit::record(
         &mut *tx,
-        &AuditEvent::new(if approve {
-            AuditAction::RoleGrantApproved
-        } else {
-            AuditAction::RoleGrantRejected
-        })
-        .by(current.user.id)
-        .on(ObjectType::User, user.id.0)
-        .in_municipality(user.municipality_id)
-        .in_district(user.police_district_id)
-        .request(&current.request_id),
+        &AuditEvent::on_user(
+            if approve {
+                AuditAction::RoleGrantApproved
+            } else {
+                AuditAction::RoleGrantRejected
+            },
+            current.user.id,
+            &user,
+            &current.request_id,
+        ),
         now,
     )
     .await?;

@@ -364,12 +364,12 @@ async fn issue_password_link(
     let link = new_link(&state, &mut tx, id, current.user.id, now).await?;
     audit::record(
         &mut *tx,
-        &AuditEvent::new(AuditAction::PasswordLinkIssued)
-            .by(current.user.id)
-            .on(ObjectType::User, id.0)
-            .in_municipality(user.municipality_id)
-            .in_district(user.police_district_id)
-            .request(&current.request_id),
+        &AuditEvent::on_user(
+            AuditAction::PasswordLinkIssued,
+            current.user.id,
+            &user,
+            &current.request_id,
+        ),
         now,
     )
     .await?;

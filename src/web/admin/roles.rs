@@ -11,7 +11,7 @@ use crate::auth::CurrentUser;
 use crate::domain::ids::UserId;
 use crate::domain::policy::{self, Role};
 use crate::error::{AppError, AppResult};
-use crate::store::audit::{self, AuditAction, AuditEvent, ObjectType};
+use crate::store::audit::{self, AuditAction, AuditEvent};
 use crate::store::{accounts, users};
 use crate::web::extract::{Form, parse_id};
 use crate::web::layout::set_notice;
@@ -45,16 +45,16 @@ pub(super) async fn toggle_user(
     users::set_active(&mut tx, id, active, now).await?;
     audit::record(
         &mut *tx,
-        &AuditEvent::new(if active {
-            AuditAction::UserEnabled
-        } else {
-            AuditAction::UserDisabled
-        })
-        .by(current.user.id)
-        .on(ObjectType::User, id.0)
-        .in_municipality(user.municipality_id)
-        .in_district(user.police_district_id)
-        .request(&current.request_id),
+        &AuditEvent::on_user(
+            if active {
+                AuditAction::UserEnabled
+            } else {
+                AuditAction::UserDisabled
+            },
+            current.user.id,
+            &user,
+            &current.request_id,
+        ),
         now,
     )
     .await?;
@@ -109,14 +109,7 @@ pub(super) async fn change_roles(
     let (added, kept): (Vec<Role>, Vec<Role>) = roles
         .iter()
         .partition(|r| r.sees_cases() && !user.roles.contains(r));
-    let event = |action| {
-        AuditEvent::new(action)
-            .by(current.user.id)
-            .on(ObjectType::User, id.0)
-            .in_municipality(user.municipality_id)
-            .in_district(user.police_district_id)
-            .request(&current.request_id)
-    };
+    let event = |action| AuditEvent::on_user(action, current.user.id, &user, &current.request_id);
     users::set_roles(&mut tx, id, &kept, now).await?;
     audit::record(&mut *tx, &event(AuditAction::UserUpdated), now).await?;
     for role in &added {
