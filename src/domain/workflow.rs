@@ -341,6 +341,18 @@ impl Move {
         }
     }
 
+    /// The reason the case is closed with, for the moves that close it. Taking such a move
+    /// writes the closing row and its audit row (`web::cases::step`), so neither can be left out.
+    pub fn closes_with(self) -> Option<CloseReason> {
+        match self {
+            Move::ScreeningNotForInfohus => Some(CloseReason::NotForInfohus),
+            Move::TriageOutsideRemit => Some(CloseReason::OutsideRemit),
+            Move::AssessmentNoBasis => Some(CloseReason::NoBasis),
+            Move::Close(reason) => Some(reason),
+            _ => None,
+        }
+    }
+
     /// What the move needs besides permission.
     pub fn requires(self) -> &'static [Requirement] {
         use Requirement as R;
@@ -940,6 +952,23 @@ mod tests {
         assert!(Move::Reopen.requires().contains(&Requirement::Reason));
         assert!(schedules_post_closure_reviews(S::FollowUp));
         assert!(!schedules_post_closure_reviews(S::Screening));
+    }
+
+    #[test]
+    fn a_move_closes_exactly_when_it_leads_an_open_case_to_closed() {
+        for stage in Stage::ALL {
+            for mv in Move::all() {
+                for relation in RELATIONS {
+                    if let (true, Ok(to)) = (stage.is_open(), decide(stage, mv, relation)) {
+                        assert_eq!(to == S::Closed, mv.closes_with().is_some(), "{mv:?}");
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            Move::AssessmentNoBasis.closes_with(),
+            Some(CloseReason::NoBasis)
+        );
     }
 
     #[test]

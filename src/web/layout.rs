@@ -1,8 +1,10 @@
 //! What every page shares: the title, the signed-in user, the navigation and the CSRF token.
 
+use axum::response::{Html, IntoResponse, Response};
+
 use crate::auth::CurrentUser;
 use crate::domain::policy::{self, Capability};
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Clone)]
 pub struct NavLink {
@@ -118,4 +120,14 @@ async fn take_notice(session: &tower_sessions::Session) -> Result<Option<String>
         .remove::<String>(NOTICE_KEY)
         .await
         .map_err(|e| AppError::Internal(e.into()))
+}
+
+/// A page rendered with its status: the one way a handler answers with a template.
+pub fn render(status: axum::http::StatusCode, page: &impl askama::Template) -> AppResult<Response> {
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+/// A page rendered with 200 OK.
+pub fn ok(page: &impl askama::Template) -> AppResult<Response> {
+    render(axum::http::StatusCode::OK, page)
 }

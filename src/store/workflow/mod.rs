@@ -119,32 +119,6 @@ pub struct Change<'a> {
     pub close_reason: Option<CloseReason>,
 }
 
-impl<'a> Change<'a> {
-    /// A change with nothing but the stage move (or none) and its history entry.
-    pub fn new(
-        case: &CaseRecord,
-        version: i32,
-        to: Stage,
-        code: &'a str,
-        actor: UserId,
-        at: OffsetDateTime,
-    ) -> Change<'a> {
-        Change {
-            case_id: case.id,
-            version,
-            from: case.stage,
-            to,
-            code,
-            reason: None,
-            actor,
-            at,
-            screening_due: None,
-            level: LevelChange::Keep,
-            close_reason: None,
-        }
-    }
-}
-
 /// Applies a change if the case is still at `version` and in `from`, and writes its history
 /// row. `false` when someone else changed the case first: nothing has been written, and the
 /// caller rolls back whatever else it wrote in the transaction.

@@ -3,26 +3,21 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 
 use super::show::{CaseHeader, audit_view};
-use super::{
-    CONFLICT_MESSAGE, Loaded, Verdict, date_field, form_status, form_version, load, not_now,
-    verdict,
-};
+use super::step::{self, FormState, Step, Taken};
+use super::{Loaded, Verdict, date_field, load, not_now, verdict};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::calendar::{format_date_da, today_copenhagen};
-use crate::domain::catalogue::{
-    ASSESSMENT_FACTORS, CloseReason, Dimension, FactorKind, Level, Rating,
-};
+use crate::domain::catalogue::{ASSESSMENT_FACTORS, Dimension, FactorKind, Level, Rating};
 use crate::domain::workflow::{Conclusion, Move};
 use crate::error::AppResult;
-use crate::store::audit::{self, AuditAction};
-use crate::store::workflow::{self as store, Change, LevelChange, assessment};
+use crate::store::workflow::assessment;
 use crate::web::extract::Form;
 use crate::web::forms::{self, FieldErrors};
-use crate::web::layout::{PageContext, set_notice};
+use crate::web::layout::{self, PageContext, set_notice};
 
 const ANALYSIS_MAX: usize = 8000;
 
@@ -115,7 +110,7 @@ async fn render(
     loaded: &Loaded,
     input: AssessmentInput,
     errors: FieldErrors,
-    conflict: Option<bool>,
+    form_state: FormState,
 ) -> AppResult<Response> {
     let previous = assessment::latest_ratings(&state.db, loaded.case.id).await?;
     let prev = |id: &str| {
@@ -173,7 +168,7 @@ async fn render(
     let page = AssessmentPage {
         page: PageContext::for_user(current, "Analyse og vurdering", "/sager").await?,
         head: CaseHeader::of(loaded),
-        conflict: (conflict == Some(true)).then_some(CONFLICT_MESSAGE),
+        conflict: form_state.conflict_message(),
         errors,
         version: input.version,
         meeting_date: input.meeting_date,
@@ -187,11 +182,7 @@ async fn render(
         level: input.level,
         reassessment: !previous.is_empty(),
     };
-    let body = page.render()?;
-    Ok(match conflict {
-        None => Html(body).into_response(),
-        Some(c) => (form_status(c), Html(body)).into_response(),
-    })
+    layout::render(form_state.status(), &page)
 }
 
 pub(crate) async fn show_assessment_form(
@@ -222,7 +213,15 @@ pub(crate) async fn show_assessment_form(
         ..AssessmentInput::default()
     };
     audit_view(&state, &current, &loaded).await?;
-    render(&state, &current, &loaded, input, FieldErrors::new(), None).await
+    render(
+        &state,
+        &current,
+        &loaded,
+        input,
+        FieldErrors::new(),
+        FormState::Fresh,
+    )
+    .await
 }
 
 pub(crate) async fn submit_assessment(
@@ -295,10 +294,18 @@ pub(crate) async fn submit_assessment(
     let verdict = verdict(&loaded, mv)?;
     if let Verdict::Stale = verdict {
         input.version = loaded.case.version.to_string();
-        return render(&state, &current, &loaded, input, errors, Some(true)).await;
+        return render(
+            &state,
+            &current,
+            &loaded,
+            input,
+            errors,
+            FormState::Conflict,
+        )
+        .await;
     }
     let (
-        Verdict::Allowed(to),
+        Verdict::Allowed,
         Some(conclusion),
         Some(meeting_date),
         Some(person),
@@ -317,76 +324,32 @@ pub(crate) async fn submit_assessment(
         errors.is_empty(),
     )
     else {
-        return render(&state, &current, &loaded, input, errors, Some(false)).await;
+        return render(&state, &current, &loaded, input, errors, FormState::Invalid).await;
     };
     let now = state.clock.now();
-    let mut change = Change::new(
-        &loaded.case,
-        form_version(&input.version),
-        to,
-        mv.code(),
-        current.user.id,
-        now,
-    );
-    change.level = LevelChange::Set(level);
-    if conclusion == Conclusion::NoBasis {
-        change.close_reason = Some(CloseReason::NoBasis);
-    }
-    let mut tx = state.db.begin().await?;
-    if !store::apply(&mut tx, &change).await? {
-        tx.rollback().await?;
-        let fresh = load(&state, &current, &raw).await?;
+    let step = Step::new(mv, &input.version, now).level(level);
+    let new = assessment::NewAssessment {
+        case: loaded.case.id,
+        assessed_by: current.user.id,
+        meeting_date,
+        analysis_person: &person,
+        analysis_network: &network,
+        analysis_ideology: &ideology,
+        analysis_intent_capability: &intent,
+        conclusion,
+        level,
+        ratings: &ratings,
+        at: now,
+    };
+    let taken = step::take(&state, &current, &loaded, step, async |conn| {
+        assessment::record(conn, &new).await?;
+        Ok(true)
+    })
+    .await?;
+    if let Taken::Conflict(fresh) = taken {
         input.version = fresh.case.version.to_string();
-        return render(&state, &current, &fresh, input, errors, Some(true)).await;
+        return render(&state, &current, &fresh, input, errors, FormState::Conflict).await;
     }
-    assessment::record(
-        &mut tx,
-        &assessment::NewAssessment {
-            case: loaded.case.id,
-            assessed_by: current.user.id,
-            meeting_date,
-            analysis_person: &person,
-            analysis_network: &network,
-            analysis_ideology: &ideology,
-            analysis_intent_capability: &intent,
-            conclusion,
-            level,
-            ratings: &ratings,
-            at: now,
-        },
-    )
-    .await?;
-    audit::record(
-        &mut *tx,
-        &loaded.event(AuditAction::AssessmentRecorded, &current),
-        now,
-    )
-    .await?;
-    audit::record(
-        &mut *tx,
-        &loaded.event(AuditAction::CaseMoved, &current),
-        now,
-    )
-    .await?;
-    if conclusion == Conclusion::NoBasis {
-        store::closing::record(
-            &mut tx,
-            loaded.case.id,
-            current.user.id,
-            CloseReason::NoBasis,
-            None,
-            &[],
-            now,
-        )
-        .await?;
-        audit::record(
-            &mut *tx,
-            &loaded.event(AuditAction::CaseClosed, &current),
-            now,
-        )
-        .await?;
-    }
-    tx.commit().await?;
     set_notice(
         &current.session,
         match conclusion {

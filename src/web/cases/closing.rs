@@ -3,23 +3,23 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::show::{CaseHeader, audit_view};
-use super::{CONFLICT_MESSAGE, Loaded, Verdict, form_status, form_version, load, not_now, verdict};
+use super::step::{self, FormState, Step, Taken};
+use super::{Loaded, Verdict, load, not_now, verdict};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::domain::calendar::{add_months, format_date_da, today_copenhagen};
+use crate::domain::calendar::{format_date_da, today_copenhagen};
 use crate::domain::catalogue::CloseReason;
 use crate::domain::ids::PostClosureReviewId;
-use crate::domain::workflow::{self, Move, Requirement, Stage};
+use crate::domain::workflow::{self, Move, Requirement};
 use crate::error::{AppError, AppResult};
-use crate::store::audit::{self, AuditAction};
-use crate::store::workflow::{self as store, Change, closing};
+use crate::store::workflow::closing;
 use crate::web::extract::{Form, parse_id};
 use crate::web::forms::{self, FieldErrors};
-use crate::web::layout::{PageContext, set_notice};
+use crate::web::layout::{self, PageContext, set_notice};
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct CloseForm {
@@ -48,7 +48,7 @@ async fn render_close(
     loaded: &Loaded,
     form: CloseForm,
     errors: FieldErrors,
-    conflict: Option<bool>,
+    form_state: FormState,
 ) -> AppResult<Response> {
     let months = loaded
         .municipality
@@ -58,7 +58,7 @@ async fn render_close(
     let page = ClosePage {
         page: PageContext::for_user(current, "Afslut sagen", "/sager").await?,
         head: CaseHeader::of(loaded),
-        conflict: (conflict == Some(true)).then_some(CONFLICT_MESSAGE),
+        conflict: form_state.conflict_message(),
         errors,
         form,
         reasons: workflow::closing_reasons(loaded.case.stage, loaded.access)
@@ -68,11 +68,7 @@ async fn render_close(
         post_closure: workflow::schedules_post_closure_reviews(loaded.case.stage)
             .then(|| format!("{} og {}", months[0], months[1])),
     };
-    let body = page.render()?;
-    Ok(match conflict {
-        None => Html(body).into_response(),
-        Some(c) => (form_status(c), Html(body)).into_response(),
-    })
+    layout::render(form_state.status(), &page)
 }
 
 pub(crate) async fn show_close_form(
@@ -89,7 +85,14 @@ pub(crate) async fn show_close_form(
         ..CloseForm::default()
     };
     audit_view(&state, &current, &loaded).await?;
-    render_close(&current, &loaded, form, FieldErrors::new(), None).await
+    render_close(
+        &current,
+        &loaded,
+        form,
+        FieldErrors::new(),
+        FormState::Fresh,
+    )
+    .await
 }
 
 pub(crate) async fn submit_close(
@@ -105,7 +108,7 @@ pub(crate) async fn submit_close(
     let general = verdict(&loaded, Move::Close(CloseReason::EndedOtherwise))?;
     if let Verdict::Stale = general {
         form.version = loaded.case.version.to_string();
-        return render_close(&current, &loaded, form, errors, Some(true)).await;
+        return render_close(&current, &loaded, form, errors, FormState::Conflict).await;
     }
     let allowed = reason
         .filter(|r| workflow::decide(loaded.case.stage, Move::Close(*r), loaded.access).is_ok());
@@ -126,57 +129,16 @@ pub(crate) async fn submit_close(
         );
     }
     let (Some(reason), Some(evaluation), true) = (allowed, evaluation, errors.is_empty()) else {
-        return render_close(&current, &loaded, form, errors, Some(false)).await;
+        return render_close(&current, &loaded, form, errors, FormState::Invalid).await;
     };
     let now = state.clock.now();
-    let today = today_copenhagen(now);
-    let mv = Move::Close(reason);
-    let mut change = Change::new(
-        &loaded.case,
-        form_version(&form.version),
-        Stage::Closed,
-        mv.code(),
-        current.user.id,
-        now,
-    );
-    change.close_reason = Some(reason);
-    let review_dates: Vec<(u32, time::Date)> =
-        if workflow::schedules_post_closure_reviews(loaded.case.stage) {
-            loaded
-                .municipality
-                .profile
-                .deadlines
-                .post_closure_review_months
-                .iter()
-                .map(|&m| (m, add_months(today, m)))
-                .collect()
-        } else {
-            Vec::new()
-        };
-    let mut tx = state.db.begin().await?;
-    if !store::apply(&mut tx, &change).await? {
-        tx.rollback().await?;
-        let fresh = load(&state, &current, &raw).await?;
+    let step = Step::new(Move::Close(reason), &form.version, now).closing_text(Some(&evaluation));
+    let taken = step::take(&state, &current, &loaded, step, step::nothing).await?;
+    if let Taken::Conflict(fresh) = taken {
         form.version = fresh.case.version.to_string();
-        return render_close(&current, &fresh, form, errors, Some(true)).await;
+        return render_close(&current, &fresh, form, errors, FormState::Conflict).await;
     }
-    closing::record(
-        &mut tx,
-        loaded.case.id,
-        current.user.id,
-        reason,
-        Some(&evaluation),
-        &review_dates,
-        now,
-    )
-    .await?;
-    audit::record(
-        &mut *tx,
-        &loaded.event(AuditAction::CaseClosed, &current),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    let review_dates = step::post_closure_reviews(&loaded, today_copenhagen(now));
     let follow = match review_dates.first() {
         Some((_, d)) => format!(
             " Første opfølgning efter afslutning: {}.",
@@ -239,23 +201,19 @@ async fn render_post_closure(
     review: &closing::PostClosureReview,
     form: PostClosureForm,
     errors: FieldErrors,
-    conflict: Option<bool>,
+    form_state: FormState,
 ) -> AppResult<Response> {
     let page = PostClosurePage {
         page: PageContext::for_user(current, "Opfølgning efter afslutning", "/sager").await?,
         head: CaseHeader::of(loaded),
-        conflict: (conflict == Some(true)).then_some(CONFLICT_MESSAGE),
+        conflict: form_state.conflict_message(),
         errors,
         form,
         action: format!("{}/efter-afslutning/{}", loaded.href(), review.id),
         months: review.months,
         due: format_date_da(review.due_date),
     };
-    let body = page.render()?;
-    Ok(match conflict {
-        None => Html(body).into_response(),
-        Some(c) => (form_status(c), Html(body)).into_response(),
-    })
+    layout::render(form_state.status(), &page)
 }
 
 pub(crate) async fn show_post_closure_form(
@@ -273,7 +231,15 @@ pub(crate) async fn show_post_closure_form(
         note: String::new(),
     };
     audit_view(&state, &current, &loaded).await?;
-    render_post_closure(&current, &loaded, &review, form, FieldErrors::new(), None).await
+    render_post_closure(
+        &current,
+        &loaded,
+        &review,
+        form,
+        FieldErrors::new(),
+        FormState::Fresh,
+    )
+    .await
 }
 
 pub(crate) async fn submit_post_closure(
@@ -293,49 +259,28 @@ pub(crate) async fn submit_post_closure(
             &review,
             form,
             FieldErrors::new(),
-            Some(true),
+            FormState::Conflict,
         )
         .await;
     }
     let mut errors = FieldErrors::new();
     let Some(note) = forms::text(&mut errors, "note", &form.note, true, 4000) else {
-        return render_post_closure(&current, &loaded, &review, form, errors, Some(false)).await;
+        return render_post_closure(&current, &loaded, &review, form, errors, FormState::Invalid)
+            .await;
     };
     let now = state.clock.now();
     let label = format!("Efter {} måneder", review.months);
-    let mut change = Change::new(
-        &loaded.case,
-        form_version(&form.version),
-        loaded.case.stage,
-        Move::RecordPostClosureReview.code(),
-        current.user.id,
-        now,
-    );
-    change.reason = Some(&label);
-    let mut tx = state.db.begin().await?;
-    let applied = store::apply(&mut tx, &change).await?
-        && closing::complete_post_closure_review(
-            &mut *tx,
-            loaded.case.id,
-            review.id,
-            current.user.id,
-            &note,
-            now,
-        )
-        .await?;
-    if !applied {
-        tx.rollback().await?;
-        let fresh = load(&state, &current, &raw).await?;
-        form.version = fresh.case.version.to_string();
-        return render_post_closure(&current, &fresh, &review, form, errors, Some(true)).await;
-    }
-    audit::record(
-        &mut *tx,
-        &loaded.event(AuditAction::PostClosureReviewDone, &current),
-        now,
-    )
+    let step = Step::new(Move::RecordPostClosureReview, &form.version, now).reason(Some(&label));
+    let (case, by) = (loaded.case.id, current.user.id);
+    let taken = step::take(&state, &current, &loaded, step, async |conn| {
+        Ok(closing::complete_post_closure_review(conn, case, review.id, by, &note, now).await?)
+    })
     .await?;
-    tx.commit().await?;
+    if let Taken::Conflict(fresh) = taken {
+        form.version = fresh.case.version.to_string();
+        return render_post_closure(&current, &fresh, &review, form, errors, FormState::Conflict)
+            .await;
+    }
     set_notice(
         &current.session,
         "Opfølgningen efter afslutning er registreret.",

@@ -2,9 +2,10 @@
 //! actions, the police screening queue, and a form per step from screening to closing.
 //!
 //! Every step goes the same way: load the case and the viewer's relation to it
-//! ([`policy::case_access`]), ask [`workflow::decide`], validate the form, then in one
-//! transaction the version-checked change, its history row, what the step records and the
-//! audit row. A stale form gets the conflict message with what was typed, and status 409.
+//! ([`policy::case_access`]), ask [`workflow::decide`], validate the form, then hand the step to
+//! [`step::take`], which writes the version-checked change, its history row, what the step
+//! records, the closing when the move closes the case, and the audit rows in one transaction. A
+//! stale form gets the conflict message with what was typed, and status 409 ([`step::FormState`]).
 
 mod assessment;
 mod closing;
@@ -14,11 +15,11 @@ mod reason_move;
 mod review;
 mod screening;
 mod show;
+mod step;
 pub mod tasks;
 mod team;
 mod triage;
 
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use time::Date;
@@ -27,7 +28,7 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::ids::{CaseId, PoliceDistrictId};
 use crate::domain::policy::{self, Capability, CaseAccess, CaseScope};
-use crate::domain::workflow::{self, Move, Reach, Refusal, Stage};
+use crate::domain::workflow::{self, Move, Reach, Refusal};
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{AuditAction, AuditEvent, ObjectType};
 use crate::store::tenants::Municipality;
@@ -166,7 +167,15 @@ impl Loaded {
 /// The case behind a path segment, if the viewer may see it at all; otherwise 404, the same
 /// answer as for a case that does not exist.
 pub(crate) async fn load(state: &AppState, current: &CurrentUser, raw: &str) -> AppResult<Loaded> {
-    let id = parse_id(raw, CaseId)?;
+    load_id(state, current, parse_id(raw, CaseId)?).await
+}
+
+/// The case by id, read again for the viewer (after a conflict, say); 404 as in [`load`].
+pub(crate) async fn load_id(
+    state: &AppState,
+    current: &CurrentUser,
+    id: CaseId,
+) -> AppResult<Loaded> {
     let case = store::case_for(&state.db, id, current.user.id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -196,7 +205,7 @@ pub(crate) async fn load(state: &AppState, current: &CurrentUser, raw: &str) -> 
 /// The outcome of asking the workflow about a step.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Verdict {
-    Allowed(Stage),
+    Allowed,
     /// The case has moved on from the stage the step belongs to.
     Stale,
 }
@@ -205,7 +214,7 @@ pub(crate) enum Verdict {
 /// without relation never gets here (a 404 in [`load`]).
 pub(crate) fn verdict(loaded: &Loaded, mv: Move) -> AppResult<Verdict> {
     match workflow::decide(loaded.case.stage, mv, loaded.access) {
-        Ok(to) => Ok(Verdict::Allowed(to)),
+        Ok(_) => Ok(Verdict::Allowed),
         Err(Refusal::WrongStage) => Ok(Verdict::Stale),
         Err(Refusal::NoAccess) => Err(AppError::NotFound),
         Err(Refusal::NotTheirs | Refusal::ReasonHasOwnStep) => Err(AppError::Forbidden),
@@ -225,11 +234,6 @@ pub(crate) async fn not_now(current: &CurrentUser, loaded: &Loaded) -> AppResult
     Ok(Redirect::to(&loaded.href()).into_response())
 }
 
-/// The version a form was based on; anything unreadable counts as stale.
-pub(crate) fn form_version(raw: &str) -> i32 {
-    raw.trim().parse().unwrap_or(-1)
-}
-
 /// Which municipalities' cases the viewer sees, and as what.
 pub(crate) fn reach_of(state: &AppState, current: &CurrentUser) -> Reach {
     let all: Vec<_> = state
@@ -239,15 +243,6 @@ pub(crate) fn reach_of(state: &AppState, current: &CurrentUser) -> Reach {
         .map(|m| (m.id, m.police_district_id))
         .collect();
     workflow::reach(&current.user.actor(), &all)
-}
-
-/// A rejected or conflicting form: 422 with the field errors, or 409 with the conflict message.
-pub(crate) fn form_status(conflict: bool) -> StatusCode {
-    if conflict {
-        StatusCode::CONFLICT
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    }
 }
 
 /// Reads a date as typed (see `calendar::parse_date`), within the years a plan can concern.

@@ -3,14 +3,12 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::show::{CaseHeader, audit_view};
-use super::{
-    CONFLICT_MESSAGE, Loaded, Verdict, date_field, form_status, form_version, load, not_now,
-    parse_date, verdict,
-};
+use super::step::{self, FormState, Step, Taken};
+use super::{Loaded, Verdict, date_field, load, not_now, parse_date, verdict};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::calendar::{add_months, format_date_da, today_copenhagen};
@@ -20,11 +18,10 @@ use crate::domain::catalogue::{
 use crate::domain::ids::{InterventionId, UserId};
 use crate::domain::workflow::Move;
 use crate::error::{AppError, AppResult};
-use crate::store::audit::{self, AuditAction};
-use crate::store::workflow::{self as store, Change, plan};
+use crate::store::workflow::{self as store, plan};
 use crate::web::extract::{Form, parse_id};
 use crate::web::forms::{self, FieldErrors};
-use crate::web::layout::{PageContext, set_notice};
+use crate::web::layout::{self, PageContext, set_notice};
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct PlanForm {
@@ -59,7 +56,7 @@ async fn render_plan(
     loaded: &Loaded,
     form: PlanForm,
     errors: FieldErrors,
-    conflict: Option<bool>,
+    form_state: FormState,
 ) -> AppResult<Response> {
     let workers = store::case_workers(&state.db, loaded.case.id, loaded.case.municipality_id)
         .await?
@@ -69,17 +66,13 @@ async fn render_plan(
     let page = PlanPage {
         page: PageContext::for_user(current, "Handleplan", "/sager").await?,
         head: CaseHeader::of(loaded),
-        conflict: (conflict == Some(true)).then_some(CONFLICT_MESSAGE),
+        conflict: form_state.conflict_message(),
         errors,
         form,
         workers,
         minor: loaded.is_minor(today_copenhagen(state.clock.now())),
     };
-    let body = page.render()?;
-    Ok(match conflict {
-        None => Html(body).into_response(),
-        Some(c) => (form_status(c), Html(body)).into_response(),
-    })
+    layout::render(form_state.status(), &page)
 }
 
 pub(crate) async fn show_plan_form(
@@ -110,7 +103,15 @@ pub(crate) async fn show_plan_form(
         },
     };
     audit_view(&state, &current, &loaded).await?;
-    render_plan(&state, &current, &loaded, form, FieldErrors::new(), None).await
+    render_plan(
+        &state,
+        &current,
+        &loaded,
+        form,
+        FieldErrors::new(),
+        FormState::Fresh,
+    )
+    .await
 }
 
 pub(crate) async fn submit_plan(
@@ -129,7 +130,7 @@ pub(crate) async fn submit_plan(
             &loaded,
             form,
             FieldErrors::new(),
-            Some(true),
+            FormState::Conflict,
         )
         .await;
     }
@@ -175,43 +176,26 @@ pub(crate) async fn submit_plan(
         (None, None)
     };
     let (Some(coordinator), Some(goals), true) = (coordinator, goals, errors.is_empty()) else {
-        return render_plan(&state, &current, &loaded, form, errors, Some(false)).await;
+        return render_plan(&state, &current, &loaded, form, errors, FormState::Invalid).await;
     };
     let now = state.clock.now();
-    let change = Change::new(
-        &loaded.case,
-        form_version(&form.version),
-        loaded.case.stage,
-        Move::SavePlan.code(),
-        current.user.id,
-        now,
-    );
-    let mut tx = state.db.begin().await?;
-    if !store::apply(&mut tx, &change).await? {
-        tx.rollback().await?;
-        let fresh = load(&state, &current, &raw).await?;
+    let case = loaded.case.id;
+    let input = plan::PlanInput {
+        plan_coordinator: coordinator,
+        goals: &goals,
+        notification_made,
+        notification_date,
+    };
+    let step = Step::new(Move::SavePlan, &form.version, now);
+    let taken = step::take(&state, &current, &loaded, step, async |conn| {
+        plan::save_plan(conn, case, &input, now).await?;
+        Ok(true)
+    })
+    .await?;
+    if let Taken::Conflict(fresh) = taken {
         form.version = fresh.case.version.to_string();
-        return render_plan(&state, &current, &fresh, form, errors, Some(true)).await;
+        return render_plan(&state, &current, &fresh, form, errors, FormState::Conflict).await;
     }
-    plan::save_plan(
-        &mut *tx,
-        loaded.case.id,
-        &plan::PlanInput {
-            plan_coordinator: coordinator,
-            goals: &goals,
-            notification_made,
-            notification_date,
-        },
-        now,
-    )
-    .await?;
-    audit::record(
-        &mut *tx,
-        &loaded.event(AuditAction::ActionPlanSaved, &current),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
     set_notice(&current.session, "Handleplanen er gemt.").await?;
     Ok(Redirect::to(&loaded.href()).into_response())
 }
@@ -290,7 +274,7 @@ async fn render_intervention(
     form: InterventionForm,
     action: String,
     errors: FieldErrors,
-    conflict: Option<bool>,
+    form_state: FormState,
 ) -> AppResult<Response> {
     let age = age_group(loaded, state);
     let workers = store::case_workers(&state.db, loaded.case.id, loaded.case.municipality_id)
@@ -307,7 +291,7 @@ async fn render_intervention(
         )
         .await?,
         head: CaseHeader::of(loaded),
-        conflict: (conflict == Some(true)).then_some(CONFLICT_MESSAGE),
+        conflict: form_state.conflict_message(),
         errors,
         types: offered_types(age, &form.type_id),
         form,
@@ -324,11 +308,7 @@ async fn render_intervention(
             .map(|s| (s.as_str(), s.label()))
             .collect(),
     };
-    let body = page.render()?;
-    Ok(match conflict {
-        None => Html(body).into_response(),
-        Some(c) => (form_status(c), Html(body)).into_response(),
-    })
+    layout::render(form_state.status(), &page)
 }
 
 pub(crate) async fn show_new_intervention(
@@ -361,7 +341,7 @@ pub(crate) async fn show_new_intervention(
         form,
         action,
         FieldErrors::new(),
-        None,
+        FormState::Fresh,
     )
     .await
 }
@@ -402,7 +382,7 @@ pub(crate) async fn show_intervention(
         form,
         action,
         FieldErrors::new(),
-        None,
+        FormState::Fresh,
     )
     .await
 }
@@ -460,7 +440,7 @@ async fn save_intervention(
             form,
             action,
             FieldErrors::new(),
-            Some(true),
+            FormState::Conflict,
         )
         .await;
     }
@@ -531,8 +511,16 @@ async fn save_intervention(
         errors.is_empty(),
     )
     else {
-        return render_intervention(&state, &current, &loaded, form, action, errors, Some(false))
-            .await;
+        return render_intervention(
+            &state,
+            &current,
+            &loaded,
+            form,
+            action,
+            errors,
+            FormState::Invalid,
+        )
+        .await;
     };
     let input = plan::InterventionInput {
         type_id,
@@ -555,42 +543,39 @@ async fn save_intervention(
     };
     let now = state.clock.now();
     let label = super::show::intervention_label(type_id, input.type_other);
-    let mut change = Change::new(
-        &loaded.case,
-        form_version(&form.version),
-        loaded.case.stage,
-        if id.is_some() {
-            "intervention_updated"
-        } else {
-            "intervention_added"
-        },
-        current.user.id,
-        now,
-    );
-    change.reason = Some(&label);
-    let mut tx = state.db.begin().await?;
-    if !store::apply(&mut tx, &change).await? {
-        tx.rollback().await?;
-        let fresh = load(&state, &current, &raw).await?;
-        form.version = fresh.case.version.to_string();
-        return render_intervention(&state, &current, &fresh, form, action, errors, Some(true))
-            .await;
-    }
-    match id {
-        Some(id) => {
-            plan::update_intervention(&mut *tx, loaded.case.id, id, &input, now).await?;
-        }
-        None => {
-            plan::insert_intervention(&mut *tx, loaded.case.id, &input, now).await?;
-        }
-    }
-    audit::record(
-        &mut *tx,
-        &loaded.event(AuditAction::InterventionSaved, &current),
-        now,
-    )
+    let code = if id.is_some() {
+        "intervention_updated"
+    } else {
+        "intervention_added"
+    };
+    let step = Step::new(Move::SaveIntervention, &form.version, now)
+        .history_code(code)
+        .reason(Some(&label));
+    let case = loaded.case.id;
+    let taken = step::take(&state, &current, &loaded, step, async |conn| {
+        // An intervention that is no longer the case's is a conflict like a stale version.
+        Ok(match id {
+            Some(id) => plan::update_intervention(conn, case, id, &input, now).await?,
+            None => {
+                plan::insert_intervention(conn, case, &input, now).await?;
+                true
+            }
+        })
+    })
     .await?;
-    tx.commit().await?;
+    if let Taken::Conflict(fresh) = taken {
+        form.version = fresh.case.version.to_string();
+        return render_intervention(
+            &state,
+            &current,
+            &fresh,
+            form,
+            action,
+            errors,
+            FormState::Conflict,
+        )
+        .await;
+    }
     set_notice(&current.session, &format!("Indsatsen «{label}» er gemt.")).await?;
     Ok(Redirect::to(&loaded.href()).into_response())
 }

@@ -3,20 +3,19 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::show::{CaseHeader, audit_view};
-use super::{CONFLICT_MESSAGE, Loaded, Verdict, form_status, form_version, load, not_now, verdict};
+use super::step::{self, FormState, Step, Taken};
+use super::{Loaded, Verdict, load, not_now, verdict};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::workflow::Move;
 use crate::error::AppResult;
-use crate::store::audit::{self, AuditAction};
-use crate::store::workflow::{self as store, Change};
 use crate::web::extract::Form;
 use crate::web::forms::{self, FieldErrors};
-use crate::web::layout::{PageContext, set_notice};
+use crate::web::layout::{self, PageContext, set_notice};
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct ReasonForm {
@@ -50,7 +49,6 @@ pub(crate) struct ReasonMove {
     intro: &'static str,
     label: &'static str,
     button: &'static str,
-    audit: AuditAction,
     notice: &'static str,
 }
 
@@ -63,7 +61,6 @@ pub(crate) const REASSESS: ReasonMove = ReasonMove {
     intro: "Sagen går tilbage til analyse og vurdering i kernegruppen. Handleplanen og indsatserne bliver stående, og den nye vurdering viser, hvad der har ændret sig siden sidst.",
     label: "Hvorfor skal sagen vurderes igen?",
     button: "Send til ny vurdering",
-    audit: AuditAction::CaseMoved,
     notice: "Sagen er sendt til ny vurdering i kernegruppen.",
 };
 
@@ -74,7 +71,6 @@ pub(crate) const REOPEN: ReasonMove = ReasonMove {
     intro: "En genåbnet sag begynder forfra som modtaget: Infohus-tovholderen sender den til politiets screening igen. Alt, hvad der er registreret på sagen, bliver stående.",
     label: "Hvorfor genåbnes sagen?",
     button: "Genåbn sagen",
-    audit: AuditAction::CaseReopened,
     notice: "Sagen er genåbnet og står som modtaget.",
 };
 
@@ -85,12 +81,12 @@ impl ReasonMove {
         loaded: &Loaded,
         form: ReasonForm,
         errors: FieldErrors,
-        conflict: bool,
+        form_state: FormState,
     ) -> ReasonPage {
         ReasonPage {
             page,
             head: CaseHeader::of(loaded),
-            conflict: conflict.then_some(CONFLICT_MESSAGE),
+            conflict: form_state.conflict_message(),
             errors,
             form,
             heading: self.title,
@@ -116,12 +112,22 @@ impl ReasonMove {
             version: loaded.case.version.to_string(),
             reason: String::new(),
         };
-        let page = PageContext::for_user(current, self.title, "/sager").await?;
-        let body = self
-            .page(page, &loaded, form, FieldErrors::new(), false)
-            .render()?;
         audit_view(state, current, &loaded).await?;
-        Ok(Html(body).into_response())
+        self.render(current, &loaded, form, FieldErrors::new(), FormState::Fresh)
+            .await
+    }
+
+    async fn render(
+        &self,
+        current: &CurrentUser,
+        loaded: &Loaded,
+        form: ReasonForm,
+        errors: FieldErrors,
+        form_state: FormState,
+    ) -> AppResult<Response> {
+        let page = PageContext::for_user(current, self.title, "/sager").await?;
+        let page = self.page(page, loaded, form, errors, form_state);
+        layout::render(form_state.status(), &page)
     }
 
     async fn submit(
@@ -134,37 +140,26 @@ impl ReasonMove {
         let loaded = load(state, current, raw).await?;
         let mut errors = FieldErrors::new();
         let reason = forms::text(&mut errors, "reason", &form.reason, true, REASON_MAX);
-        let verdict = verdict(&loaded, self.mv)?;
-        let page = PageContext::for_user(current, self.title, "/sager").await?;
-        if let Verdict::Stale = verdict {
+        if let Verdict::Stale = verdict(&loaded, self.mv)? {
             form.version = loaded.case.version.to_string();
-            let body = self.page(page, &loaded, form, errors, true).render()?;
-            return Ok((form_status(true), Html(body)).into_response());
+            return self
+                .render(current, &loaded, form, errors, FormState::Conflict)
+                .await;
         }
-        let (Verdict::Allowed(to), Some(reason)) = (verdict, reason) else {
-            let body = self.page(page, &loaded, form, errors, false).render()?;
-            return Ok((form_status(false), Html(body)).into_response());
+        let Some(reason) = reason else {
+            return self
+                .render(current, &loaded, form, errors, FormState::Invalid)
+                .await;
         };
-        let now = state.clock.now();
-        let mut change = Change::new(
-            &loaded.case,
-            form_version(&form.version),
-            to,
-            self.mv.code(),
-            current.user.id,
-            now,
-        );
-        change.reason = Some(&reason);
-        let mut tx = state.db.begin().await?;
-        if !store::apply(&mut tx, &change).await? {
-            tx.rollback().await?;
-            let fresh = load(state, current, raw).await?;
+        let step = Step::new(self.mv, &form.version, state.clock.now()).reason(Some(&reason));
+        if let Taken::Conflict(fresh) =
+            step::take(state, current, &loaded, step, step::nothing).await?
+        {
             form.version = fresh.case.version.to_string();
-            let body = self.page(page, &fresh, form, errors, true).render()?;
-            return Ok((form_status(true), Html(body)).into_response());
+            return self
+                .render(current, &fresh, form, errors, FormState::Conflict)
+                .await;
         }
-        audit::record(&mut *tx, &loaded.event(self.audit, current), now).await?;
-        tx.commit().await?;
         set_notice(&current.session, self.notice).await?;
         Ok(Redirect::to(&loaded.href()).into_response())
     }

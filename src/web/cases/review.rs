@@ -3,25 +3,22 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 
 use super::screening::VersionForm;
 use super::show::{CaseHeader, audit_view, intervention_label};
-use super::{
-    CONFLICT_MESSAGE, Loaded, Verdict, date_field, form_status, form_version, load, not_now,
-    verdict,
-};
+use super::step::{self, FormState, Step, Taken};
+use super::{CONFLICT_MESSAGE, Loaded, Verdict, date_field, load, not_now, verdict};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::calendar::{add_months, format_date_da, today_copenhagen};
 use crate::domain::catalogue::InterventionStatus;
 use crate::domain::workflow::Move;
 use crate::error::AppResult;
-use crate::store::audit::{self, AuditAction};
-use crate::store::workflow::{self as store, Change, plan, review};
+use crate::store::workflow::{plan, review};
 use crate::web::extract::Form;
 use crate::web::forms::{self, FieldErrors};
-use crate::web::layout::{PageContext, set_notice};
+use crate::web::layout::{self, PageContext, set_notice};
 
 /// The plan is in place: follow it up. Needs a plan and at least one open intervention.
 pub(crate) async fn submit_start_follow_up(
@@ -31,7 +28,7 @@ pub(crate) async fn submit_start_follow_up(
     Form(form): Form<VersionForm>,
 ) -> AppResult<Response> {
     let loaded = load(&state, &current, &raw).await?;
-    let Verdict::Allowed(to) = verdict(&loaded, Move::StartFollowUp)? else {
+    let Verdict::Allowed = verdict(&loaded, Move::StartFollowUp)? else {
         return super::show::render(&state, &current, &loaded, Some(CONFLICT_MESSAGE)).await;
     };
     let has_plan = plan::plan_of(&state.db, loaded.case.id).await?.is_some();
@@ -47,28 +44,12 @@ pub(crate) async fn submit_start_follow_up(
         .await?;
         return Ok(Redirect::to(&loaded.href()).into_response());
     }
-    let now = state.clock.now();
-    let change = Change::new(
-        &loaded.case,
-        form_version(&form.version),
-        to,
-        Move::StartFollowUp.code(),
-        current.user.id,
-        now,
-    );
-    let mut tx = state.db.begin().await?;
-    if !store::apply(&mut tx, &change).await? {
-        tx.rollback().await?;
-        let fresh = load(&state, &current, &raw).await?;
+    let step = Step::new(Move::StartFollowUp, &form.version, state.clock.now());
+    if let Taken::Conflict(fresh) =
+        step::take(&state, &current, &loaded, step, step::nothing).await?
+    {
         return super::show::render(&state, &current, &fresh, Some(CONFLICT_MESSAGE)).await;
     }
-    audit::record(
-        &mut *tx,
-        &loaded.event(AuditAction::CaseMoved, &current),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
     set_notice(
         &current.session,
         "Handleplanen er lagt, og sagen er gået til opfølgning.",
@@ -119,7 +100,7 @@ async fn render(
     open: &[plan::Intervention],
     input: ReviewInput,
     errors: FieldErrors,
-    conflict: Option<bool>,
+    form_state: FormState,
 ) -> AppResult<Response> {
     let today = today_copenhagen(state.clock.now());
     let items = open
@@ -142,7 +123,7 @@ async fn render(
     let page = ReviewPage {
         page: PageContext::for_user(current, "Opfølgning", "/sager").await?,
         head: CaseHeader::of(loaded),
-        conflict: (conflict == Some(true)).then_some(CONFLICT_MESSAGE),
+        conflict: form_state.conflict_message(),
         errors,
         version: input.version,
         progress: input.progress,
@@ -154,11 +135,7 @@ async fn render(
             .collect(),
         interval: loaded.municipality.profile.deadlines.review_interval_months,
     };
-    let body = page.render()?;
-    Ok(match conflict {
-        None => Html(body).into_response(),
-        Some(c) => (form_status(c), Html(body)).into_response(),
-    })
+    layout::render(form_state.status(), &page)
 }
 
 async fn open_interventions(
@@ -199,7 +176,7 @@ pub(crate) async fn show_review_form(
         &open,
         input,
         FieldErrors::new(),
-        None,
+        FormState::Fresh,
     )
     .await
 }
@@ -243,7 +220,7 @@ pub(crate) async fn submit_review(
             &open,
             input,
             FieldErrors::new(),
-            Some(true),
+            FormState::Conflict,
         )
         .await;
     }
@@ -272,7 +249,16 @@ pub(crate) async fn submit_review(
         }
     }
     let (Some(progress), Some(next), true) = (progress, next, errors.is_empty()) else {
-        return render(&state, &current, &loaded, &open, input, errors, Some(false)).await;
+        return render(
+            &state,
+            &current,
+            &loaded,
+            &open,
+            input,
+            errors,
+            FormState::Invalid,
+        )
+        .await;
     };
     let item_inputs: Vec<review::ReviewItemInput<'_>> = items
         .iter()
@@ -284,38 +270,26 @@ pub(crate) async fn submit_review(
         })
         .collect();
     let now = state.clock.now();
-    let change = Change::new(
-        &loaded.case,
-        form_version(&input.version),
-        loaded.case.stage,
-        Move::RecordReview.code(),
-        current.user.id,
-        now,
-    );
-    let mut tx = state.db.begin().await?;
-    if !store::apply(&mut tx, &change).await? {
-        tx.rollback().await?;
-        let fresh = load(&state, &current, &raw).await?;
+    let (case, by) = (loaded.case.id, current.user.id);
+    let step = Step::new(Move::RecordReview, &input.version, now);
+    let taken = step::take(&state, &current, &loaded, step, async |conn| {
+        review::record(conn, case, by, &progress, next, &item_inputs, now).await?;
+        Ok(true)
+    })
+    .await?;
+    if let Taken::Conflict(fresh) = taken {
         input.version = fresh.case.version.to_string();
-        return render(&state, &current, &fresh, &open, input, errors, Some(true)).await;
+        return render(
+            &state,
+            &current,
+            &fresh,
+            &open,
+            input,
+            errors,
+            FormState::Conflict,
+        )
+        .await;
     }
-    review::record(
-        &mut tx,
-        loaded.case.id,
-        current.user.id,
-        &progress,
-        next,
-        &item_inputs,
-        now,
-    )
-    .await?;
-    audit::record(
-        &mut *tx,
-        &loaded.event(AuditAction::ReviewRecorded, &current),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
     set_notice(
         &current.session,
         &format!(

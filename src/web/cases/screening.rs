@@ -7,9 +7,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::show::{CaseHeader, audit_view};
-use super::{
-    CONFLICT_MESSAGE, Loaded, Verdict, form_status, form_version, load, not_now, reach_of, verdict,
-};
+use super::step::{self, FormState, Step, Taken};
+use super::{CONFLICT_MESSAGE, Loaded, Verdict, load, not_now, reach_of, verdict};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::calendar::{
@@ -18,10 +17,10 @@ use crate::domain::calendar::{
 use crate::domain::workflow::{Move, NOT_FOR_INFOHUS_NOTE, ScreeningOutcome};
 use crate::error::AppResult;
 use crate::store::audit::{self, AuditAction, AuditEvent};
-use crate::store::workflow::{self as store, Change, screening};
+use crate::store::workflow::{self as store, screening};
 use crate::web::extract::Form;
 use crate::web::forms::{self, FieldErrors};
-use crate::web::layout::{PageContext, set_notice};
+use crate::web::layout::{self, PageContext, set_notice};
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct VersionForm {
@@ -38,36 +37,17 @@ pub(crate) async fn submit_send_to_screening(
     Form(form): Form<VersionForm>,
 ) -> AppResult<Response> {
     let loaded = load(&state, &current, &raw).await?;
-    let Verdict::Allowed(to) = verdict(&loaded, Move::SendToScreening)? else {
-        return super::show::render(&state, &current, &loaded, Some(CONFLICT_MESSAGE)).await;
-    };
     let now = state.clock.now();
     let due = add_working_days(
         today_copenhagen(now),
         loaded.municipality.profile.deadlines.screening_working_days,
     );
-    let mut change = Change::new(
-        &loaded.case,
-        form_version(&form.version),
-        to,
-        Move::SendToScreening.code(),
-        current.user.id,
-        now,
-    );
-    change.screening_due = Some(due);
-    let mut tx = state.db.begin().await?;
-    if !store::apply(&mut tx, &change).await? {
-        tx.rollback().await?;
-        let fresh = load(&state, &current, &raw).await?;
+    let step = Step::new(Move::SendToScreening, &form.version, now).screening_due(due);
+    if let Taken::Conflict(fresh) =
+        step::take(&state, &current, &loaded, step, step::nothing).await?
+    {
         return super::show::render(&state, &current, &fresh, Some(CONFLICT_MESSAGE)).await;
     }
-    audit::record(
-        &mut *tx,
-        &loaded.event(AuditAction::CaseMoved, &current),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
     set_notice(
         &current.session,
         &format!(
@@ -196,17 +176,31 @@ fn screening_page(
     loaded: &Loaded,
     form: ScreeningForm,
     errors: FieldErrors,
-    conflict: bool,
+    state: FormState,
 ) -> ScreeningPage {
     ScreeningPage {
         page,
         head: CaseHeader::of(loaded),
-        conflict: conflict.then_some(CONFLICT_MESSAGE),
+        conflict: state.conflict_message(),
         errors,
         form,
         due: loaded.case.screening_due.map(format_date_da),
         standard_note: NOT_FOR_INFOHUS_NOTE,
     }
+}
+
+async fn render(
+    current: &CurrentUser,
+    loaded: &Loaded,
+    form: ScreeningForm,
+    errors: FieldErrors,
+    state: FormState,
+) -> AppResult<Response> {
+    let page = PageContext::for_user(current, "Politiets screening", "/politi/screening").await?;
+    layout::render(
+        state.status(),
+        &screening_page(page, loaded, form, errors, state),
+    )
 }
 
 pub(crate) async fn show_screening_form(
@@ -222,10 +216,15 @@ pub(crate) async fn show_screening_form(
         version: loaded.case.version.to_string(),
         ..ScreeningForm::default()
     };
-    let page = PageContext::for_user(&current, "Politiets screening", "/politi/screening").await?;
-    let body = screening_page(page, &loaded, form, FieldErrors::new(), false).render()?;
     audit_view(&state, &current, &loaded).await?;
-    Ok(Html(body).into_response())
+    render(
+        &current,
+        &loaded,
+        form,
+        FieldErrors::new(),
+        FormState::Fresh,
+    )
+    .await
 }
 
 pub(crate) async fn submit_screening(
@@ -246,88 +245,25 @@ pub(crate) async fn submit_screening(
         Some(ScreeningOutcome::NotForInfohus) => Move::ScreeningNotForInfohus,
         _ => Move::ScreeningCleared,
     };
-    let verdict = verdict(&loaded, mv)?;
-    let rerender = |form: ScreeningForm, errors: FieldErrors, conflict: bool| {
-        let loaded = &loaded;
-        let current = &current;
-        async move {
-            let page =
-                PageContext::for_user(current, "Politiets screening", "/politi/screening").await?;
-            let body = screening_page(page, loaded, form, errors, conflict).render()?;
-            AppResult::Ok((form_status(conflict), Html(body)).into_response())
-        }
-    };
-    let (Verdict::Allowed(to), Some(outcome)) = (verdict, outcome) else {
-        if matches!(verdict, Verdict::Stale) {
-            form.version = loaded.case.version.to_string();
-            return rerender(form, errors, true).await;
-        }
-        return rerender(form, errors, false).await;
-    };
-    if !errors.is_empty() {
-        return rerender(form, errors, false).await;
+    if let Verdict::Stale = verdict(&loaded, mv)? {
+        form.version = loaded.case.version.to_string();
+        return render(&current, &loaded, form, errors, FormState::Conflict).await;
     }
+    let (Some(outcome), true) = (outcome, errors.is_empty()) else {
+        return render(&current, &loaded, form, errors, FormState::Invalid).await;
+    };
     let now = state.clock.now();
-    let mut change = Change::new(
-        &loaded.case,
-        form_version(&form.version),
-        to,
-        mv.code(),
-        current.user.id,
-        now,
-    );
-    if outcome == ScreeningOutcome::NotForInfohus {
-        change.close_reason = Some(crate::domain::catalogue::CloseReason::NotForInfohus);
-    }
-    let mut tx = state.db.begin().await?;
-    if !store::apply(&mut tx, &change).await? {
-        tx.rollback().await?;
-        let fresh = load(&state, &current, &raw).await?;
+    let (case, by) = (loaded.case.id, current.user.id);
+    let step = Step::new(mv, &form.version, now);
+    let taken = step::take(&state, &current, &loaded, step, async |conn| {
+        screening::record_screening(conn, case, by, outcome, note.as_deref(), now).await?;
+        Ok(true)
+    })
+    .await?;
+    if let Taken::Conflict(fresh) = taken {
         form.version = fresh.case.version.to_string();
-        return rerender(form, errors, true).await;
+        return render(&current, &fresh, form, errors, FormState::Conflict).await;
     }
-    screening::record_screening(
-        &mut *tx,
-        loaded.case.id,
-        current.user.id,
-        outcome,
-        note.as_deref(),
-        now,
-    )
-    .await?;
-    if outcome == ScreeningOutcome::NotForInfohus {
-        store::closing::record(
-            &mut tx,
-            loaded.case.id,
-            current.user.id,
-            crate::domain::catalogue::CloseReason::NotForInfohus,
-            None,
-            &[],
-            now,
-        )
-        .await?;
-    }
-    audit::record(
-        &mut *tx,
-        &loaded.event(AuditAction::ScreeningRecorded, &current),
-        now,
-    )
-    .await?;
-    audit::record(
-        &mut *tx,
-        &loaded.event(AuditAction::CaseMoved, &current),
-        now,
-    )
-    .await?;
-    if outcome == ScreeningOutcome::NotForInfohus {
-        audit::record(
-            &mut *tx,
-            &loaded.event(AuditAction::CaseClosed, &current),
-            now,
-        )
-        .await?;
-    }
-    tx.commit().await?;
     set_notice(
         &current.session,
         match outcome {

@@ -3,23 +3,23 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::show::{CaseHeader, audit_view};
-use super::{CONFLICT_MESSAGE, Loaded, Verdict, form_status, form_version, load, not_now, verdict};
+use super::step::{self, FormState, Step, Taken};
+use super::{Loaded, Verdict, load, not_now, verdict};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::ids::UserId;
 use crate::domain::policy::Role;
 use crate::domain::workflow::Move;
 use crate::error::AppResult;
-use crate::store::audit::{self, AuditAction};
 use crate::store::users;
-use crate::store::workflow::{self as store, Change};
+use crate::store::workflow::{self as store};
 use crate::web::extract::Form;
 use crate::web::forms::FieldErrors;
-use crate::web::layout::{PageContext, set_notice};
+use crate::web::layout::{self, PageContext, set_notice};
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct TeamForm {
@@ -57,7 +57,7 @@ async fn render(
     loaded: &Loaded,
     selected: String,
     errors: FieldErrors,
-    conflict: Option<bool>,
+    form_state: FormState,
 ) -> AppResult<Response> {
     let members = store::team(&state.db, loaded.case.id).await?;
     let core =
@@ -66,7 +66,7 @@ async fn render(
     let page = TeamPage {
         page: PageContext::for_user(current, "Sagens team", "/sager").await?,
         head: CaseHeader::of(loaded),
-        conflict: (conflict == Some(true)).then_some(CONFLICT_MESSAGE),
+        conflict: form_state.conflict_message(),
         errors,
         version: loaded.case.version.to_string(),
         selected,
@@ -84,11 +84,7 @@ async fn render(
             })
             .collect(),
     };
-    let body = page.render()?;
-    Ok(match conflict {
-        None => Html(body).into_response(),
-        Some(c) => (form_status(c), Html(body)).into_response(),
-    })
+    layout::render(form_state.status(), &page)
 }
 
 pub(crate) async fn show_team(
@@ -107,7 +103,7 @@ pub(crate) async fn show_team(
         &loaded,
         String::new(),
         FieldErrors::new(),
-        None,
+        FormState::Fresh,
     )
     .await
 }
@@ -127,7 +123,7 @@ pub(crate) async fn submit_team_change(
             &loaded,
             form.user,
             FieldErrors::new(),
-            Some(true),
+            FormState::Conflict,
         )
         .await;
     }
@@ -157,7 +153,15 @@ pub(crate) async fn submit_team_change(
     };
     let (Some(user), Some(name)) = (user, name) else {
         errors.add("user", "Vælg et medlem af kommunens kernegruppe.");
-        return render(&state, &current, &loaded, form.user, errors, Some(false)).await;
+        return render(
+            &state,
+            &current,
+            &loaded,
+            form.user,
+            errors,
+            FormState::Invalid,
+        )
+        .await;
     };
     if !adding && store::holds_responsibility(&state.db, loaded.case.id, user).await? {
         errors.add(
@@ -172,38 +176,35 @@ pub(crate) async fn submit_team_change(
             &loaded,
             String::new(),
             errors,
-            Some(false),
+            FormState::Invalid,
         )
         .await;
     }
     let now = state.clock.now();
-    let mut change = Change::new(
-        &loaded.case,
-        form_version(&form.version),
-        loaded.case.stage,
-        if adding { "team_added" } else { "team_removed" },
-        current.user.id,
-        now,
-    );
-    change.reason = Some(&name);
-    let mut tx = state.db.begin().await?;
-    if !store::apply(&mut tx, &change).await? {
-        tx.rollback().await?;
-        let fresh = load(&state, &current, &raw).await?;
-        return render(&state, &current, &fresh, form.user, errors, Some(true)).await;
-    }
-    if adding {
-        store::add_to_team(&mut *tx, loaded.case.id, user, current.user.id, now).await?;
-    } else {
-        store::remove_from_team(&mut *tx, loaded.case.id, user).await?;
-    }
-    audit::record(
-        &mut *tx,
-        &loaded.event(AuditAction::CaseTeamChanged, &current),
-        now,
-    )
+    let step = Step::new(Move::ChangeTeam, &form.version, now)
+        .history_code(if adding { "team_added" } else { "team_removed" })
+        .reason(Some(&name));
+    let (case, by) = (loaded.case.id, current.user.id);
+    let taken = step::take(&state, &current, &loaded, step, async |conn| {
+        if adding {
+            store::add_to_team(conn, case, user, by, now).await?;
+        } else {
+            store::remove_from_team(conn, case, user).await?;
+        }
+        Ok(true)
+    })
     .await?;
-    tx.commit().await?;
+    if let Taken::Conflict(fresh) = taken {
+        return render(
+            &state,
+            &current,
+            &fresh,
+            form.user,
+            errors,
+            FormState::Conflict,
+        )
+        .await;
+    }
     set_notice(
         &current.session,
         &if adding {

@@ -3,23 +3,22 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::show::{CaseHeader, audit_view};
-use super::{CONFLICT_MESSAGE, Loaded, Verdict, form_status, form_version, load, not_now, verdict};
+use super::step::{self, FormState, Step, Taken};
+use super::{Loaded, Verdict, load, not_now, verdict};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::domain::catalogue::CloseReason;
 use crate::domain::ids::UserId;
 use crate::domain::workflow::{Move, TriageOutcome};
 use crate::error::AppResult;
-use crate::store::audit::{self, AuditAction};
 use crate::store::users;
-use crate::store::workflow::{self as store, Change, screening};
+use crate::store::workflow::screening;
 use crate::web::extract::Form;
 use crate::web::forms::{self, FieldErrors};
-use crate::web::layout::{PageContext, set_notice};
+use crate::web::layout::{self, PageContext, set_notice};
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct TriageForm {
@@ -52,7 +51,7 @@ async fn render(
     loaded: &Loaded,
     form: TriageForm,
     errors: FieldErrors,
-    conflict: Option<bool>,
+    form_state: FormState,
 ) -> AppResult<Response> {
     let police = users::police_in_district(&state.db, loaded.district())
         .await?
@@ -62,16 +61,12 @@ async fn render(
     let page = TriagePage {
         page: PageContext::for_user(current, "Fælles vurdering", "/sager").await?,
         head: CaseHeader::of(loaded),
-        conflict: (conflict == Some(true)).then_some(CONFLICT_MESSAGE),
+        conflict: form_state.conflict_message(),
         errors,
         form,
         police,
     };
-    let body = page.render()?;
-    Ok(match conflict {
-        None => Html(body).into_response(),
-        Some(c) => (form_status(c), Html(body)).into_response(),
-    })
+    layout::render(form_state.status(), &page)
 }
 
 pub(crate) async fn show_triage_form(
@@ -88,7 +83,15 @@ pub(crate) async fn show_triage_form(
         ..TriageForm::default()
     };
     audit_view(&state, &current, &loaded).await?;
-    render(&state, &current, &loaded, form, FieldErrors::new(), None).await
+    render(
+        &state,
+        &current,
+        &loaded,
+        form,
+        FieldErrors::new(),
+        FormState::Fresh,
+    )
+    .await
 }
 
 pub(crate) async fn submit_triage(
@@ -123,81 +126,36 @@ pub(crate) async fn submit_triage(
     let verdict = verdict(&loaded, mv)?;
     if let Verdict::Stale = verdict {
         form.version = loaded.case.version.to_string();
-        return render(&state, &current, &loaded, form, errors, Some(true)).await;
+        return render(&state, &current, &loaded, form, errors, FormState::Conflict).await;
     }
-    let (Verdict::Allowed(to), Some(outcome), Some(police_user), true) =
+    let (Verdict::Allowed, Some(outcome), Some(police_user), true) =
         (verdict, outcome, police_user, errors.is_empty())
     else {
-        return render(&state, &current, &loaded, form, errors, Some(false)).await;
+        return render(&state, &current, &loaded, form, errors, FormState::Invalid).await;
     };
     let now = state.clock.now();
-    let mut change = Change::new(
-        &loaded.case,
-        form_version(&form.version),
-        to,
-        mv.code(),
-        current.user.id,
-        now,
-    );
-    if outside {
-        change.close_reason = Some(CloseReason::OutsideRemit);
-        change.reason = referred_to.as_deref();
-    }
-    let mut tx = state.db.begin().await?;
-    if !store::apply(&mut tx, &change).await? {
-        tx.rollback().await?;
-        let fresh = load(&state, &current, &raw).await?;
+    let referred_to = if outside { referred_to } else { None };
+    let step = Step::new(mv, &form.version, now)
+        .reason(referred_to.as_deref())
+        .closing_text(referred_to.as_deref());
+    let triage = screening::NewTriage {
+        case: loaded.case.id,
+        coordinator: current.user.id,
+        police_user,
+        outcome,
+        referred_to: referred_to.as_deref(),
+        note: note.as_deref(),
+        at: now,
+    };
+    let taken = step::take(&state, &current, &loaded, step, async |conn| {
+        screening::record_triage(conn, &triage).await?;
+        Ok(true)
+    })
+    .await?;
+    if let Taken::Conflict(fresh) = taken {
         form.version = fresh.case.version.to_string();
-        return render(&state, &current, &fresh, form, errors, Some(true)).await;
+        return render(&state, &current, &fresh, form, errors, FormState::Conflict).await;
     }
-    screening::record_triage(
-        &mut *tx,
-        &screening::NewTriage {
-            case: loaded.case.id,
-            coordinator: current.user.id,
-            police_user,
-            outcome,
-            referred_to: if outside {
-                referred_to.as_deref()
-            } else {
-                None
-            },
-            note: note.as_deref(),
-            at: now,
-        },
-    )
-    .await?;
-    audit::record(
-        &mut *tx,
-        &loaded.event(AuditAction::TriageRecorded, &current),
-        now,
-    )
-    .await?;
-    audit::record(
-        &mut *tx,
-        &loaded.event(AuditAction::CaseMoved, &current),
-        now,
-    )
-    .await?;
-    if outside {
-        store::closing::record(
-            &mut tx,
-            loaded.case.id,
-            current.user.id,
-            CloseReason::OutsideRemit,
-            referred_to.as_deref(),
-            &[],
-            now,
-        )
-        .await?;
-        audit::record(
-            &mut *tx,
-            &loaded.event(AuditAction::CaseClosed, &current),
-            now,
-        )
-        .await?;
-    }
-    tx.commit().await?;
     set_notice(
         &current.session,
         if outside {
