@@ -5,54 +5,7 @@
 //! form values, and a Danish label that is only ever shown. Ids are never renamed once landed:
 //! old rows and bookmarked forms would stop resolving.
 
-use serde::{Deserialize, Serialize};
-
-/// Defines a closed set of codes with a stable id and a Danish label, so that the id, the serde
-/// name, the parser and the list of all values cannot drift apart.
-macro_rules! code_enum {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident => ($id:literal, $label:literal) ),+ $(,)?
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            // Renamed to the id itself, so that JSON and forms use one spelling even where
-            // snake_case would differ ("under_18" vs "under18").
-            $( $(#[$vmeta])* #[serde(rename = $id)] $variant ),+
-        }
-
-        impl $name {
-            /// Every value, in the order the pages list them.
-            pub const ALL: &'static [Self] = &[ $( Self::$variant ),+ ];
-
-            /// The stable id stored in the database and used in form values.
-            pub const fn as_str(self) -> &'static str {
-                match self {
-                    $( Self::$variant => $id ),+
-                }
-            }
-
-            /// Reads a stored or submitted id; `None` for anything unknown.
-            pub fn parse(id: &str) -> Option<Self> {
-                match id {
-                    $( $id => Some(Self::$variant), )+
-                    _ => None,
-                }
-            }
-
-            /// The Danish label shown on the pages.
-            pub const fn label(self) -> &'static str {
-                match self {
-                    $( Self::$variant => $label ),+
-                }
-            }
-        }
-    };
-}
+use super::code::code_enum;
 
 // ---------------------------------------------------------------------------------------------
 // Definitions
@@ -688,7 +641,7 @@ mod tests {
     /// one and JSON the other.
     fn assert_codes<T>(values: &[T], as_str: fn(T) -> &'static str, parse: fn(&str) -> Option<T>)
     where
-        T: Copy + PartialEq + std::fmt::Debug + Serialize,
+        T: Copy + PartialEq + std::fmt::Debug + serde::Serialize,
     {
         assert_unique("enum", values.iter().map(|v| as_str(*v)));
         for v in values {
@@ -702,20 +655,20 @@ mod tests {
 
     #[test]
     fn every_enum_round_trips_through_its_id() {
-        assert_codes(SignGroup::ALL, SignGroup::as_str, SignGroup::parse);
-        assert_codes(ConcernKind::ALL, ConcernKind::as_str, ConcernKind::parse);
-        assert_codes(FactorKind::ALL, FactorKind::as_str, FactorKind::parse);
-        assert_codes(Rating::ALL, Rating::as_str, Rating::parse);
-        assert_codes(Dimension::ALL, Dimension::as_str, Dimension::parse);
-        assert_codes(AgeGroup::ALL, AgeGroup::as_str, AgeGroup::parse);
-        assert_codes(LegalBasis::ALL, LegalBasis::as_str, LegalBasis::parse);
+        assert_codes(&SignGroup::ALL, SignGroup::as_str, SignGroup::parse);
+        assert_codes(&ConcernKind::ALL, ConcernKind::as_str, ConcernKind::parse);
+        assert_codes(&FactorKind::ALL, FactorKind::as_str, FactorKind::parse);
+        assert_codes(&Rating::ALL, Rating::as_str, Rating::parse);
+        assert_codes(&Dimension::ALL, Dimension::as_str, Dimension::parse);
+        assert_codes(&AgeGroup::ALL, AgeGroup::as_str, AgeGroup::parse);
+        assert_codes(&LegalBasis::ALL, LegalBasis::as_str, LegalBasis::parse);
         assert_codes(
-            InterventionStatus::ALL,
+            &InterventionStatus::ALL,
             InterventionStatus::as_str,
             InterventionStatus::parse,
         );
-        assert_codes(Level::ALL, Level::as_str, Level::parse);
-        assert_codes(CloseReason::ALL, CloseReason::as_str, CloseReason::parse);
+        assert_codes(&Level::ALL, Level::as_str, Level::parse);
+        assert_codes(&CloseReason::ALL, CloseReason::as_str, CloseReason::parse);
     }
 
     #[test]
@@ -728,12 +681,12 @@ mod tests {
     #[test]
     fn catalogue_labels_are_unique_within_their_group() {
         for group in SignGroup::ALL {
-            let labels: HashSet<_> = warning_signs_in(*group).map(|s| s.label).collect();
-            assert_eq!(labels.len(), warning_signs_in(*group).count());
+            let labels: HashSet<_> = warning_signs_in(group).map(|s| s.label).collect();
+            assert_eq!(labels.len(), warning_signs_in(group).count());
         }
         for age in AgeGroup::ALL {
-            let labels: HashSet<_> = intervention_types_for(*age).map(|t| t.label).collect();
-            assert_eq!(labels.len(), intervention_types_for(*age).count());
+            let labels: HashSet<_> = intervention_types_for(age).map(|t| t.label).collect();
+            assert_eq!(labels.len(), intervention_types_for(age).count());
         }
     }
 

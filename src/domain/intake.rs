@@ -2,6 +2,7 @@
 //! reader sees, how a citizen's receipt code is made and checked, and the plain words a reporter
 //! is told about their concern. No I/O.
 
+use crate::domain::code::code_enum;
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use time::Date;
@@ -9,61 +10,21 @@ use time::Date;
 use super::policy::{CaseAccess, ConcernAccess, Role};
 use super::workflow::{ConcernStatus, PublicStatus, Stage};
 
-/// Who raised a concern. Stored as its id; the figures count concerns by it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ConcernSource {
-    Staff,
-    Leader,
-    KeyEmployee,
-    Coordinator,
-    Police,
-    CoreGroup,
-    Citizen,
-    OtherAuthority,
+code_enum! {
+    /// Who raised a concern. Stored as its id; the figures count concerns by it.
+    pub enum ConcernSource {
+        Staff => ("staff", "Medarbejder"),
+        Leader => ("leader", "Leder"),
+        KeyEmployee => ("key_employee", "Nøglemedarbejder"),
+        Coordinator => ("coordinator", "Infohus-tovholder"),
+        Police => ("police", "Politiet"),
+        CoreGroup => ("core_group", "Kernegruppen"),
+        Citizen => ("citizen", "Borger"),
+        OtherAuthority => ("other_authority", "Anden myndighed"),
+    }
 }
 
 impl ConcernSource {
-    pub const ALL: [ConcernSource; 8] = [
-        ConcernSource::Staff,
-        ConcernSource::Leader,
-        ConcernSource::KeyEmployee,
-        ConcernSource::Coordinator,
-        ConcernSource::Police,
-        ConcernSource::CoreGroup,
-        ConcernSource::Citizen,
-        ConcernSource::OtherAuthority,
-    ];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ConcernSource::Staff => "staff",
-            ConcernSource::Leader => "leader",
-            ConcernSource::KeyEmployee => "key_employee",
-            ConcernSource::Coordinator => "coordinator",
-            ConcernSource::Police => "police",
-            ConcernSource::CoreGroup => "core_group",
-            ConcernSource::Citizen => "citizen",
-            ConcernSource::OtherAuthority => "other_authority",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ConcernSource> {
-        ConcernSource::ALL.into_iter().find(|c| c.as_str() == s)
-    }
-
-    pub const fn label(self) -> &'static str {
-        match self {
-            ConcernSource::Staff => "Medarbejder",
-            ConcernSource::Leader => "Leder",
-            ConcernSource::KeyEmployee => "Nøglemedarbejder",
-            ConcernSource::Coordinator => "Infohus-tovholder",
-            ConcernSource::Police => "Politiet",
-            ConcernSource::CoreGroup => "Kernegruppen",
-            ConcernSource::Citizen => "Borger",
-            ConcernSource::OtherAuthority => "Anden myndighed",
-        }
-    }
-
     /// The source of a signed-in user's concern. A user with several roles files in the most
     /// responsible one: a leader who is also staff files as the leader, so it is not routed
     /// to themselves.
@@ -119,53 +80,67 @@ pub fn reached_infohus(status: ConcernStatus) -> bool {
     matches!(status, ConcernStatus::Received | ConcernStatus::Linked)
 }
 
-/// An addition to a filed concern; the concern itself never changes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum AddendumKind {
-    LeaderRemark,
-    KeyEmployeeNote,
-    Correction,
-    QuestionToReporter,
-    ReporterReply,
-    CoordinatorNote,
+/// A move of a concern between the reporter and their leader before it reaches Infohus. Each
+/// is a version-checked status change with the text that goes with it as an addendum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConcernMove {
+    /// The leader sends it on to Infohus, with an optional remark.
+    Forward,
+    /// The leader sends it back to the reporter with a question.
+    Return,
+    /// The reporter answers the question, and it goes back to the leader.
+    Resubmit,
+}
+
+impl ConcernMove {
+    pub const fn from(self) -> ConcernStatus {
+        match self {
+            ConcernMove::Forward | ConcernMove::Return => ConcernStatus::AwaitingLeader,
+            ConcernMove::Resubmit => ConcernStatus::Returned,
+        }
+    }
+
+    pub const fn to(self) -> ConcernStatus {
+        match self {
+            ConcernMove::Forward => ConcernStatus::Received,
+            ConcernMove::Return => ConcernStatus::Returned,
+            ConcernMove::Resubmit => ConcernStatus::AwaitingLeader,
+        }
+    }
+
+    /// The kind of addendum the move's text is kept as.
+    pub const fn addendum(self) -> AddendumKind {
+        match self {
+            ConcernMove::Forward => AddendumKind::LeaderRemark,
+            ConcernMove::Return => AddendumKind::QuestionToReporter,
+            ConcernMove::Resubmit => AddendumKind::ReporterReply,
+        }
+    }
+
+    /// Only the leader's remark on forwarding may be left out.
+    pub const fn text_required(self) -> bool {
+        !matches!(self, ConcernMove::Forward)
+    }
+
+    /// Who may take the move: the unit's leader, or the reporter who filed the concern.
+    pub const fn by_leader(self) -> bool {
+        !matches!(self, ConcernMove::Resubmit)
+    }
+}
+
+code_enum! {
+    /// An addition to a filed concern; the concern itself never changes.
+    pub enum AddendumKind {
+        LeaderRemark => ("leader_remark", "Lederens bemærkning"),
+        KeyEmployeeNote => ("key_employee_note", "Nøglemedarbejderens note"),
+        Correction => ("correction", "Rettelse fra indberetter"),
+        QuestionToReporter => ("question_to_reporter", "Spørgsmål til indberetter"),
+        ReporterReply => ("reporter_reply", "Svar fra indberetter"),
+        CoordinatorNote => ("coordinator_note", "Infohus-tovholderens note"),
+    }
 }
 
 impl AddendumKind {
-    pub const ALL: [AddendumKind; 6] = [
-        AddendumKind::LeaderRemark,
-        AddendumKind::KeyEmployeeNote,
-        AddendumKind::Correction,
-        AddendumKind::QuestionToReporter,
-        AddendumKind::ReporterReply,
-        AddendumKind::CoordinatorNote,
-    ];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            AddendumKind::LeaderRemark => "leader_remark",
-            AddendumKind::KeyEmployeeNote => "key_employee_note",
-            AddendumKind::Correction => "correction",
-            AddendumKind::QuestionToReporter => "question_to_reporter",
-            AddendumKind::ReporterReply => "reporter_reply",
-            AddendumKind::CoordinatorNote => "coordinator_note",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<AddendumKind> {
-        AddendumKind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
-    pub const fn label(self) -> &'static str {
-        match self {
-            AddendumKind::LeaderRemark => "Lederens bemærkning",
-            AddendumKind::KeyEmployeeNote => "Nøglemedarbejderens note",
-            AddendumKind::Correction => "Rettelse fra indberetter",
-            AddendumKind::QuestionToReporter => "Spørgsmål til indberetter",
-            AddendumKind::ReporterReply => "Svar fra indberetter",
-            AddendumKind::CoordinatorNote => "Infohus-tovholderens note",
-        }
-    }
-
     /// The kind of a free note added by a reader with this access, if they may add one.
     pub const fn note_for(access: ConcernAccess) -> Option<AddendumKind> {
         match access {

@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod catalogue;
+pub mod code;
 pub mod cpr;
 pub mod ids;
 pub mod intake;

@@ -4,65 +4,25 @@
 //! [`case_access`] / [`concern_access`] for an object, and the router refuses a route whose
 //! capability the user lacks before the handler runs.
 
-use serde::{Deserialize, Serialize};
+use crate::domain::code::code_enum;
 
 use super::ids::{MunicipalityId, PoliceDistrictId, UnitId, UserId};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Staff,
-    Leader,
-    KeyEmployee,
-    Coordinator,
-    Police,
-    CoreGroup,
-    SteeringGroup,
-    Admin,
+code_enum! {
+    #[derive(PartialOrd, Ord)]
+    pub enum Role {
+        Staff => ("staff", "Medarbejder"),
+        Leader => ("leader", "Leder"),
+        KeyEmployee => ("key_employee", "Nøglemedarbejder"),
+        Coordinator => ("coordinator", "Infohus-tovholder"),
+        Police => ("police", "Politiets Infohus-tovholder"),
+        CoreGroup => ("core_group", "Kernegruppe"),
+        SteeringGroup => ("steering_group", "Styregruppe"),
+        Admin => ("admin", "Administrator"),
+    }
 }
 
 impl Role {
-    pub const ALL: [Role; 8] = [
-        Role::Staff,
-        Role::Leader,
-        Role::KeyEmployee,
-        Role::Coordinator,
-        Role::Police,
-        Role::CoreGroup,
-        Role::SteeringGroup,
-        Role::Admin,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Staff => "staff",
-            Role::Leader => "leader",
-            Role::KeyEmployee => "key_employee",
-            Role::Coordinator => "coordinator",
-            Role::Police => "police",
-            Role::CoreGroup => "core_group",
-            Role::SteeringGroup => "steering_group",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Staff => "Medarbejder",
-            Role::Leader => "Leder",
-            Role::KeyEmployee => "Nøglemedarbejder",
-            Role::Coordinator => "Infohus-tovholder",
-            Role::Police => "Politiets Infohus-tovholder",
-            Role::CoreGroup => "Kernegruppe",
-            Role::SteeringGroup => "Styregruppe",
-            Role::Admin => "Administrator",
-        }
-    }
-
     /// Roles that open cases: granting one takes effect only when a second person approves it.
     pub fn sees_cases(self) -> bool {
         matches!(self, Role::Coordinator | Role::Police | Role::CoreGroup)

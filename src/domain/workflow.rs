@@ -1,104 +1,45 @@
 //! The stages of a case and the moves between them: one pure function, [`decide`], says whether
 //! a move is allowed from a stage for a viewer's relation to the case, and where it leads.
 
-use serde::{Deserialize, Serialize};
+use crate::domain::code::code_enum;
 
 use super::catalogue::{self, CloseReason, Factor, Rating};
 use super::ids::{MunicipalityId, PoliceDistrictId};
 use super::policy::{Actor, CaseAccess, CaseScope, case_access};
 
-/// Where a case stands. A concern waiting for the leader (`awaiting_leader`) is not yet a case;
-/// see `ConcernStatus` for that part of the flow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Stage {
-    Received,
-    Screening,
-    Triage,
-    Assessment,
-    ActionPlan,
-    FollowUp,
-    Closed,
+code_enum! {
+    /// Where a case stands. A concern waiting for the leader (`awaiting_leader`) is not yet a case;
+    /// see `ConcernStatus` for that part of the flow.
+    #[derive(PartialOrd, Ord)]
+    pub enum Stage {
+        Received => ("received", "Modtaget"),
+        Screening => ("screening", "Politiets screening"),
+        Triage => ("triage", "Fælles vurdering"),
+        Assessment => ("assessment", "Analyse og vurdering"),
+        ActionPlan => ("action_plan", "Handleplan"),
+        FollowUp => ("follow_up", "Opfølgning"),
+        Closed => ("closed", "Afsluttet"),
+    }
 }
 
 impl Stage {
-    pub const ALL: [Stage; 7] = [
-        Stage::Received,
-        Stage::Screening,
-        Stage::Triage,
-        Stage::Assessment,
-        Stage::ActionPlan,
-        Stage::FollowUp,
-        Stage::Closed,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stage::Received => "received",
-            Stage::Screening => "screening",
-            Stage::Triage => "triage",
-            Stage::Assessment => "assessment",
-            Stage::ActionPlan => "action_plan",
-            Stage::FollowUp => "follow_up",
-            Stage::Closed => "closed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Stage> {
-        Stage::ALL.into_iter().find(|st| st.as_str() == s)
-    }
-
     /// Every stage but `closed`: the case is still being handled.
     pub fn is_open(self) -> bool {
         self != Stage::Closed
     }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Stage::Received => "Modtaget",
-            Stage::Screening => "Politiets screening",
-            Stage::Triage => "Fælles vurdering",
-            Stage::Assessment => "Analyse og vurdering",
-            Stage::ActionPlan => "Handleplan",
-            Stage::FollowUp => "Opfølgning",
-            Stage::Closed => "Afsluttet",
-        }
-    }
 }
 
-/// Where a concern stands before it joins a case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ConcernStatus {
-    /// Randers: with the nearest leader of the reporter's unit.
-    AwaitingLeader,
-    /// Sent back to the reporter with a question.
-    Returned,
-    /// In the coordinator's intake queue.
-    Received,
-    /// Part of a case; the case's stage says the rest.
-    Linked,
-}
-
-impl ConcernStatus {
-    pub const ALL: [ConcernStatus; 4] = [
-        ConcernStatus::AwaitingLeader,
-        ConcernStatus::Returned,
-        ConcernStatus::Received,
-        ConcernStatus::Linked,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ConcernStatus::AwaitingLeader => "awaiting_leader",
-            ConcernStatus::Returned => "returned",
-            ConcernStatus::Received => "received",
-            ConcernStatus::Linked => "linked",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ConcernStatus> {
-        ConcernStatus::ALL.into_iter().find(|st| st.as_str() == s)
+code_enum! {
+    /// Where a concern stands before it joins a case.
+    pub enum ConcernStatus {
+        /// Randers: with the nearest leader of the reporter's unit.
+        AwaitingLeader => "awaiting_leader",
+        /// Sent back to the reporter with a question.
+        Returned => "returned",
+        /// In the coordinator's intake queue.
+        Received => "received",
+        /// Part of a case; the case's stage says the rest.
+        Linked => "linked",
     }
 }
 
@@ -313,32 +254,37 @@ impl Move {
         all
     }
 
+    /// The entry written to the case's history.
+    pub fn event(self) -> CaseEvent {
+        match self {
+            Move::SendToScreening => CaseEvent::SendToScreening,
+            Move::ScreeningCleared => CaseEvent::ScreeningCleared,
+            Move::ScreeningNotForInfohus => CaseEvent::ScreeningNotForInfohus,
+            Move::TriageWithinRemit => CaseEvent::TriageWithinRemit,
+            Move::TriageOutsideRemit => CaseEvent::TriageOutsideRemit,
+            Move::AssessmentNoBasis => CaseEvent::AssessmentNoBasis,
+            Move::AssessmentBasis => CaseEvent::AssessmentBasis,
+            Move::Reassess => CaseEvent::Reassess,
+            Move::SavePlan => CaseEvent::PlanSaved,
+            Move::SaveIntervention => CaseEvent::InterventionSaved,
+            Move::StartFollowUp => CaseEvent::StartFollowUp,
+            Move::RecordReview => CaseEvent::ReviewRecorded,
+            Move::ChangeTeam => CaseEvent::TeamChanged,
+            Move::Close(CloseReason::GoalsMet) => CaseEvent::CloseGoalsMet,
+            Move::Close(CloseReason::EndedOtherwise) => CaseEvent::CloseEndedOtherwise,
+            Move::Close(CloseReason::Moved) => CaseEvent::CloseMoved,
+            Move::Close(CloseReason::NoBasis) => CaseEvent::CloseNoBasis,
+            Move::Close(CloseReason::NotForInfohus) => CaseEvent::CloseNotForInfohus,
+            Move::Close(CloseReason::OutsideRemit) => CaseEvent::CloseOutsideRemit,
+            Move::Close(CloseReason::Duplicate) => CaseEvent::CloseDuplicate,
+            Move::Reopen => CaseEvent::Reopen,
+            Move::RecordPostClosureReview => CaseEvent::PostClosureReview,
+        }
+    }
+
     /// The code written to the case's history.
     pub fn code(self) -> &'static str {
-        match self {
-            Move::SendToScreening => "send_to_screening",
-            Move::ScreeningCleared => "screening_cleared",
-            Move::ScreeningNotForInfohus => "screening_not_for_infohus",
-            Move::TriageWithinRemit => "triage_within_remit",
-            Move::TriageOutsideRemit => "triage_outside_remit",
-            Move::AssessmentNoBasis => "assessment_no_basis",
-            Move::AssessmentBasis => "assessment_basis",
-            Move::Reassess => "reassess",
-            Move::SavePlan => "plan_saved",
-            Move::SaveIntervention => "intervention_saved",
-            Move::StartFollowUp => "start_follow_up",
-            Move::RecordReview => "review_recorded",
-            Move::ChangeTeam => "team_changed",
-            Move::Close(CloseReason::GoalsMet) => "close_goals_met",
-            Move::Close(CloseReason::EndedOtherwise) => "close_ended_otherwise",
-            Move::Close(CloseReason::Moved) => "close_moved",
-            Move::Close(CloseReason::NoBasis) => "close_no_basis",
-            Move::Close(CloseReason::NotForInfohus) => "close_not_for_infohus",
-            Move::Close(CloseReason::OutsideRemit) => "close_outside_remit",
-            Move::Close(CloseReason::Duplicate) => "close_duplicate",
-            Move::Reopen => "reopen",
-            Move::RecordPostClosureReview => "post_closure_review",
-        }
+        self.event().as_str()
     }
 
     /// The reason the case is closed with, for the moves that close it. Taking such a move
@@ -428,137 +374,66 @@ at handle efter deres egen lovgivning, f.eks. underretningspligten efter Barnets
 pub const SECTION_115_REMINDER: &str = "Oplysninger udvekslet i Infohus efter retsplejelovens \
 § 115 må ikke videregives eller bruges med henblik på efterforskning af straffesager.";
 
-/// The Danish label of a code in the case history: a move, or one of the entries written by
-/// intake and team changes.
-pub fn history_label(code: &str) -> &str {
-    match code {
-        "open" => "Sagen er oprettet",
-        "team_added" => "Tilføjet til sagens team",
-        "team_removed" => "Fjernet fra sagens team",
-        "intervention_added" => "Indsats tilføjet",
-        "intervention_updated" => "Indsats ændret",
-        "concern_linked" => "Bekymring knyttet til sagen",
-        other => Move::all()
-            .into_iter()
-            .find(|m| m.code() == other)
-            .map(history_move_label)
-            .unwrap_or(other),
+code_enum! {
+    /// An entry in a case's history (`case_history.move`): every move, and the entries written
+    /// by opening a case, linking a concern and changes to the team and the interventions.
+    pub enum CaseEvent {
+        Open => ("open", "Sagen er oprettet"),
+        ConcernLinked => ("concern_linked", "Bekymring knyttet til sagen"),
+        TeamAdded => ("team_added", "Tilføjet til sagens team"),
+        TeamRemoved => ("team_removed", "Fjernet fra sagens team"),
+        InterventionAdded => ("intervention_added", "Indsats tilføjet"),
+        InterventionUpdated => ("intervention_updated", "Indsats ændret"),
+        SendToScreening => ("send_to_screening", "Sendt til politiets screening"),
+        ScreeningCleared => ("screening_cleared", "Politiets screening: kan behandles i Infohus"),
+        ScreeningNotForInfohus => ("screening_not_for_infohus", "Politiets screening: ikke til Infohus"),
+        TriageWithinRemit => ("triage_within_remit", "Fælles vurdering: inden for Infohus' område"),
+        TriageOutsideRemit => ("triage_outside_remit", "Fælles vurdering: uden for Infohus' område"),
+        AssessmentNoBasis => ("assessment_no_basis", "Analyse og vurdering: intet grundlag for bekymring"),
+        AssessmentBasis => ("assessment_basis", "Analyse og vurdering: grundlag for bekymring"),
+        Reassess => ("reassess", "Sendt til ny vurdering"),
+        PlanSaved => ("plan_saved", "Handleplanen er gemt"),
+        InterventionSaved => ("intervention_saved", "Indsats gemt"),
+        StartFollowUp => ("start_follow_up", "Handleplanen er lagt; opfølgning begynder"),
+        ReviewRecorded => ("review_recorded", "Opfølgning registreret"),
+        TeamChanged => ("team_changed", "Sagens team ændret"),
+        CloseGoalsMet => ("close_goals_met", "Afsluttet: mål nået"),
+        CloseEndedOtherwise => ("close_ended_otherwise", "Afsluttet af anden grund"),
+        CloseMoved => ("close_moved", "Afsluttet: flyttet til anden kommune"),
+        CloseNoBasis => ("close_no_basis", "Afsluttet: intet grundlag for bekymring"),
+        CloseNotForInfohus => ("close_not_for_infohus", "Afsluttet: ikke til Infohus"),
+        CloseOutsideRemit => ("close_outside_remit", "Afsluttet: uden for Infohus' område"),
+        CloseDuplicate => ("close_duplicate", "Afsluttet: dublet"),
+        Reopen => ("reopen", "Sagen er genåbnet"),
+        PostClosureReview => ("post_closure_review", "Opfølgning efter afslutning registreret"),
     }
 }
 
-fn history_move_label(mv: Move) -> &'static str {
-    match mv {
-        Move::SendToScreening => "Sendt til politiets screening",
-        Move::ScreeningCleared => "Politiets screening: kan behandles i Infohus",
-        Move::ScreeningNotForInfohus => "Politiets screening: ikke til Infohus",
-        Move::TriageWithinRemit => "Fælles vurdering: inden for Infohus' område",
-        Move::TriageOutsideRemit => "Fælles vurdering: uden for Infohus' område",
-        Move::AssessmentNoBasis => "Analyse og vurdering: intet grundlag for bekymring",
-        Move::AssessmentBasis => "Analyse og vurdering: grundlag for bekymring",
-        Move::Reassess => "Sendt til ny vurdering",
-        Move::SavePlan => "Handleplanen er gemt",
-        Move::SaveIntervention => "Indsats gemt",
-        Move::StartFollowUp => "Handleplanen er lagt; opfølgning begynder",
-        Move::RecordReview => "Opfølgning registreret",
-        Move::ChangeTeam => "Sagens team ændret",
-        Move::Close(CloseReason::GoalsMet) => "Afsluttet: mål nået",
-        Move::Close(CloseReason::EndedOtherwise) => "Afsluttet af anden grund",
-        Move::Close(CloseReason::Moved) => "Afsluttet: flyttet til anden kommune",
-        Move::Close(CloseReason::NoBasis) => "Afsluttet: intet grundlag for bekymring",
-        Move::Close(CloseReason::NotForInfohus) => "Afsluttet: ikke til Infohus",
-        Move::Close(CloseReason::OutsideRemit) => "Afsluttet: uden for Infohus' område",
-        Move::Close(CloseReason::Duplicate) => "Afsluttet: dublet",
-        Move::Reopen => "Sagen er genåbnet",
-        Move::RecordPostClosureReview => "Opfølgning efter afslutning registreret",
+code_enum! {
+    /// What the police found.
+    pub enum ScreeningOutcome {
+        Cleared => ("cleared", "Kan behandles i Infohus"),
+        NotForInfohus => ("not_for_infohus", "Ikke til Infohus: politiet håndterer sagen"),
     }
 }
 
-/// What the police found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ScreeningOutcome {
-    Cleared,
-    NotForInfohus,
-}
-
-impl ScreeningOutcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ScreeningOutcome::Cleared => "cleared",
-            ScreeningOutcome::NotForInfohus => "not_for_infohus",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ScreeningOutcome> {
-        [ScreeningOutcome::Cleared, ScreeningOutcome::NotForInfohus]
-            .into_iter()
-            .find(|o| o.as_str() == s)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            ScreeningOutcome::Cleared => "Kan behandles i Infohus",
-            ScreeningOutcome::NotForInfohus => "Ikke til Infohus: politiet håndterer sagen",
-        }
+code_enum! {
+    /// The joint decision of coordinator and police.
+    pub enum TriageOutcome {
+        WithinRemit => ("within_remit", "Inden for Infohus' område"),
+        OutsideRemit => ("outside_remit", "Uden for Infohus' område"),
     }
 }
 
-/// The joint decision of coordinator and police.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TriageOutcome {
-    WithinRemit,
-    OutsideRemit,
-}
-
-impl TriageOutcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TriageOutcome::WithinRemit => "within_remit",
-            TriageOutcome::OutsideRemit => "outside_remit",
-        }
+code_enum! {
+    /// The core group's conclusion of an assessment.
+    pub enum Conclusion {
+        NoBasis => ("no_basis", "Intet grundlag for bekymring"),
+        Basis => ("basis", "Grundlag for bekymring"),
     }
-
-    pub fn parse(s: &str) -> Option<TriageOutcome> {
-        [TriageOutcome::WithinRemit, TriageOutcome::OutsideRemit]
-            .into_iter()
-            .find(|o| o.as_str() == s)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            TriageOutcome::WithinRemit => "Inden for Infohus' område",
-            TriageOutcome::OutsideRemit => "Uden for Infohus' område",
-        }
-    }
-}
-
-/// The core group's conclusion of an assessment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Conclusion {
-    NoBasis,
-    Basis,
 }
 
 impl Conclusion {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Conclusion::NoBasis => "no_basis",
-            Conclusion::Basis => "basis",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Conclusion> {
-        [Conclusion::NoBasis, Conclusion::Basis]
-            .into_iter()
-            .find(|c| c.as_str() == s)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Conclusion::NoBasis => "Intet grundlag for bekymring",
-            Conclusion::Basis => "Grundlag for bekymring",
-        }
-    }
-
     /// The move the conclusion makes.
     pub fn as_move(self) -> Move {
         match self {
@@ -979,10 +854,10 @@ mod tests {
         codes.dedup();
         assert_eq!(codes.len(), all.len());
         for mv in all {
-            assert_ne!(history_label(mv.code()), mv.code());
+            assert_eq!(CaseEvent::parse(mv.code()), Some(mv.event()));
         }
-        assert_eq!(history_label("open"), "Sagen er oprettet");
-        assert_eq!(history_label("something_new"), "something_new");
+        assert_eq!(CaseEvent::Open.label(), "Sagen er oprettet");
+        assert_eq!(CaseEvent::parse("something_new"), None);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use time::{Date, Duration, OffsetDateTime};
 use crate::AppState;
 use crate::domain::catalogue::ConcernKind;
 use crate::domain::ids::{ConcernId, UserId};
-use crate::domain::intake::{self, AddendumKind, ConcernSource, receipt};
+use crate::domain::intake::{self, AddendumKind, ConcernMove, ConcernSource, receipt};
 use crate::store::cases::{self, NewCase};
 use crate::store::concerns::{self, NewConcern};
 use crate::store::tenants::Municipality;
@@ -320,12 +320,13 @@ async fn seed_randers(
 
     // Sent back to the employee with a question.
     let id = file(conn, m, Some(&staff), noah, None, None, days_ago(now, 6, 2)).await?;
-    concerns::return_to_reporter(
+    concerns::take_move(
         conn,
         id,
         1,
+        ConcernMove::Return,
         leader.id,
-        "Har du talt med Noahs forældre, og ved du, om han faktisk har adgang til våben?",
+        Some("Har du talt med Noahs forældre, og ved du, om han faktisk har adgang til våben?"),
         days_ago(now, 5, 4),
     )
     .await?;
@@ -341,10 +342,11 @@ async fn seed_randers(
         days_ago(now, 8, 5),
     )
     .await?;
-    concerns::forward(
+    concerns::take_move(
         conn,
         id,
         1,
+        ConcernMove::Forward,
         leader.id,
         Some("Jeg har selv set våbnet. Familien er kendt af Børn og Familie."),
         days_ago(now, 7, 2),

@@ -4,6 +4,7 @@ use sqlx::PgExecutor;
 use time::OffsetDateTime;
 
 use crate::domain::ids::{CaseId, MunicipalityId};
+use crate::store::audit::AuditAction;
 
 /// The little of a case an access log needs: never the person.
 #[derive(Debug, Clone)]
@@ -28,7 +29,7 @@ pub struct Entry {
     pub occurred_at: OffsetDateTime,
     pub actor_name: Option<String>,
     pub actor_email: Option<String>,
-    pub action: String,
+    pub action: AuditAction,
 }
 
 /// Every audit row about the case or one of its concerns, and every list that showed one of
@@ -36,7 +37,8 @@ pub struct Entry {
 pub async fn for_case(db: impl PgExecutor<'_>, id: CaseId) -> sqlx::Result<Vec<Entry>> {
     sqlx::query_as!(
         Entry,
-        r#"select a.occurred_at, u.name as "actor_name?", u.email as "actor_email?", a.action
+        r#"select a.occurred_at, u.name as "actor_name?", u.email as "actor_email?",
+                  a.action as "action: AuditAction"
            from audit_events a
            left join users u on u.id = a.actor_user_id
            where (a.object_type = 'case' and a.object_id = $1)

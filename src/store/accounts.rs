@@ -104,7 +104,7 @@ pub struct PendingGrant {
     pub user_name: String,
     pub user_email: String,
     pub municipality_id: Option<MunicipalityId>,
-    pub role: String,
+    pub role: Role,
     pub requested_by: UserId,
     pub requested_by_name: String,
     pub requested_at: OffsetDateTime,
@@ -115,7 +115,7 @@ pub async fn pending_grants(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Pending
     sqlx::query_as!(
         PendingGrant,
         r#"select g.id, g.user_id as "user_id: UserId", u.name as user_name, u.email as user_email,
-                  u.municipality_id as "municipality_id: MunicipalityId", g.role,
+                  u.municipality_id as "municipality_id: MunicipalityId", g.role as "role: Role",
                   g.requested_by as "requested_by: UserId", r.name as requested_by_name,
                   g.requested_at
            from role_grants g
@@ -137,7 +137,7 @@ pub async fn pending_grant_for_update(
     sqlx::query_as!(
         PendingGrant,
         r#"select g.id, g.user_id as "user_id: UserId", u.name as user_name, u.email as user_email,
-                  u.municipality_id as "municipality_id: MunicipalityId", g.role,
+                  u.municipality_id as "municipality_id: MunicipalityId", g.role as "role: Role",
                   g.requested_by as "requested_by: UserId", r.name as requested_by_name,
                   g.requested_at
            from role_grants g
@@ -171,9 +171,10 @@ pub async fn decide_grant(
 }
 
 /// The roles of each user still waiting for approval, for the admin's list.
-pub async fn pending_roles_by_user(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(UserId, String)>> {
+pub async fn pending_roles_by_user(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(UserId, Role)>> {
     let rows = sqlx::query!(
-        r#"select user_id as "user_id: UserId", role from role_grants where decided_at is null"#
+        r#"select user_id as "user_id: UserId", role as "role: Role" from role_grants
+           where decided_at is null"#
     )
     .fetch_all(db)
     .await?;

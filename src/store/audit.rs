@@ -1,132 +1,70 @@
 //! The append-only audit trail: typed actions, written in the transaction of the change they record.
 
+use crate::domain::code::code_enum;
 use sqlx::PgExecutor;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::domain::ids::{MunicipalityId, PoliceDistrictId, UserId};
 
-/// Every action the audit trail knows. Stored as its snake_case name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuditAction {
-    Login,
-    LoginFailed,
-    LoginLocked,
-    Logout,
-    SessionExpired,
-    UserCreated,
-    UserUpdated,
-    UserDisabled,
-    UserEnabled,
-    PasswordChanged,
-    UserListViewed,
-    AccessLogViewed,
-    ConcernFiled,
-    ConcernViewed,
-    ConcernForwarded,
-    ConcernReturned,
-    ConcernResubmitted,
-    ConcernAddendumAdded,
-    ConcernLinked,
-    ConcernStatusLookedUp,
-    CaseOpened,
-    CaseViewed,
-    CaseListViewed,
-    OwnConcernsViewed,
-    PasswordLinkIssued,
-    PasswordSet,
-    RoleGrantRequested,
-    RoleGrantApproved,
-    RoleGrantRejected,
-    CaseMoved,
-    CaseTeamChanged,
-    CaseReopened,
-    ScreeningRecorded,
-    TriageRecorded,
-    AssessmentRecorded,
-    ActionPlanSaved,
-    InterventionSaved,
-    ReviewRecorded,
-    PostClosureReviewDone,
-    CaseClosed,
-    QueueViewed,
-    StatisticsViewed,
-    StatisticsDownloaded,
-    UnitCountsViewed,
-}
-
-impl AuditAction {
-    pub fn as_str(self) -> &'static str {
-        use AuditAction::*;
-        match self {
-            Login => "login",
-            LoginFailed => "login_failed",
-            LoginLocked => "login_locked",
-            Logout => "logout",
-            SessionExpired => "session_expired",
-            UserCreated => "user_created",
-            UserUpdated => "user_updated",
-            UserDisabled => "user_disabled",
-            UserEnabled => "user_enabled",
-            PasswordChanged => "password_changed",
-            UserListViewed => "user_list_viewed",
-            AccessLogViewed => "access_log_viewed",
-            ConcernFiled => "concern_filed",
-            ConcernViewed => "concern_viewed",
-            ConcernForwarded => "concern_forwarded",
-            ConcernReturned => "concern_returned",
-            ConcernResubmitted => "concern_resubmitted",
-            ConcernAddendumAdded => "concern_addendum_added",
-            ConcernLinked => "concern_linked",
-            ConcernStatusLookedUp => "concern_status_looked_up",
-            CaseOpened => "case_opened",
-            CaseViewed => "case_viewed",
-            CaseListViewed => "case_list_viewed",
-            OwnConcernsViewed => "own_concerns_viewed",
-            PasswordLinkIssued => "password_link_issued",
-            PasswordSet => "password_set",
-            RoleGrantRequested => "role_grant_requested",
-            RoleGrantApproved => "role_grant_approved",
-            RoleGrantRejected => "role_grant_rejected",
-            CaseMoved => "case_moved",
-            CaseTeamChanged => "case_team_changed",
-            CaseReopened => "case_reopened",
-            ScreeningRecorded => "screening_recorded",
-            TriageRecorded => "triage_recorded",
-            AssessmentRecorded => "assessment_recorded",
-            ActionPlanSaved => "action_plan_saved",
-            InterventionSaved => "intervention_saved",
-            ReviewRecorded => "review_recorded",
-            PostClosureReviewDone => "post_closure_review_done",
-            CaseClosed => "case_closed",
-            QueueViewed => "queue_viewed",
-            StatisticsViewed => "statistics_viewed",
-            StatisticsDownloaded => "statistics_downloaded",
-            UnitCountsViewed => "unit_counts_viewed",
-        }
+code_enum! {
+    /// Every action the audit trail knows. Stored as its snake_case name.
+    pub enum AuditAction {
+        Login => "login",
+        LoginFailed => "login_failed",
+        LoginLocked => "login_locked",
+        Logout => "logout",
+        SessionExpired => "session_expired",
+        UserCreated => "user_created",
+        UserUpdated => "user_updated",
+        UserDisabled => "user_disabled",
+        UserEnabled => "user_enabled",
+        PasswordChanged => "password_changed",
+        UserListViewed => "user_list_viewed",
+        AccessLogViewed => "access_log_viewed",
+        ConcernFiled => "concern_filed",
+        ConcernViewed => "concern_viewed",
+        ConcernForwarded => "concern_forwarded",
+        ConcernReturned => "concern_returned",
+        ConcernResubmitted => "concern_resubmitted",
+        ConcernAddendumAdded => "concern_addendum_added",
+        ConcernLinked => "concern_linked",
+        ConcernStatusLookedUp => "concern_status_looked_up",
+        CaseOpened => "case_opened",
+        CaseViewed => "case_viewed",
+        CaseListViewed => "case_list_viewed",
+        OwnConcernsViewed => "own_concerns_viewed",
+        PasswordLinkIssued => "password_link_issued",
+        PasswordSet => "password_set",
+        RoleGrantRequested => "role_grant_requested",
+        RoleGrantApproved => "role_grant_approved",
+        RoleGrantRejected => "role_grant_rejected",
+        CaseMoved => "case_moved",
+        CaseTeamChanged => "case_team_changed",
+        CaseReopened => "case_reopened",
+        ScreeningRecorded => "screening_recorded",
+        TriageRecorded => "triage_recorded",
+        AssessmentRecorded => "assessment_recorded",
+        ActionPlanSaved => "action_plan_saved",
+        InterventionSaved => "intervention_saved",
+        ReviewRecorded => "review_recorded",
+        PostClosureReviewDone => "post_closure_review_done",
+        CaseClosed => "case_closed",
+        QueueViewed => "queue_viewed",
+        StatisticsViewed => "statistics_viewed",
+        StatisticsDownloaded => "statistics_downloaded",
+        UnitCountsViewed => "unit_counts_viewed",
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ObjectType {
-    User,
-    Concern,
-    Case,
-    Municipality,
-    PoliceDistrict,
-    Unit,
-}
-
-impl ObjectType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ObjectType::User => "user",
-            ObjectType::Concern => "concern",
-            ObjectType::Case => "case",
-            ObjectType::Municipality => "municipality",
-            ObjectType::PoliceDistrict => "police_district",
-            ObjectType::Unit => "unit",
-        }
+code_enum! {
+    pub enum ObjectType {
+        User => "user",
+        Concern => "concern",
+        Case => "case",
+        Municipality => "municipality",
+        PoliceDistrict => "police_district",
+        Unit => "unit",
     }
 }
 

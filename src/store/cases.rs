@@ -110,16 +110,6 @@ impl CaseBrief {
     }
 }
 
-fn brief(id: CaseId, reference: String, stage: &str) -> sqlx::Result<CaseBrief> {
-    let stage = Stage::parse(stage)
-        .ok_or_else(|| sqlx::Error::Decode(format!("unknown stage {stage} in cases").into()))?;
-    Ok(CaseBrief {
-        id,
-        reference,
-        stage,
-    })
-}
-
 /// A case by its human reference, within one municipality only.
 pub async fn brief_by_reference(
     db: impl sqlx::PgExecutor<'_>,
@@ -127,14 +117,18 @@ pub async fn brief_by_reference(
     reference: &str,
 ) -> sqlx::Result<Option<CaseBrief>> {
     let row = sqlx::query!(
-        r#"select id as "id: CaseId", reference, stage from cases
+        r#"select id as "id: CaseId", reference, stage as "stage: Stage" from cases
            where municipality_id = $1 and upper(reference) = upper($2)"#,
         municipality as MunicipalityId,
         reference,
     )
     .fetch_optional(db)
     .await?;
-    row.map(|r| brief(r.id, r.reference, &r.stage)).transpose()
+    Ok(row.map(|r| CaseBrief {
+        id: r.id,
+        reference: r.reference,
+        stage: r.stage,
+    }))
 }
 
 /// The municipality's case about the person with this CPR number, open or closed.
@@ -144,14 +138,18 @@ pub async fn brief_by_cpr(
     cpr: &str,
 ) -> sqlx::Result<Option<CaseBrief>> {
     let row = sqlx::query!(
-        r#"select id as "id: CaseId", reference, stage from cases
+        r#"select id as "id: CaseId", reference, stage as "stage: Stage" from cases
            where municipality_id = $1 and subject_cpr = $2"#,
         municipality as MunicipalityId,
         cpr,
     )
     .fetch_optional(db)
     .await?;
-    row.map(|r| brief(r.id, r.reference, &r.stage)).transpose()
+    Ok(row.map(|r| CaseBrief {
+        id: r.id,
+        reference: r.reference,
+        stage: r.stage,
+    }))
 }
 
 /// A case that may be about the same person as a concern.
@@ -174,7 +172,7 @@ pub async fn candidates_for_concern(
     concern: crate::domain::ids::ConcernId,
 ) -> sqlx::Result<Vec<CaseCandidate>> {
     let rows = sqlx::query!(
-        r#"select k.id as "id: CaseId", k.reference, k.stage, k.subject_name,
+        r#"select k.id as "id: CaseId", k.reference, k.stage as "stage: Stage", k.subject_name,
                   k.subject_birth_date, k.subject_approx_age, k.opened_at,
                   coalesce(k.subject_cpr = c.subject_cpr, false) as "same_cpr!"
            from concerns c
@@ -195,7 +193,11 @@ pub async fn candidates_for_concern(
     rows.into_iter()
         .map(|r| {
             Ok(CaseCandidate {
-                case: brief(r.id, r.reference, &r.stage)?,
+                case: CaseBrief {
+                    id: r.id,
+                    reference: r.reference,
+                    stage: r.stage,
+                },
                 subject_name: r.subject_name,
                 subject_birth_date: r.subject_birth_date,
                 subject_approx_age: r.subject_approx_age,

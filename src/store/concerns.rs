@@ -4,13 +4,14 @@
 //! A filed concern never changes (a trigger refuses it); only its workflow columns move, each
 //! move with a `concern_history` row in the same transaction.
 
+use crate::domain::code::code_enum;
 use sqlx::{PgConnection, PgExecutor};
 use time::{Date, OffsetDateTime};
 
 use crate::domain::catalogue::ConcernKind;
 use crate::domain::cpr;
 use crate::domain::ids::{AddendumId, CaseId, ConcernId, MunicipalityId, UnitId, UserId};
-use crate::domain::intake::{self, AddendumKind, AddendumReader, ConcernSource};
+use crate::domain::intake::{self, AddendumKind, AddendumReader, ConcernMove, ConcernSource};
 use crate::domain::policy::ConcernScope;
 use crate::domain::workflow::{ConcernStatus, PublicStatus, Stage};
 
@@ -110,36 +111,14 @@ pub async fn file(
     Ok(id)
 }
 
-/// What happened to a concern, as stored in `concern_history.action`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HistoryAction {
-    Filed,
-    Forwarded,
-    Returned,
-    Resubmitted,
-    Linked,
-}
-
-impl HistoryAction {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            HistoryAction::Filed => "filed",
-            HistoryAction::Forwarded => "forwarded",
-            HistoryAction::Returned => "returned",
-            HistoryAction::Resubmitted => "resubmitted",
-            HistoryAction::Linked => "linked",
-        }
-    }
-
-    pub fn label_of(action: &str) -> &'static str {
-        match action {
-            "filed" => "Indberettet",
-            "forwarded" => "Sendt videre til Infohus af lederen",
-            "returned" => "Sendt tilbage til indberetter med et spørgsmål",
-            "resubmitted" => "Besvaret og sendt til lederen igen",
-            "linked" => "Tilknyttet en sag",
-            _ => "Ændret",
-        }
+code_enum! {
+    /// What happened to a concern, as stored in `concern_history.action`.
+    pub enum HistoryAction {
+        Filed => ("filed", "Indberettet"),
+        Forwarded => ("forwarded", "Sendt videre til Infohus af lederen"),
+        Returned => ("returned", "Sendt tilbage til indberetter med et spørgsmål"),
+        Resubmitted => ("resubmitted", "Besvaret og sendt til lederen igen"),
+        Linked => ("linked", "Tilknyttet en sag"),
     }
 }
 
@@ -241,20 +220,18 @@ impl Concern {
     }
 }
 
-fn decode<T>(value: Option<T>, what: &str) -> sqlx::Result<T> {
-    value.ok_or_else(|| sqlx::Error::Decode(format!("unknown {what} in concerns").into()))
-}
-
 pub async fn by_id(db: impl PgExecutor<'_>, id: ConcernId) -> sqlx::Result<Option<Concern>> {
     let row = sqlx::query!(
         r#"select c.id as "id: ConcernId", c.municipality_id as "municipality_id: MunicipalityId",
                   c.case_id as "case_id: CaseId", k.reference as "case_reference?",
-                  k.stage as "case_stage?", c.status, c.version, c.source,
+                  k.stage as "case_stage?: Stage", c.status as "status: ConcernStatus", c.version,
+                  c.source as "source: ConcernSource",
                   c.reporter_user_id as "reporter_user_id: UserId", c.unit_id as "unit_id: UnitId",
                   u.name as "unit_name?", c.reporter_name, c.reporter_email, c.reporter_phone,
                   c.subject_name, c.subject_birth_date, c.subject_approx_age, c.subject_is_minor,
                   c.subject_cpr, c.subject_address, c.subject_connection, c.observation,
-                  c.observed_when, c.observed_where, c.warning_signs, c.kind, c.leader_informed,
+                  c.observed_when, c.observed_where, c.warning_signs, c.kind as "kind: ConcernKind",
+                  c.leader_informed,
                   c.parents_informed, c.key_employee_involved, c.direct_to_infohus,
                   c.direct_reason, c.filed_at, c.received_at, c.read_by_coordinator_at,
                   c.linked_at
@@ -272,10 +249,10 @@ pub async fn by_id(db: impl PgExecutor<'_>, id: ConcernId) -> sqlx::Result<Optio
         municipality_id: r.municipality_id,
         case_id: r.case_id,
         case_reference: r.case_reference,
-        case_stage: r.case_stage.as_deref().and_then(Stage::parse),
-        status: decode(ConcernStatus::parse(&r.status), "status")?,
+        case_stage: r.case_stage,
+        status: r.status,
         version: r.version,
-        source: decode(ConcernSource::parse(&r.source), "source")?,
+        source: r.source,
         reporter_user_id: r.reporter_user_id,
         unit_id: r.unit_id,
         unit_name: r.unit_name,
@@ -293,7 +270,7 @@ pub async fn by_id(db: impl PgExecutor<'_>, id: ConcernId) -> sqlx::Result<Optio
         observed_when: r.observed_when,
         observed_where: r.observed_where,
         warning_signs: r.warning_signs,
-        kind: decode(ConcernKind::parse(&r.kind), "kind")?,
+        kind: r.kind,
         leader_informed: r.leader_informed,
         parents_informed: r.parents_informed,
         key_employee_involved: r.key_employee_involved,
@@ -323,7 +300,7 @@ pub async fn addenda(
     reader: AddendumReader,
 ) -> sqlx::Result<Vec<Addendum>> {
     let rows = sqlx::query!(
-        r#"select a.id as "id: AddendumId", a.kind, u.name as author_name, a.body, a.created_at
+        r#"select a.id as "id: AddendumId", a.kind as "kind: AddendumKind", u.name as author_name, a.body, a.created_at
            from concern_addenda a
            join users u on u.id = a.author_user_id
            where a.concern_id = $1 and a.kind = any($2)
@@ -337,7 +314,7 @@ pub async fn addenda(
         .map(|r| {
             Ok(Addendum {
                 id: r.id,
-                kind: decode(AddendumKind::parse(&r.kind), "addendum kind")?,
+                kind: r.kind,
                 author_name: r.author_name,
                 body: r.body,
                 created_at: r.created_at,
@@ -375,7 +352,7 @@ pub async fn add_addendum(
 pub struct HistoryEntry {
     pub occurred_at: OffsetDateTime,
     pub actor_name: Option<String>,
-    pub action: String,
+    pub action: HistoryAction,
     pub reason: Option<String>,
 }
 
@@ -385,7 +362,7 @@ pub async fn history(
 ) -> sqlx::Result<Vec<HistoryEntry>> {
     sqlx::query_as!(
         HistoryEntry,
-        r#"select h.occurred_at, u.name as "actor_name?", h.action, h.reason
+        r#"select h.occurred_at, u.name as "actor_name?", h.action as "action: HistoryAction", h.reason
            from concern_history h
            left join users u on u.id = h.actor_user_id
            where h.concern_id = $1
@@ -444,107 +421,36 @@ async fn move_status(
     Ok(true)
 }
 
-/// The leader sends the concern on to the coordinator, with what they know as a remark.
-pub async fn forward(
+/// Takes a move of the concern and keeps its text as an addendum. `false` when the concern
+/// was no longer where the move starts at the version the user saw.
+pub async fn take_move(
     conn: &mut PgConnection,
     id: ConcernId,
     version: i32,
-    leader: UserId,
-    remark: Option<&str>,
+    mv: ConcernMove,
+    actor: UserId,
+    text: Option<&str>,
     now: OffsetDateTime,
 ) -> sqlx::Result<bool> {
+    let history = match mv {
+        ConcernMove::Forward => HistoryAction::Forwarded,
+        ConcernMove::Return => HistoryAction::Returned,
+        ConcernMove::Resubmit => HistoryAction::Resubmitted,
+    };
     let moved = move_status(
         conn,
         id,
         version,
-        ConcernStatus::AwaitingLeader,
-        ConcernStatus::Received,
-        HistoryAction::Forwarded,
-        leader,
+        mv.from(),
+        mv.to(),
+        history,
+        actor,
         None,
         now,
     )
     .await?;
-    if let (true, Some(text)) = (moved, remark) {
-        add_addendum(
-            &mut *conn,
-            id,
-            leader,
-            AddendumKind::LeaderRemark,
-            text,
-            now,
-        )
-        .await?;
-    }
-    Ok(moved)
-}
-
-/// The leader sends the concern back to the reporter with a question.
-pub async fn return_to_reporter(
-    conn: &mut PgConnection,
-    id: ConcernId,
-    version: i32,
-    leader: UserId,
-    question: &str,
-    now: OffsetDateTime,
-) -> sqlx::Result<bool> {
-    let moved = move_status(
-        conn,
-        id,
-        version,
-        ConcernStatus::AwaitingLeader,
-        ConcernStatus::Returned,
-        HistoryAction::Returned,
-        leader,
-        None,
-        now,
-    )
-    .await?;
-    if moved {
-        add_addendum(
-            &mut *conn,
-            id,
-            leader,
-            AddendumKind::QuestionToReporter,
-            question,
-            now,
-        )
-        .await?;
-    }
-    Ok(moved)
-}
-
-/// The reporter answers the leader's question, and the concern goes back to the leader.
-pub async fn resubmit(
-    conn: &mut PgConnection,
-    id: ConcernId,
-    version: i32,
-    reporter: UserId,
-    reply: &str,
-    now: OffsetDateTime,
-) -> sqlx::Result<bool> {
-    let moved = move_status(
-        conn,
-        id,
-        version,
-        ConcernStatus::Returned,
-        ConcernStatus::AwaitingLeader,
-        HistoryAction::Resubmitted,
-        reporter,
-        None,
-        now,
-    )
-    .await?;
-    if moved {
-        add_addendum(
-            &mut *conn,
-            id,
-            reporter,
-            AddendumKind::ReporterReply,
-            reply,
-            now,
-        )
-        .await?;
+    if let (true, Some(text)) = (moved, text) {
+        add_addendum(&mut *conn, id, actor, mv.addendum(), text, now).await?;
     }
     Ok(moved)
 }
@@ -626,8 +532,9 @@ impl OwnRow {
 /// What a user filed, newest first.
 pub async fn filed_by(db: impl PgExecutor<'_>, reporter: UserId) -> sqlx::Result<Vec<OwnRow>> {
     let rows = sqlx::query!(
-        r#"select c.id as "id: ConcernId", c.filed_at, c.subject_name, c.kind, c.status,
-                  k.stage as "case_stage?", c.read_by_coordinator_at
+        r#"select c.id as "id: ConcernId", c.filed_at, c.subject_name, c.kind as "kind: ConcernKind",
+                  c.status as "status: ConcernStatus",
+                  k.stage as "case_stage?: Stage", c.read_by_coordinator_at
            from concerns c
            left join cases k on k.id = c.case_id
            where c.reporter_user_id = $1
@@ -643,9 +550,9 @@ pub async fn filed_by(db: impl PgExecutor<'_>, reporter: UserId) -> sqlx::Result
                 id: r.id,
                 filed_at: r.filed_at,
                 subject_name: r.subject_name,
-                kind: decode(ConcernKind::parse(&r.kind), "kind")?,
-                status: decode(ConcernStatus::parse(&r.status), "status")?,
-                case_stage: r.case_stage.as_deref().and_then(Stage::parse),
+                kind: r.kind,
+                status: r.status,
+                case_stage: r.case_stage,
                 read_by_coordinator_at: r.read_by_coordinator_at,
             })
         })
@@ -681,7 +588,8 @@ pub async fn in_unit(
 ) -> sqlx::Result<Vec<UnitRow>> {
     let rows = sqlx::query!(
         r#"select c.id as "id: ConcernId", c.filed_at, c.reporter_name, c.subject_name,
-                  c.subject_is_minor, c.kind, c.status, k.stage as "case_stage?"
+                  c.subject_is_minor, c.kind as "kind: ConcernKind", c.status as "status: ConcernStatus",
+                  k.stage as "case_stage?: Stage"
            from concerns c
            left join cases k on k.id = c.case_id
            where c.unit_id = $1 and not c.direct_to_infohus
@@ -703,9 +611,9 @@ pub async fn in_unit(
                 reporter_name: r.reporter_name,
                 subject_name: r.subject_name,
                 subject_is_minor: r.subject_is_minor,
-                kind: decode(ConcernKind::parse(&r.kind), "kind")?,
-                status: decode(ConcernStatus::parse(&r.status), "status")?,
-                case_stage: r.case_stage.as_deref().and_then(Stage::parse),
+                kind: r.kind,
+                status: r.status,
+                case_stage: r.case_stage,
             })
         })
         .collect()
@@ -734,9 +642,10 @@ pub async fn intake_queue(
     municipality: MunicipalityId,
 ) -> sqlx::Result<Vec<QueueRow>> {
     let rows = sqlx::query!(
-        r#"select c.id as "id: ConcernId", c.received_at as "received_at!", c.source,
+        r#"select c.id as "id: ConcernId", c.received_at as "received_at!",
+                  c.source as "source: ConcernSource",
                   c.subject_name, c.subject_birth_date, c.subject_approx_age,
-                  c.subject_is_minor, c.kind, c.read_by_coordinator_at, c.direct_to_infohus,
+                  c.subject_is_minor, c.kind as "kind: ConcernKind", c.read_by_coordinator_at, c.direct_to_infohus,
                   infohus_concern_is_repeat(c.id) as "repeat!"
            from concerns c
            where c.municipality_id = $1 and c.status = 'received'
@@ -751,12 +660,12 @@ pub async fn intake_queue(
             Ok(QueueRow {
                 id: r.id,
                 received_at: r.received_at,
-                source: decode(ConcernSource::parse(&r.source), "source")?,
+                source: r.source,
                 subject_name: r.subject_name,
                 subject_birth_date: r.subject_birth_date,
                 subject_approx_age: r.subject_approx_age,
                 subject_is_minor: r.subject_is_minor,
-                kind: decode(ConcernKind::parse(&r.kind), "kind")?,
+                kind: r.kind,
                 read_by_coordinator_at: r.read_by_coordinator_at,
                 direct_to_infohus: r.direct_to_infohus,
                 repeat: r.repeat,
@@ -804,7 +713,7 @@ pub async fn by_receipt(
 ) -> sqlx::Result<Option<ReceiptStatus>> {
     let row = sqlx::query!(
         r#"select c.id as "id: ConcernId", c.municipality_id as "municipality_id: MunicipalityId",
-                  c.status, k.stage as "case_stage?"
+                  c.status as "status: ConcernStatus", k.stage as "case_stage?: Stage"
            from concerns c
            left join cases k on k.id = c.case_id
            where c.receipt_code_hash = $1 and c.municipality_id = $2"#,
@@ -814,10 +723,9 @@ pub async fn by_receipt(
     .fetch_optional(db)
     .await?;
     let Some(r) = row else { return Ok(None) };
-    let status = decode(ConcernStatus::parse(&r.status), "status")?;
     Ok(Some(ReceiptStatus {
         id: r.id,
         municipality_id: r.municipality_id,
-        status: intake::public_status(status, r.case_stage.as_deref().and_then(Stage::parse)),
+        status: intake::public_status(r.status, r.case_stage),
     }))
 }

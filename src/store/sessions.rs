@@ -5,7 +5,8 @@ use sqlx::PgExecutor;
 use time::{Duration, OffsetDateTime};
 
 use crate::domain::ids::{AuthSessionId, MunicipalityId, PoliceDistrictId, UnitId, UserId};
-use crate::store::users::{User, parse_roles};
+use crate::domain::policy::Role;
+use crate::store::users::{User, sorted_roles};
 
 pub async fn create(
     db: impl PgExecutor<'_>,
@@ -40,7 +41,7 @@ pub async fn touch(
              and s.revoked_at is null and u.active
              and s.last_seen_at > $2::timestamptz - $3::interval
              and s.created_at > $2::timestamptz - $4::interval
-           returning u.id as "id: UserId", u.email, u.name, u.roles,
+           returning u.id as "id: UserId", u.email, u.name, u.roles as "roles: Vec<Role>",
                      u.municipality_id as "municipality_id: MunicipalityId",
                      u.police_district_id as "police_district_id: PoliceDistrictId",
                      u.unit_id as "unit_id: UnitId", un.name as "unit_name?", u.active"#,
@@ -55,7 +56,7 @@ pub async fn touch(
         id: r.id,
         email: r.email,
         name: r.name,
-        roles: parse_roles(&r.roles),
+        roles: sorted_roles(r.roles),
         municipality_id: r.municipality_id,
         police_district_id: r.police_district_id,
         unit_id: r.unit_id,

@@ -37,9 +37,8 @@ impl User {
     }
 }
 
-/// Unknown role names in the database are dropped rather than trusted.
-pub fn parse_roles(names: &[String]) -> Vec<Role> {
-    let mut roles: Vec<Role> = names.iter().filter_map(|n| Role::parse(n)).collect();
+/// The roles in one order and each once, whatever order the array was stored in.
+pub fn sorted_roles(mut roles: Vec<Role>) -> Vec<Role> {
     roles.sort();
     roles.dedup();
     roles
@@ -169,7 +168,7 @@ pub async fn record_successful_login(db: impl PgExecutor<'_>, id: UserId) -> sql
 
 pub async fn by_id(db: impl PgExecutor<'_>, id: UserId) -> sqlx::Result<Option<User>> {
     let row = sqlx::query!(
-        r#"select u.id as "id: UserId", u.email, u.name, u.roles,
+        r#"select u.id as "id: UserId", u.email, u.name, u.roles as "roles: Vec<Role>",
                   u.municipality_id as "municipality_id: MunicipalityId",
                   u.police_district_id as "police_district_id: PoliceDistrictId",
                   u.unit_id as "unit_id: UnitId", un.name as "unit_name?", u.active
@@ -183,7 +182,7 @@ pub async fn by_id(db: impl PgExecutor<'_>, id: UserId) -> sqlx::Result<Option<U
         id: r.id,
         email: r.email,
         name: r.name,
-        roles: parse_roles(&r.roles),
+        roles: sorted_roles(r.roles),
         municipality_id: r.municipality_id,
         police_district_id: r.police_district_id,
         unit_id: r.unit_id,
@@ -195,7 +194,7 @@ pub async fn by_id(db: impl PgExecutor<'_>, id: UserId) -> sqlx::Result<Option<U
 /// Users for the admin list: everyone, or one municipality's and its district's.
 pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<User>> {
     let rows = sqlx::query!(
-        r#"select u.id as "id: UserId", u.email, u.name, u.roles,
+        r#"select u.id as "id: UserId", u.email, u.name, u.roles as "roles: Vec<Role>",
                   u.municipality_id as "municipality_id: MunicipalityId",
                   u.police_district_id as "police_district_id: PoliceDistrictId",
                   u.unit_id as "unit_id: UnitId", un.name as "unit_name?", u.active
@@ -210,7 +209,7 @@ pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<User>> {
             id: r.id,
             email: r.email,
             name: r.name,
-            roles: parse_roles(&r.roles),
+            roles: sorted_roles(r.roles),
             municipality_id: r.municipality_id,
             police_district_id: r.police_district_id,
             unit_id: r.unit_id,

@@ -71,7 +71,7 @@ async fn show_access_log(
                 (Some(n), Some(m)) => format!("{n} ({m})"),
                 _ => "System".to_owned(),
             },
-            what: action_label(&e.action),
+            what: action_label(e.action),
         })
         .collect();
     let page = AccessLogPage {
@@ -90,33 +90,33 @@ async fn show_access_log(
     Ok(Html(page.render()?).into_response())
 }
 
-fn action_label(action: &str) -> &'static str {
+fn action_label(action: AuditAction) -> &'static str {
     match action {
-        "case_viewed" => "Åbnede sagen",
-        "case_opened" => "Oprettede sagen",
-        "case_moved" => "Flyttede sagen til et nyt trin",
-        "case_team_changed" => "Ændrede sagens team",
-        "case_reopened" => "Genåbnede sagen",
-        "case_closed" => "Afsluttede sagen",
-        "screening_recorded" => "Registrerede politiets screening",
-        "triage_recorded" => "Registrerede den fælles vurdering",
-        "assessment_recorded" => "Registrerede en vurdering",
-        "action_plan_saved" => "Gemte handleplanen",
-        "intervention_saved" => "Gemte en indsats",
-        "review_recorded" => "Registrerede en opfølgning",
-        "post_closure_review_done" => "Registrerede opfølgning efter afslutning",
-        "concern_viewed" => "Åbnede en bekymring",
-        "concern_filed" => "Indsendte en bekymring",
-        "concern_forwarded" => "Videresendte en bekymring",
-        "concern_returned" => "Sendte en bekymring retur",
-        "concern_resubmitted" => "Indsendte en bekymring igen",
-        "concern_addendum_added" => "Tilføjede en bemærkning",
-        "concern_linked" => "Knyttede en bekymring til sagen",
-        "concern_status_looked_up" => "Borgeren slog status op",
-        "access_log_viewed" => "Så adgangsloggen",
-        "case_list_viewed" => "Så sagen i sagslisten",
-        "queue_viewed" => "Så sagen i en kø eller indbakke",
-        "own_concerns_viewed" => "Så bekymringen på sin liste over indsendte",
+        AuditAction::CaseViewed => "Åbnede sagen",
+        AuditAction::CaseOpened => "Oprettede sagen",
+        AuditAction::CaseMoved => "Flyttede sagen til et nyt trin",
+        AuditAction::CaseTeamChanged => "Ændrede sagens team",
+        AuditAction::CaseReopened => "Genåbnede sagen",
+        AuditAction::CaseClosed => "Afsluttede sagen",
+        AuditAction::ScreeningRecorded => "Registrerede politiets screening",
+        AuditAction::TriageRecorded => "Registrerede den fælles vurdering",
+        AuditAction::AssessmentRecorded => "Registrerede en vurdering",
+        AuditAction::ActionPlanSaved => "Gemte handleplanen",
+        AuditAction::InterventionSaved => "Gemte en indsats",
+        AuditAction::ReviewRecorded => "Registrerede en opfølgning",
+        AuditAction::PostClosureReviewDone => "Registrerede opfølgning efter afslutning",
+        AuditAction::ConcernViewed => "Åbnede en bekymring",
+        AuditAction::ConcernFiled => "Indsendte en bekymring",
+        AuditAction::ConcernForwarded => "Videresendte en bekymring",
+        AuditAction::ConcernReturned => "Sendte en bekymring retur",
+        AuditAction::ConcernResubmitted => "Indsendte en bekymring igen",
+        AuditAction::ConcernAddendumAdded => "Tilføjede en bemærkning",
+        AuditAction::ConcernLinked => "Knyttede en bekymring til sagen",
+        AuditAction::ConcernStatusLookedUp => "Borgeren slog status op",
+        AuditAction::AccessLogViewed => "Så adgangsloggen",
+        AuditAction::CaseListViewed => "Så sagen i sagslisten",
+        AuditAction::QueueViewed => "Så sagen i en kø eller indbakke",
+        AuditAction::OwnConcernsViewed => "Så bekymringen på sin liste over indsendte",
         _ => "Anden handling",
     }
 }

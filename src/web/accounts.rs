@@ -189,7 +189,7 @@ async fn list_grants(State(state): State<AppState>, current: CurrentUser) -> App
                 .and_then(|m| state.tenants.by_id(m))
                 .map(|m| m.name().to_owned())
                 .unwrap_or_default(),
-            role: Role::parse(&g.role).map_or("Ukendt", Role::label),
+            role: g.role.label(),
             user_name: g.user_name,
             user_email: g.user_email,
             requested_by: g.requested_by_name,
@@ -232,7 +232,7 @@ async fn decide_grant(
     let Some(user) = users::by_id(&mut *tx, grant.user_id).await? else {
         return Err(AppError::NotFound);
     };
-    let role = Role::parse(&grant.role).ok_or(AppError::NotFound)?;
+    let role = grant.role;
     let mut roles = user.roles.clone();
     if approve && !roles.contains(&role) {
         roles.push(role);

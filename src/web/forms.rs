@@ -86,3 +86,28 @@ pub fn text(
     }
     Some(trimmed.to_owned())
 }
+
+/// How a form is shown: as opened, refused with field errors, or overtaken by someone else's
+/// change. One convention for every form, with its status code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormState {
+    Fresh,
+    Invalid,
+    Conflict,
+}
+
+impl FormState {
+    pub fn status(self) -> axum::http::StatusCode {
+        use axum::http::StatusCode;
+        match self {
+            FormState::Fresh => StatusCode::OK,
+            FormState::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+            FormState::Conflict => StatusCode::CONFLICT,
+        }
+    }
+
+    /// `message` when the form was based on an older version of what it changes.
+    pub fn conflict(self, message: &'static str) -> Option<&'static str> {
+        (self == FormState::Conflict).then_some(message)
+    }
+}

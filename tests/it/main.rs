@@ -7,6 +7,7 @@ mod accounts;
 mod addenda;
 mod auth;
 mod backup;
+mod codes;
 mod foundation;
 mod hostile;
 mod instances;

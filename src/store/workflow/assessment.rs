@@ -84,7 +84,8 @@ pub async fn assessments_of(
     let rows = sqlx::query!(
         r#"select a.id as "id: AssessmentId", u.name, a.meeting_date, a.analysis_person,
                   a.analysis_network, a.analysis_ideology, a.analysis_intent_capability,
-                  a.conclusion, a.level, a.created_at
+                  a.conclusion as "conclusion: Conclusion", a.level as "level: Level",
+                  a.created_at
            from assessments a join users u on u.id = a.assessed_by
            where a.case_id = $1 order by a.created_at, a.seq"#,
         case as CaseId,
@@ -92,7 +93,8 @@ pub async fn assessments_of(
     .fetch_all(&mut *conn)
     .await?;
     let ratings = sqlx::query!(
-        r#"select r.assessment_id as "assessment_id: AssessmentId", r.factor_id, r.rating
+        r#"select r.assessment_id as "assessment_id: AssessmentId", r.factor_id,
+                  r.rating as "rating: Rating"
            from assessment_ratings r join assessments a on a.id = r.assessment_id
            where a.case_id = $1"#,
         case as CaseId,
@@ -105,7 +107,7 @@ pub async fn assessments_of(
                 ratings: ratings
                     .iter()
                     .filter(|x| x.assessment_id == r.id)
-                    .filter_map(|x| Rating::parse(&x.rating).map(|v| (x.factor_id.clone(), v)))
+                    .map(|x| (x.factor_id.clone(), x.rating))
                     .collect(),
                 id: r.id,
                 assessed_by_name: r.name,
@@ -114,9 +116,8 @@ pub async fn assessments_of(
                 analysis_network: r.analysis_network,
                 analysis_ideology: r.analysis_ideology,
                 analysis_intent_capability: r.analysis_intent_capability,
-                conclusion: Conclusion::parse(&r.conclusion)
-                    .ok_or_else(|| super::decode_err("conclusion", &r.conclusion))?,
-                level: r.level.as_deref().and_then(Level::parse),
+                conclusion: r.conclusion,
+                level: r.level,
                 created_at: r.created_at,
             })
         })
@@ -129,15 +130,12 @@ pub async fn latest_ratings(
     case: CaseId,
 ) -> sqlx::Result<Vec<(String, Rating)>> {
     let rows = sqlx::query!(
-        r#"select r.factor_id, r.rating from assessment_ratings r
+        r#"select r.factor_id, r.rating as "rating: Rating" from assessment_ratings r
            where r.assessment_id = (select a.id from assessments a where a.case_id = $1
                                     order by a.created_at desc, a.seq desc limit 1)"#,
         case as CaseId,
     )
     .fetch_all(db)
     .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| Rating::parse(&r.rating).map(|v| (r.factor_id, v)))
-        .collect())
+    Ok(rows.into_iter().map(|r| (r.factor_id, r.rating)).collect())
 }

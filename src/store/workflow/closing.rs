@@ -49,14 +49,14 @@ pub async fn record(
 #[derive(Debug, Clone)]
 pub struct Closing {
     pub closed_by_name: String,
-    pub reason: Option<CloseReason>,
+    pub reason: CloseReason,
     pub evaluation: Option<String>,
     pub closed_at: OffsetDateTime,
 }
 
 pub async fn closings_of(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<Vec<Closing>> {
     let rows = sqlx::query!(
-        r#"select u.name, c.reason, c.evaluation, c.closed_at
+        r#"select u.name, c.reason as "reason: CloseReason", c.evaluation, c.closed_at
            from case_closings c join users u on u.id = c.closed_by
            where c.case_id = $1 order by c.closed_at, c.seq"#,
         case as CaseId,
@@ -67,7 +67,7 @@ pub async fn closings_of(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<
         .into_iter()
         .map(|r| Closing {
             closed_by_name: r.name,
-            reason: CloseReason::parse(&r.reason),
+            reason: r.reason,
             evaluation: r.evaluation,
             closed_at: r.closed_at,
         })

@@ -11,18 +11,13 @@ pub mod screening;
 use sqlx::{PgConnection, PgExecutor};
 use time::{Date, OffsetDateTime};
 
+use crate::domain::catalogue::ConcernKind;
 use crate::domain::catalogue::{CloseReason, Level};
+use crate::domain::code::code_enum;
 use crate::domain::ids::{CaseId, ConcernId, MunicipalityId, UserId};
 use crate::domain::intake::AddendumReader;
-use crate::domain::workflow::Stage;
-
-fn decode_err(what: &str, value: &str) -> sqlx::Error {
-    sqlx::Error::Decode(format!("unknown {what} {value:?}").into())
-}
-
-pub(crate) fn stage_of(s: &str) -> sqlx::Result<Stage> {
-    Stage::parse(s).ok_or_else(|| decode_err("stage", s))
-}
+use crate::domain::intake::{AddendumKind, ConcernSource};
+use crate::domain::workflow::{CaseEvent, Stage};
 
 /// A case as the workflow reads it, with the viewer's membership of its team.
 #[derive(Debug, Clone)]
@@ -56,9 +51,10 @@ pub async fn case_for(
 ) -> sqlx::Result<Option<CaseRecord>> {
     let row = sqlx::query!(
         r#"select c.id as "id: CaseId", c.municipality_id as "municipality_id: MunicipalityId",
-                  c.reference, c.stage, c.version, c.subject_name, c.subject_birth_date,
-                  c.subject_approx_age, c.subject_is_minor, c.subject_cpr, c.subject_address,
-                  c.level, c.close_reason, c.opened_at, c.stage_changed_at, c.screening_due,
+                  c.reference, c.stage as "stage: Stage", c.version, c.subject_name,
+                  c.subject_birth_date, c.subject_approx_age, c.subject_is_minor, c.subject_cpr,
+                  c.subject_address, c.level as "level: Level",
+                  c.close_reason as "close_reason: CloseReason", c.opened_at, c.stage_changed_at, c.screening_due,
                   c.closed_at,
                   exists (select 1 from case_team t where t.case_id = c.id and t.user_id = $2)
                       as "viewer_on_team!"
@@ -73,7 +69,7 @@ pub async fn case_for(
         id: r.id,
         municipality_id: r.municipality_id,
         reference: r.reference,
-        stage: stage_of(&r.stage)?,
+        stage: r.stage,
         version: r.version,
         subject_name: r.subject_name,
         subject_birth_date: r.subject_birth_date,
@@ -81,8 +77,8 @@ pub async fn case_for(
         subject_is_minor: r.subject_is_minor,
         subject_cpr: r.subject_cpr,
         subject_address: r.subject_address,
-        level: r.level.as_deref().and_then(Level::parse),
-        close_reason: r.close_reason.as_deref().and_then(CloseReason::parse),
+        level: r.level,
+        close_reason: r.close_reason,
         opened_at: r.opened_at,
         stage_changed_at: r.stage_changed_at,
         screening_due: r.screening_due,
@@ -182,14 +178,15 @@ pub struct HistoryEntry {
     pub actor_name: String,
     pub from_stage: Option<Stage>,
     pub to_stage: Stage,
-    pub code: String,
+    pub code: CaseEvent,
     pub reason: Option<String>,
 }
 
 /// The case's whole history, oldest first.
 pub async fn history(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<Vec<HistoryEntry>> {
     let rows = sqlx::query!(
-        r#"select h.occurred_at, u.name as actor_name, h.from_stage, h.to_stage, h.move, h.reason
+        r#"select h.occurred_at, u.name as actor_name, h.from_stage as "from_stage: Stage",
+                  h.to_stage as "to_stage: Stage", h.move as "move: CaseEvent", h.reason
            from case_history h join users u on u.id = h.actor_user_id
            where h.case_id = $1
            order by h.occurred_at, h.id"#,
@@ -202,8 +199,8 @@ pub async fn history(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<Vec<
             Ok(HistoryEntry {
                 occurred_at: r.occurred_at,
                 actor_name: r.actor_name,
-                from_stage: r.from_stage.as_deref().map(stage_of).transpose()?,
-                to_stage: stage_of(&r.to_stage)?,
+                from_stage: r.from_stage,
+                to_stage: r.to_stage,
                 code: r.r#move,
                 reason: r.reason,
             })
@@ -216,10 +213,10 @@ pub async fn history(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<Vec<
 pub struct CaseConcern {
     pub id: ConcernId,
     pub filed_at: OffsetDateTime,
-    pub source: String,
+    pub source: ConcernSource,
     pub reporter: Option<String>,
     pub unit_name: Option<String>,
-    pub kind: String,
+    pub kind: ConcernKind,
     pub subject_connection: Option<String>,
     pub observation: String,
     pub observed_when: Option<String>,
@@ -230,9 +227,9 @@ pub struct CaseConcern {
 pub async fn concerns_of(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<Vec<CaseConcern>> {
     sqlx::query_as!(
         CaseConcern,
-        r#"select k.id as "id: ConcernId", k.filed_at, k.source,
+        r#"select k.id as "id: ConcernId", k.filed_at, k.source as "source: ConcernSource",
                   coalesce(u.name, k.reporter_name) as reporter, un.name as "unit_name?",
-                  k.kind, k.subject_connection, k.observation, k.observed_when, k.observed_where,
+                  k.kind as "kind: ConcernKind", k.subject_connection, k.observation, k.observed_when, k.observed_where,
                   k.warning_signs
            from concerns k
            left join users u on u.id = k.reporter_user_id
@@ -250,7 +247,7 @@ pub struct CaseAddendum {
     pub concern_id: ConcernId,
     pub created_at: OffsetDateTime,
     pub author_name: String,
-    pub kind: String,
+    pub kind: AddendumKind,
     pub body: String,
 }
 
@@ -263,7 +260,7 @@ pub async fn addenda_of(
     sqlx::query_as!(
         CaseAddendum,
         r#"select a.concern_id as "concern_id: ConcernId", a.created_at, u.name as author_name,
-                  a.kind, a.body
+                  a.kind as "kind: AddendumKind", a.body
            from concern_addenda a
            join concerns k on k.id = a.concern_id
            join users u on u.id = a.author_user_id
@@ -408,7 +405,7 @@ pub async fn visible_cases(
     let team_in: Vec<uuid::Uuid> = team_in.iter().map(|m| m.0).collect();
     let rows = sqlx::query!(
         r#"select c.id as "id: CaseId", c.municipality_id as "municipality_id: MunicipalityId",
-                  c.reference, c.stage, c.subject_name, c.stage_changed_at,
+                  c.reference, c.stage as "stage: Stage", c.subject_name, c.stage_changed_at,
                   case c.stage
                       when 'screening' then c.screening_due
                       when 'closed' then (select min(p.due_date) from post_closure_reviews p
@@ -438,7 +435,7 @@ pub async fn visible_cases(
                 id: r.id,
                 municipality_id: r.municipality_id,
                 reference: r.reference,
-                stage: stage_of(&r.stage)?,
+                stage: r.stage,
                 subject_name: r.subject_name,
                 stage_changed_at: r.stage_changed_at,
                 next_deadline: r.next_deadline,
@@ -481,12 +478,23 @@ pub async fn screening_queue(
     .await
 }
 
+code_enum! {
+    /// What a task on "Mine opgaver" asks of the user; computed by [`tasks`].
+    pub enum TaskKind {
+        Screening => "screening",
+        SendToScreening => "send_to_screening",
+        Triage => "triage",
+        Assessment => "assessment",
+        InterventionReview => "intervention_review",
+        PlanReview => "plan_review",
+        PostClosureReview => "post_closure_review",
+    }
+}
+
 /// One thing waiting for a user, for "Mine opgaver".
 #[derive(Debug, Clone)]
 pub struct TaskRow {
-    /// `screening`, `send_to_screening`, `triage`, `assessment`, `intervention_review`,
-    /// `plan_review` or `post_closure_review`.
-    pub kind: String,
+    pub kind: TaskKind,
     pub case_id: CaseId,
     pub reference: String,
     pub due: Option<Date>,
@@ -508,7 +516,7 @@ pub async fn tasks(
     let police_of: Vec<uuid::Uuid> = police_of.iter().map(|m| m.0).collect();
     sqlx::query_as!(
         TaskRow,
-        r#"select kind as "kind!", case_id as "case_id!: CaseId", reference as "reference!",
+        r#"select kind as "kind!: TaskKind", case_id as "case_id!: CaseId", reference as "reference!",
                   due, detail
            from (
                select 'screening' as kind, c.id as case_id, c.reference, c.screening_due as due,

@@ -105,7 +105,8 @@ pub async fn interventions_of(
     let rows = sqlx::query!(
         r#"select i.id as "id: InterventionId", i.type_id, i.type_other,
                   i.owner_user_id as "owner: UserId", u.name as owner_name, i.authority,
-                  i.legal_basis, i.legal_basis_other, i.start_date, i.next_review_date, i.status
+                  i.legal_basis as "legal_basis: LegalBasis", i.legal_basis_other, i.start_date,
+                  i.next_review_date, i.status as "status: InterventionStatus"
            from interventions i join users u on u.id = i.owner_user_id
            where i.case_id = $1 order by i.created_at, i.id"#,
         case as CaseId,
@@ -116,10 +117,8 @@ pub async fn interventions_of(
         .map(|r| {
             Ok(Intervention {
                 id: r.id,
-                legal_basis: LegalBasis::parse(&r.legal_basis)
-                    .ok_or_else(|| super::decode_err("legal basis", &r.legal_basis))?,
-                status: InterventionStatus::parse(&r.status)
-                    .ok_or_else(|| super::decode_err("intervention status", &r.status))?,
+                legal_basis: r.legal_basis,
+                status: r.status,
                 type_id: r.type_id,
                 type_other: r.type_other,
                 owner: r.owner,

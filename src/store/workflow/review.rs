@@ -98,7 +98,8 @@ pub async fn reviews_of(conn: &mut PgConnection, case: CaseId) -> sqlx::Result<V
     .await?;
     let items = sqlx::query!(
         r#"select i.review_id as "review_id: ReviewId",
-                  i.intervention_id as "intervention_id: InterventionId", i.status, i.note
+                  i.intervention_id as "intervention_id: InterventionId",
+                  i.status as "status: InterventionStatus", i.note
            from review_items i join reviews r on r.id = i.review_id
            where r.case_id = $1"#,
         case as CaseId,
@@ -111,12 +112,10 @@ pub async fn reviews_of(conn: &mut PgConnection, case: CaseId) -> sqlx::Result<V
             items: items
                 .iter()
                 .filter(|i| i.review_id == r.id)
-                .filter_map(|i| {
-                    InterventionStatus::parse(&i.status).map(|status| ReviewItem {
-                        intervention: i.intervention_id,
-                        status,
-                        note: i.note.clone(),
-                    })
+                .map(|i| ReviewItem {
+                    intervention: i.intervention_id,
+                    status: i.status,
+                    note: i.note.clone(),
                 })
                 .collect(),
             id: r.id,

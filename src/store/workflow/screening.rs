@@ -41,7 +41,7 @@ pub struct Screening {
 
 pub async fn screenings_of(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<Vec<Screening>> {
     let rows = sqlx::query!(
-        r#"select u.name, s.outcome, s.note, s.decided_at
+        r#"select u.name, s.outcome as "outcome: ScreeningOutcome", s.note, s.decided_at
            from screenings s join users u on u.id = s.police_user_id
            where s.case_id = $1 order by s.decided_at"#,
         case as CaseId,
@@ -52,8 +52,7 @@ pub async fn screenings_of(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Resul
         .map(|r| {
             Ok(Screening {
                 police_name: r.name,
-                outcome: ScreeningOutcome::parse(&r.outcome)
-                    .ok_or_else(|| super::decode_err("screening outcome", &r.outcome))?,
+                outcome: r.outcome,
                 note: r.note,
                 decided_at: r.decided_at,
             })
@@ -103,7 +102,8 @@ pub struct Triage {
 
 pub async fn triages_of(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<Vec<Triage>> {
     let rows = sqlx::query!(
-        r#"select c.name as coordinator_name, p.name as police_name, t.outcome, t.referred_to,
+        r#"select c.name as coordinator_name, p.name as police_name,
+                  t.outcome as "outcome: TriageOutcome", t.referred_to,
                   t.note, t.decided_at
            from triage_decisions t
            join users c on c.id = t.coordinator_user_id
@@ -118,8 +118,7 @@ pub async fn triages_of(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<V
             Ok(Triage {
                 coordinator_name: r.coordinator_name,
                 police_name: r.police_name,
-                outcome: TriageOutcome::parse(&r.outcome)
-                    .ok_or_else(|| super::decode_err("triage outcome", &r.outcome))?,
+                outcome: r.outcome,
                 referred_to: r.referred_to,
                 note: r.note,
                 decided_at: r.decided_at,

@@ -123,7 +123,7 @@ async fn render_users(
             let waiting: Vec<&str> = pending
                 .iter()
                 .filter(|(user, _)| *user == u.id)
-                .filter_map(|(_, role)| Role::parse(role).map(Role::label))
+                .map(|(_, role)| role.label())
                 .collect();
             let belongs_to = match (u.municipality_id, u.police_district_id) {
                 (Some(m), _) => tenants.by_id(m).map(|m| m.name().to_owned()),

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::show::{CaseHeader, audit_view};
-use super::step::{self, FormState, Step, Taken};
+use super::step::{self, Step, Taken};
 use super::{Loaded, Verdict, date_field, load, not_now, verdict};
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -16,6 +16,7 @@ use crate::domain::workflow::{Conclusion, Move};
 use crate::error::AppResult;
 use crate::store::workflow::assessment;
 use crate::web::extract::Form;
+use crate::web::forms::FormState;
 use crate::web::forms::{self, FieldErrors};
 use crate::web::layout::{self, PageContext, set_notice};
 
@@ -168,7 +169,7 @@ async fn render(
     let page = AssessmentPage {
         page: PageContext::for_user(current, "Analyse og vurdering", "/sager").await?,
         head: CaseHeader::of(loaded),
-        conflict: form_state.conflict_message(),
+        conflict: form_state.conflict(super::CONFLICT_MESSAGE),
         errors,
         version: input.version,
         meeting_date: input.meeting_date,

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::show::{CaseHeader, audit_view};
-use super::step::{self, FormState, Step, Taken};
+use super::step::{self, Step, Taken};
 use super::{Loaded, Verdict, load, not_now, verdict};
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -18,6 +18,7 @@ use crate::domain::workflow::{self, Move, Requirement};
 use crate::error::{AppError, AppResult};
 use crate::store::workflow::closing;
 use crate::web::extract::{Form, parse_id};
+use crate::web::forms::FormState;
 use crate::web::forms::{self, FieldErrors};
 use crate::web::layout::{self, PageContext, set_notice};
 
@@ -58,7 +59,7 @@ async fn render_close(
     let page = ClosePage {
         page: PageContext::for_user(current, "Afslut sagen", "/sager").await?,
         head: CaseHeader::of(loaded),
-        conflict: form_state.conflict_message(),
+        conflict: form_state.conflict(super::CONFLICT_MESSAGE),
         errors,
         form,
         reasons: workflow::closing_reasons(loaded.case.stage, loaded.access)
@@ -206,7 +207,7 @@ async fn render_post_closure(
     let page = PostClosurePage {
         page: PageContext::for_user(current, "Opfølgning efter afslutning", "/sager").await?,
         head: CaseHeader::of(loaded),
-        conflict: form_state.conflict_message(),
+        conflict: form_state.conflict(super::CONFLICT_MESSAGE),
         errors,
         form,
         action: format!("{}/efter-afslutning/{}", loaded.href(), review.id),

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::show::{CaseHeader, audit_view};
-use super::step::{self, FormState, Step, Taken};
+use super::step::{self, Step, Taken};
 use super::{Loaded, Verdict, date_field, load, not_now, parse_date, verdict};
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -16,10 +16,12 @@ use crate::domain::catalogue::{
     AgeGroup, InterventionStatus, LegalBasis, intervention_type, intervention_types_for,
 };
 use crate::domain::ids::{InterventionId, UserId};
+use crate::domain::workflow::CaseEvent;
 use crate::domain::workflow::Move;
 use crate::error::{AppError, AppResult};
 use crate::store::workflow::{self as store, plan};
 use crate::web::extract::{Form, parse_id};
+use crate::web::forms::FormState;
 use crate::web::forms::{self, FieldErrors};
 use crate::web::layout::{self, PageContext, set_notice};
 
@@ -66,7 +68,7 @@ async fn render_plan(
     let page = PlanPage {
         page: PageContext::for_user(current, "Handleplan", "/sager").await?,
         head: CaseHeader::of(loaded),
-        conflict: form_state.conflict_message(),
+        conflict: form_state.conflict(super::CONFLICT_MESSAGE),
         errors,
         form,
         workers,
@@ -291,7 +293,7 @@ async fn render_intervention(
         )
         .await?,
         head: CaseHeader::of(loaded),
-        conflict: form_state.conflict_message(),
+        conflict: form_state.conflict(super::CONFLICT_MESSAGE),
         errors,
         types: offered_types(age, &form.type_id),
         form,
@@ -544,9 +546,9 @@ async fn save_intervention(
     let now = state.clock.now();
     let label = super::show::intervention_label(type_id, input.type_other);
     let code = if id.is_some() {
-        "intervention_updated"
+        CaseEvent::InterventionUpdated
     } else {
-        "intervention_added"
+        CaseEvent::InterventionAdded
     };
     let step = Step::new(Move::SaveIntervention, &form.version, now)
         .history_code(code)

@@ -7,13 +7,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::show::{CaseHeader, audit_view};
-use super::step::{self, FormState, Step, Taken};
+use super::step::{self, Step, Taken};
 use super::{Loaded, Verdict, load, not_now, verdict};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::workflow::Move;
 use crate::error::AppResult;
 use crate::web::extract::Form;
+use crate::web::forms::FormState;
 use crate::web::forms::{self, FieldErrors};
 use crate::web::layout::{self, PageContext, set_notice};
 
@@ -86,7 +87,7 @@ impl ReasonMove {
         ReasonPage {
             page,
             head: CaseHeader::of(loaded),
-            conflict: form_state.conflict_message(),
+            conflict: form_state.conflict(super::CONFLICT_MESSAGE),
             errors,
             form,
             heading: self.title,

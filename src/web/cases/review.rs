@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::screening::VersionForm;
 use super::show::{CaseHeader, audit_view, intervention_label};
-use super::step::{self, FormState, Step, Taken};
+use super::step::{self, Step, Taken};
 use super::{CONFLICT_MESSAGE, Loaded, Verdict, date_field, load, not_now, verdict};
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -17,6 +17,7 @@ use crate::domain::workflow::Move;
 use crate::error::AppResult;
 use crate::store::workflow::{plan, review};
 use crate::web::extract::Form;
+use crate::web::forms::FormState;
 use crate::web::forms::{self, FieldErrors};
 use crate::web::layout::{self, PageContext, set_notice};
 
@@ -123,7 +124,7 @@ async fn render(
     let page = ReviewPage {
         page: PageContext::for_user(current, "Opfølgning", "/sager").await?,
         head: CaseHeader::of(loaded),
-        conflict: form_state.conflict_message(),
+        conflict: form_state.conflict(super::CONFLICT_MESSAGE),
         errors,
         version: input.version,
         progress: input.progress,

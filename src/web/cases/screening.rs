@@ -7,7 +7,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::show::{CaseHeader, audit_view};
-use super::step::{self, FormState, Step, Taken};
+use super::step::{self, Step, Taken};
 use super::{CONFLICT_MESSAGE, Loaded, Verdict, load, not_now, reach_of, verdict};
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -19,6 +19,7 @@ use crate::error::AppResult;
 use crate::store::audit::{self, AuditAction, AuditEvent};
 use crate::store::workflow::{self as store, screening};
 use crate::web::extract::Form;
+use crate::web::forms::FormState;
 use crate::web::forms::{self, FieldErrors};
 use crate::web::layout::{self, PageContext, set_notice};
 
@@ -181,7 +182,7 @@ fn screening_page(
     ScreeningPage {
         page,
         head: CaseHeader::of(loaded),
-        conflict: state.conflict_message(),
+        conflict: state.conflict(super::CONFLICT_MESSAGE),
         errors,
         form,
         due: loaded.case.screening_due.map(format_date_da),

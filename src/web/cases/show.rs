@@ -10,9 +10,9 @@ use super::{Loaded, load};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::calendar::{format_date_da, format_datetime_da, today_copenhagen};
-use crate::domain::catalogue::{self, CloseReason, Rating};
+use crate::domain::catalogue::{self, Rating};
 use crate::domain::cpr;
-use crate::domain::intake::{AddendumKind, AddendumReader, ConcernSource};
+use crate::domain::intake::AddendumReader;
 use crate::domain::policy::{self, CaseAccess};
 use crate::domain::workflow::{
     self, Move, NOT_FOR_INFOHUS_NOTE, SECTION_115_REMINDER, ScreeningOutcome, Stage,
@@ -291,10 +291,10 @@ pub(crate) async fn render(
         .iter()
         .map(|c| ConcernView {
             filed_at: format_datetime_da(c.filed_at),
-            source: ConcernSource::parse(&c.source).map_or("Ukendt", |s| s.label()),
+            source: c.source.label(),
             reporter: c.reporter.clone(),
             unit_name: c.unit_name.clone(),
-            kind: catalogue::ConcernKind::parse(&c.kind).map_or("Ukendt", |k| k.label()),
+            kind: c.kind.label(),
             subject_connection: c.subject_connection.clone(),
             observation: c.observation.clone(),
             observed_when: c.observed_when.clone(),
@@ -310,7 +310,7 @@ pub(crate) async fn render(
                 .map(|a| AddendumView {
                     created_at: format_datetime_da(a.created_at),
                     author: a.author_name.clone(),
-                    kind: AddendumKind::parse(&a.kind).map_or("Tilføjelse", |k| k.label()),
+                    kind: a.kind.label(),
                     body: a.body.clone(),
                 })
                 .collect(),
@@ -426,7 +426,7 @@ pub(crate) async fn render(
             .map(|c| ClosingView {
                 closed_at: format_datetime_da(c.closed_at),
                 closed_by: c.closed_by_name,
-                reason: c.reason.map_or("Ukendt", CloseReason::label),
+                reason: c.reason.label(),
                 evaluation: c.evaluation,
             })
             .collect(),
@@ -456,7 +456,7 @@ pub(crate) async fn render(
             .map(|h| HistoryView {
                 at: format_datetime_da(h.occurred_at),
                 actor: h.actor_name,
-                label: workflow::history_label(&h.code).to_owned(),
+                label: h.code.label().to_owned(),
                 stages: match h.from_stage {
                     Some(from) if from != h.to_stage => {
                         Some(format!("{} → {}", from.label(), h.to_stage.label()))

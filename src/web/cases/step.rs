@@ -3,45 +3,20 @@
 //! version-checked change with its history row, runs the record, writes the closing row when
 //! the move closes the case, writes the move's audit rows and commits — or, when someone else
 //! changed the case first, rolls everything back and returns the case as it is now, so that
-//! the handler shows the form again with what was typed ([`FormState::Conflict`]).
+//! the handler shows the form again with what was typed (`FormState::Conflict`).
 
-use axum::http::StatusCode;
 use sqlx::PgConnection;
 use time::{Date, OffsetDateTime};
 
-use super::{CONFLICT_MESSAGE, Loaded, load_id};
+use super::{Loaded, load_id};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::calendar::{add_months, today_copenhagen};
 use crate::domain::catalogue::Level;
-use crate::domain::workflow::{self, Move, Refusal};
+use crate::domain::workflow::{self, CaseEvent, Move, Refusal};
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, AuditAction};
 use crate::store::workflow::{self as store, Change, LevelChange, closing};
-
-/// How a step form is shown: as opened, refused with field errors, or overtaken by someone
-/// else's change. One convention for every form, with its status code and conflict message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum FormState {
-    Fresh,
-    Invalid,
-    Conflict,
-}
-
-impl FormState {
-    pub fn status(self) -> StatusCode {
-        match self {
-            FormState::Fresh => StatusCode::OK,
-            FormState::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
-            FormState::Conflict => StatusCode::CONFLICT,
-        }
-    }
-
-    /// The message shown above a form that was based on an older version of the case.
-    pub fn conflict_message(self) -> Option<&'static str> {
-        (self == FormState::Conflict).then_some(CONFLICT_MESSAGE)
-    }
-}
 
 /// A step as its handler has validated it. Everything but the move and the version has a
 /// default: the move's own history code, no reason, the level kept.
@@ -50,7 +25,7 @@ pub(crate) struct Step<'a> {
     mv: Move,
     version: i32,
     at: OffsetDateTime,
-    code: &'a str,
+    code: CaseEvent,
     reason: Option<&'a str>,
     screening_due: Option<Date>,
     level: LevelChange,
@@ -64,7 +39,7 @@ impl<'a> Step<'a> {
             mv,
             version: version.trim().parse().unwrap_or(-1),
             at,
-            code: mv.code(),
+            code: mv.event(),
             reason: None,
             screening_due: None,
             level: LevelChange::Keep,
@@ -73,7 +48,7 @@ impl<'a> Step<'a> {
     }
 
     /// A history code more precise than the move's (`team_added`, `intervention_updated`).
-    pub fn history_code(mut self, code: &'a str) -> Step<'a> {
+    pub fn history_code(mut self, code: CaseEvent) -> Step<'a> {
         self.code = code;
         self
     }
@@ -172,7 +147,7 @@ pub(crate) async fn take(
         version: step.version,
         from: loaded.case.stage,
         to,
-        code: step.code,
+        code: step.code.as_str(),
         reason: step.reason,
         actor: current.user.id,
         at: step.at,

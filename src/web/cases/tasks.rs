@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::calendar::{format_date_da, today_copenhagen};
 use crate::error::AppResult;
-use crate::store::workflow as store;
+use crate::store::workflow::{self as store, TaskKind};
 
 /// Reviews show up this many days before they are due.
 const REVIEW_HORIZON_DAYS: i64 = 14;
@@ -37,22 +37,21 @@ impl Tasks {
     }
 }
 
-fn label(kind: &str, detail: Option<&str>) -> String {
+fn label(kind: TaskKind, detail: Option<&str>) -> String {
     match kind {
-        "screening" => "Politiets screening".to_owned(),
-        "send_to_screening" => "Send til politiets screening".to_owned(),
-        "triage" => "Fælles vurdering med politiet".to_owned(),
-        "assessment" => "Analyse og vurdering i kernegruppen".to_owned(),
-        "intervention_review" => format!(
+        TaskKind::Screening => "Politiets screening".to_owned(),
+        TaskKind::SendToScreening => "Send til politiets screening".to_owned(),
+        TaskKind::Triage => "Fælles vurdering med politiet".to_owned(),
+        TaskKind::Assessment => "Analyse og vurdering i kernegruppen".to_owned(),
+        TaskKind::InterventionReview => format!(
             "Opfølgning på din indsats: {}",
             super::show::intervention_label(detail.unwrap_or(""), None)
         ),
-        "plan_review" => "Opfølgning på handleplanen, som du koordinerer".to_owned(),
-        "post_closure_review" => format!(
+        TaskKind::PlanReview => "Opfølgning på handleplanen, som du koordinerer".to_owned(),
+        TaskKind::PostClosureReview => format!(
             "Opfølgning {} måneder efter afslutning",
             detail.unwrap_or("")
         ),
-        other => other.to_owned(),
     }
 }
 
@@ -81,12 +80,12 @@ pub async fn for_user(state: &AppState, current: &CurrentUser) -> AppResult<Task
     let mut items: Vec<TaskView> = rows
         .into_iter()
         .map(|r| TaskView {
-            href: if r.kind == "screening" {
+            href: if r.kind == TaskKind::Screening {
                 format!("/sager/{}/screening", r.case_id)
             } else {
                 format!("/sager/{}", r.case_id)
             },
-            label: label(&r.kind, r.detail.as_deref()),
+            label: label(r.kind, r.detail.as_deref()),
             reference: r.reference,
             due: r.due.map(format_date_da),
             overdue: r.due.is_some_and(|d| d < today),

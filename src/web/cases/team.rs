@@ -7,18 +7,20 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::show::{CaseHeader, audit_view};
-use super::step::{self, FormState, Step, Taken};
+use super::step::{self, Step, Taken};
 use super::{Loaded, Verdict, load, not_now, verdict};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::ids::UserId;
 use crate::domain::policy::Role;
+use crate::domain::workflow::CaseEvent;
 use crate::domain::workflow::Move;
 use crate::error::AppResult;
 use crate::store::users;
 use crate::store::workflow::{self as store};
 use crate::web::extract::Form;
 use crate::web::forms::FieldErrors;
+use crate::web::forms::FormState;
 use crate::web::layout::{self, PageContext, set_notice};
 
 #[derive(Debug, Default, Deserialize)]
@@ -66,7 +68,7 @@ async fn render(
     let page = TeamPage {
         page: PageContext::for_user(current, "Sagens team", "/sager").await?,
         head: CaseHeader::of(loaded),
-        conflict: form_state.conflict_message(),
+        conflict: form_state.conflict(super::CONFLICT_MESSAGE),
         errors,
         version: loaded.case.version.to_string(),
         selected,
@@ -182,7 +184,11 @@ pub(crate) async fn submit_team_change(
     }
     let now = state.clock.now();
     let step = Step::new(Move::ChangeTeam, &form.version, now)
-        .history_code(if adding { "team_added" } else { "team_removed" })
+        .history_code(if adding {
+            CaseEvent::TeamAdded
+        } else {
+            CaseEvent::TeamRemoved
+        })
         .reason(Some(&name));
     let (case, by) = (loaded.case.id, current.user.id);
     let taken = step::take(&state, &current, &loaded, step, async |conn| {

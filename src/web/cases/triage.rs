@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::show::{CaseHeader, audit_view};
-use super::step::{self, FormState, Step, Taken};
+use super::step::{self, Step, Taken};
 use super::{Loaded, Verdict, load, not_now, verdict};
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -17,6 +17,7 @@ use crate::error::AppResult;
 use crate::store::users;
 use crate::store::workflow::screening;
 use crate::web::extract::Form;
+use crate::web::forms::FormState;
 use crate::web::forms::{self, FieldErrors};
 use crate::web::layout::{self, PageContext, set_notice};
 
@@ -61,7 +62,7 @@ async fn render(
     let page = TriagePage {
         page: PageContext::for_user(current, "Fælles vurdering", "/sager").await?,
         head: CaseHeader::of(loaded),
-        conflict: form_state.conflict_message(),
+        conflict: form_state.conflict(super::CONFLICT_MESSAGE),
         errors,
         form,
         police,

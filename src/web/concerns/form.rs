@@ -477,7 +477,7 @@ impl FormChoices {
             signs_social: catalogue::warning_signs_in(SignGroup::Social).collect(),
             group_individual: SignGroup::Individual.label(),
             group_social: SignGroup::Social.label(),
-            kinds: ConcernKind::ALL,
+            kinds: &ConcernKind::ALL,
             caveat: catalogue::WARNING_SIGNS_CAVEAT,
             observation_max: OBSERVATION_MAX,
         }

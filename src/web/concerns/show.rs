@@ -4,8 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::concern_event;
@@ -14,15 +13,15 @@ use crate::auth::CurrentUser;
 use crate::domain::calendar::{format_date_da, format_datetime_da};
 use crate::domain::catalogue::{self, SignGroup};
 use crate::domain::ids::ConcernId;
-use crate::domain::intake::{self, AddendumKind, AddendumReader};
+use crate::domain::intake::{self, AddendumKind, AddendumReader, ConcernMove};
 use crate::domain::policy::{self, ConcernAccess};
 use crate::domain::workflow::ConcernStatus;
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, AuditAction};
-use crate::store::concerns::{self, Concern, HistoryAction};
+use crate::store::concerns::{self, Concern};
 use crate::web::extract::{Form, parse_id};
-use crate::web::forms::{self, FieldErrors};
-use crate::web::layout::{PageContext, set_notice};
+use crate::web::forms::{self, FieldErrors, FormState};
+use crate::web::layout::{self, PageContext, set_notice};
 
 const NOTE_MAX: usize = 10_000;
 const CONFLICT: &str = "Bekymringen er blevet behandlet af en anden, mens du havde den åben. Se den nye udgave nedenfor; din tekst er bevaret.";
@@ -170,7 +169,7 @@ pub(crate) async fn history_views(
             actor: h
                 .actor_name
                 .unwrap_or_else(|| "Borger (uden konto)".to_owned()),
-            action: HistoryAction::label_of(&h.action),
+            action: h.action.label(),
             reason: h.reason,
         })
         .collect())
@@ -225,8 +224,7 @@ async fn load(
 struct Outcome {
     errors: FieldErrors,
     typed: Typed,
-    conflict: Option<&'static str>,
-    status: StatusCode,
+    state: FormState,
 }
 
 impl Outcome {
@@ -234,8 +232,7 @@ impl Outcome {
         Outcome {
             errors: FieldErrors::new(),
             typed: Typed::default(),
-            conflict: None,
-            status: StatusCode::OK,
+            state: FormState::Fresh,
         }
     }
 
@@ -243,8 +240,7 @@ impl Outcome {
         Outcome {
             errors,
             typed,
-            conflict: None,
-            status: StatusCode::UNPROCESSABLE_ENTITY,
+            state: FormState::Invalid,
         }
     }
 }
@@ -305,9 +301,9 @@ async fn render(
             .unwrap_or_default(),
         errors: outcome.errors,
         typed: outcome.typed,
-        conflict: outcome.conflict,
+        conflict: outcome.state.conflict(CONFLICT),
     };
-    Ok((outcome.status, Html(page.render()?)).into_response())
+    layout::render(outcome.state.status(), &page)
 }
 
 pub(super) async fn show_concern(
@@ -319,197 +315,123 @@ pub(super) async fn show_concern(
     render(&state, &current, &concern, access, Outcome::fresh()).await
 }
 
+/// The form of a move: the version it was based on and the move's text, under the field name
+/// of its form (the leader's remark, their question, the reporter's reply).
 #[derive(Debug, Deserialize)]
-pub(super) struct ForwardForm {
+pub(super) struct MoveForm {
     version: i32,
     #[serde(default)]
     remark: String,
+    #[serde(default)]
+    question: String,
+    #[serde(default)]
+    reply: String,
 }
 
 pub(super) async fn submit_forward(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(raw): Path<String>,
-    Form(form): Form<ForwardForm>,
+    Form(form): Form<MoveForm>,
 ) -> AppResult<Response> {
-    let (concern, access) = load(&state, &current, &raw).await?;
-    if access != ConcernAccess::Leader {
-        return Err(AppError::NotFound);
-    }
-    let typed = Typed {
-        remark: form.remark.clone(),
-        ..Typed::default()
-    };
-    let mut errors = FieldErrors::new();
-    let remark = forms::text(&mut errors, "remark", &form.remark, false, NOTE_MAX);
-    if !errors.is_empty() {
-        return render(
-            &state,
-            &current,
-            &concern,
-            access,
-            Outcome::refused(errors, typed),
-        )
-        .await;
-    }
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    if !concerns::forward(
-        &mut tx,
-        concern.id,
-        form.version,
-        current.user.id,
-        remark.as_deref(),
-        now,
-    )
-    .await?
-    {
-        drop(tx);
-        return conflict(&state, &current, &concern, typed).await;
-    }
-    audit::record(
-        &mut *tx,
-        &concern_event(&state, &current, AuditAction::ConcernForwarded, &concern),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    let infohus = state
-        .tenants
-        .by_id(concern.municipality_id)
-        .map(|m| m.infohus_name().to_owned())
-        .unwrap_or_else(|| "Infohus".to_owned());
-    set_notice(
-        &current.session,
-        &format!("Bekymringen er sendt videre til {infohus}."),
-    )
-    .await?;
-    Ok(Redirect::to("/leder/indbakke").into_response())
-}
-
-#[derive(Debug, Deserialize)]
-pub(super) struct ReturnForm {
-    version: i32,
-    #[serde(default)]
-    question: String,
+    take_move(&state, &current, &raw, ConcernMove::Forward, form).await
 }
 
 pub(super) async fn submit_return(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(raw): Path<String>,
-    Form(form): Form<ReturnForm>,
+    Form(form): Form<MoveForm>,
 ) -> AppResult<Response> {
-    let (concern, access) = load(&state, &current, &raw).await?;
-    if access != ConcernAccess::Leader {
-        return Err(AppError::NotFound);
-    }
-    let typed = Typed {
-        question: form.question.clone(),
-        ..Typed::default()
-    };
-    let mut errors = FieldErrors::new();
-    let question = forms::text(&mut errors, "question", &form.question, true, NOTE_MAX);
-    let Some(question) = question else {
-        return render(
-            &state,
-            &current,
-            &concern,
-            access,
-            Outcome::refused(errors, typed),
-        )
-        .await;
-    };
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    if !concerns::return_to_reporter(
-        &mut tx,
-        concern.id,
-        form.version,
-        current.user.id,
-        &question,
-        now,
-    )
-    .await?
-    {
-        drop(tx);
-        return conflict(&state, &current, &concern, typed).await;
-    }
-    audit::record(
-        &mut *tx,
-        &concern_event(&state, &current, AuditAction::ConcernReturned, &concern),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    set_notice(
-        &current.session,
-        "Bekymringen er sendt tilbage til medarbejderen med dit spørgsmål.",
-    )
-    .await?;
-    Ok(Redirect::to("/leder/indbakke").into_response())
-}
-
-#[derive(Debug, Deserialize)]
-pub(super) struct ReplyForm {
-    version: i32,
-    #[serde(default)]
-    reply: String,
+    take_move(&state, &current, &raw, ConcernMove::Return, form).await
 }
 
 pub(super) async fn submit_reply(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(raw): Path<String>,
-    Form(form): Form<ReplyForm>,
+    Form(form): Form<MoveForm>,
 ) -> AppResult<Response> {
-    let (concern, access) = load(&state, &current, &raw).await?;
-    if !policy::is_reporter(&current.user.actor(), &concern.scope()) {
+    take_move(&state, &current, &raw, ConcernMove::Resubmit, form).await
+}
+
+/// The one way a concern moves between reporter and leader: who may, the text checked, the
+/// version-checked move with its history, addendum and audit row in one transaction, or the
+/// page again with what was typed (422 when refused, 409 when someone else moved it first).
+async fn take_move(
+    state: &AppState,
+    current: &CurrentUser,
+    raw: &str,
+    mv: ConcernMove,
+    form: MoveForm,
+) -> AppResult<Response> {
+    let (concern, access) = load(state, current, raw).await?;
+    let permitted = if mv.by_leader() {
+        access == ConcernAccess::Leader
+    } else {
+        policy::is_reporter(&current.user.actor(), &concern.scope())
+    };
+    if !permitted {
         return Err(AppError::NotFound);
     }
-    let typed = Typed {
-        reply: form.reply.clone(),
-        ..Typed::default()
+    let (field, value) = match mv {
+        ConcernMove::Forward => ("remark", &form.remark),
+        ConcernMove::Return => ("question", &form.question),
+        ConcernMove::Resubmit => ("reply", &form.reply),
     };
     let mut errors = FieldErrors::new();
-    let Some(reply) = forms::text(&mut errors, "reply", &form.reply, true, NOTE_MAX) else {
-        return render(
-            &state,
-            &current,
-            &concern,
-            access,
-            Outcome::refused(errors, typed),
-        )
-        .await;
+    let text = forms::text(&mut errors, field, value, mv.text_required(), NOTE_MAX);
+    let typed = Typed {
+        remark: form.remark,
+        question: form.question,
+        reply: form.reply,
+        note: String::new(),
     };
+    if !errors.is_empty() {
+        let outcome = Outcome::refused(errors, typed);
+        return render(state, current, &concern, access, outcome).await;
+    }
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
-    if !concerns::resubmit(
-        &mut tx,
-        concern.id,
-        form.version,
-        current.user.id,
-        &reply,
-        now,
-    )
-    .await?
-    {
+    let (id, by) = (concern.id, current.user.id);
+    if !concerns::take_move(&mut tx, id, form.version, mv, by, text.as_deref(), now).await? {
         drop(tx);
-        return conflict(&state, &current, &concern, typed).await;
+        return conflict(state, current, &concern, typed).await;
     }
+    let action = match mv {
+        ConcernMove::Forward => AuditAction::ConcernForwarded,
+        ConcernMove::Return => AuditAction::ConcernReturned,
+        ConcernMove::Resubmit => AuditAction::ConcernResubmitted,
+    };
     audit::record(
         &mut *tx,
-        &concern_event(&state, &current, AuditAction::ConcernResubmitted, &concern),
+        &concern_event(state, current, action, &concern),
         now,
     )
     .await?;
     tx.commit().await?;
-    set_notice(
-        &current.session,
-        "Dit svar er gemt, og bekymringen er sendt til din leder igen.",
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/bekymringer/{}", concern.id)).into_response())
+    let (notice, to) = match mv {
+        ConcernMove::Forward => {
+            let infohus = state
+                .tenants
+                .by_id(concern.municipality_id)
+                .map_or("Infohus", |m| m.infohus_name());
+            (
+                format!("Bekymringen er sendt videre til {infohus}."),
+                "/leder/indbakke".to_owned(),
+            )
+        }
+        ConcernMove::Return => (
+            "Bekymringen er sendt tilbage til medarbejderen med dit spørgsmål.".to_owned(),
+            "/leder/indbakke".to_owned(),
+        ),
+        ConcernMove::Resubmit => (
+            "Dit svar er gemt, og bekymringen er sendt til din leder igen.".to_owned(),
+            format!("/bekymringer/{}", concern.id),
+        ),
+    };
+    set_notice(&current.session, &notice).await?;
+    Ok(Redirect::to(&to).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -581,8 +503,7 @@ async fn conflict(
     let outcome = Outcome {
         errors: FieldErrors::new(),
         typed,
-        conflict: Some(CONFLICT),
-        status: StatusCode::CONFLICT,
+        state: FormState::Conflict,
     };
     render(state, current, &concern, access, outcome).await
 }
