@@ -303,13 +303,25 @@ pub async fn write(
     let mut c_kind = Vec::new();
     let mut c_filed = Vec::new();
     let mut c_linked = Vec::new();
+    let mut c_repeat = Vec::new();
     for s in stories {
         let first = std::iter::once((s.filed_at, s.source, s.unit_id, s.opened_at));
         let repeats = s
             .repeat_concerns
             .iter()
             .map(|&at| (at, s.source, s.unit_id, at + Duration::hours(20)));
-        for (filed, source, unit, linked) in first.chain(repeats) {
+        let filed_all: Vec<OffsetDateTime> = std::iter::once(s.filed_at)
+            .chain(s.repeat_concerns.iter().copied())
+            .collect();
+        for (i, (filed, source, unit, linked)) in first.chain(repeats).enumerate() {
+            // The generated people differ from case to case, so the one rule of a repeat
+            // (`infohus_concern_repeats`) comes down to another concern of the same case filed
+            // in the 12 months before; computed here rather than per row in SQL to keep large
+            // runs fast.
+            c_repeat.push(filed_all.iter().enumerate().any(|(j, &other)| {
+                (other, j) < (filed, i)
+                    && crate::domain::calendar::add_months(other.date(), 12) > filed.date()
+            }));
             c_ids.push(Uuid::new_v4());
             c_municipality.push(s.municipality_id.0);
             c_case.push(s.id.0);
@@ -334,16 +346,16 @@ pub async fn write(
     sqlx::query!(
         r#"insert into concerns (id, municipality_id, case_id, status, source, unit_id, reporter_name,
                                  subject_name, subject_approx_age, subject_is_minor, observation,
-                                 kind, filed_at, received_at, linked_at)
+                                 kind, filed_at, received_at, linked_at, repeat)
            select id, municipality_id, case_id, 'linked', source, unit_id, reporter_name,
                   subject_name, age, minor,
                   'Demo-data: en tidligere bekymring, kun med til statistikken.', kind,
-                  filed_at, filed_at, linked_at
+                  filed_at, filed_at, linked_at, repeat
            from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6::text[],
                        $7::text[], $8::int2[], $9::bool[], $10::text[], $11::timestamptz[],
-                       $12::timestamptz[])
+                       $12::timestamptz[], $13::bool[])
                 as t(id, municipality_id, case_id, source, unit_id, reporter_name, subject_name,
-                     age, minor, kind, filed_at, linked_at)"#,
+                     age, minor, kind, filed_at, linked_at, repeat)"#,
         &c_ids,
         &c_municipality,
         &c_case,
@@ -356,6 +368,7 @@ pub async fn write(
         &c_kind,
         &c_filed,
         &c_linked,
+        &c_repeat,
     )
     .execute(&mut *conn)
     .await?;

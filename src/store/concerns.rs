@@ -108,7 +108,33 @@ pub async fn file(
         now,
     )
     .await?;
+    if received_at.is_some() {
+        mark_repeat(&mut *conn, id).await?;
+    }
     Ok(id)
+}
+
+/// Marks repeats at the moment a concern reaches Infohus or joins a case: the concern itself
+/// when one about the same person was filed in the 12 months before it, and those filed in the
+/// 12 months after it. `infohus_concern_repeats` (migration `repeat_concern`) is the one
+/// definition; every page and figure reads the stored answer. Once a repeat, always a repeat.
+async fn mark_repeat(db: impl PgExecutor<'_>, id: ConcernId) -> sqlx::Result<()> {
+    sqlx::query!(
+        r#"with me as (select id, filed_at from concerns where id = $1),
+                others as (select r.id, r.filed_at from infohus_concern_repeats($1) r)
+           update concerns c set repeat = true
+           from me
+           where not c.repeat
+             and ((c.id = me.id
+                   and exists (select 1 from others o
+                               where (o.filed_at, o.id) < (me.filed_at, me.id)))
+                  or (c.id in (select o.id from others o
+                               where (o.filed_at, o.id) > (me.filed_at, me.id))))"#,
+        id as ConcernId,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
 code_enum! {
@@ -191,6 +217,8 @@ pub struct Concern {
     pub received_at: Option<OffsetDateTime>,
     pub read_by_coordinator_at: Option<OffsetDateTime>,
     pub linked_at: Option<OffsetDateTime>,
+    /// A repeat: see [`is_repeat_subject`].
+    pub repeat: bool,
 }
 
 impl Concern {
@@ -234,7 +262,7 @@ pub async fn by_id(db: impl PgExecutor<'_>, id: ConcernId) -> sqlx::Result<Optio
                   c.leader_informed,
                   c.parents_informed, c.key_employee_involved, c.direct_to_infohus,
                   c.direct_reason, c.filed_at, c.received_at, c.read_by_coordinator_at,
-                  c.linked_at
+                  c.linked_at, c.repeat
            from concerns c
            left join cases k on k.id = c.case_id
            left join units u on u.id = c.unit_id
@@ -280,6 +308,7 @@ pub async fn by_id(db: impl PgExecutor<'_>, id: ConcernId) -> sqlx::Result<Optio
         received_at: r.received_at,
         read_by_coordinator_at: r.read_by_coordinator_at,
         linked_at: r.linked_at,
+        repeat: r.repeat,
     }))
 }
 
@@ -418,6 +447,9 @@ async fn move_status(
         now,
     )
     .await?;
+    if received_at.is_some() {
+        mark_repeat(&mut *conn, id).await?;
+    }
     Ok(true)
 }
 
@@ -491,6 +523,7 @@ pub async fn link(
         now,
     )
     .await?;
+    mark_repeat(&mut *conn, id).await?;
     Ok(true)
 }
 
@@ -646,7 +679,7 @@ pub async fn intake_queue(
                   c.source as "source: ConcernSource",
                   c.subject_name, c.subject_birth_date, c.subject_approx_age,
                   c.subject_is_minor, c.kind as "kind: ConcernKind", c.read_by_coordinator_at, c.direct_to_infohus,
-                  infohus_concern_is_repeat(c.id) as "repeat!"
+                  c.repeat
            from concerns c
            where c.municipality_id = $1 and c.status = 'received'
            order by c.received_at, c.filed_at, c.id
@@ -674,24 +707,22 @@ pub async fn intake_queue(
         .collect()
 }
 
-/// Is there another concern about this concern's person, that has reached Infohus, filed
-/// within 12 months of it?
+/// Is the concern a repeat: another concern in Infohus about the same person (or in the same
+/// case) filed in the 12 months before it?
 pub async fn is_repeat_subject(db: impl PgExecutor<'_>, concern: ConcernId) -> sqlx::Result<bool> {
     sqlx::query_scalar!(
-        r#"select infohus_concern_is_repeat($1) as "repeat!""#,
-        concern.0,
+        r#"select coalesce((select repeat from concerns where id = $1), false) as "repeat!""#,
+        concern as ConcernId,
     )
     .fetch_one(db)
     .await
 }
 
-/// Is the case's person a repeat concern: two or more concerns within 12 months?
+/// Is the case about a repeat concern: is one of its concerns a repeat?
 pub async fn case_is_repeat(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<bool> {
     sqlx::query_scalar!(
-        r#"select exists (
-               select 1 from concerns c
-               where c.case_id = $1 and infohus_concern_is_repeat(c.id)
-           ) as "repeat!""#,
+        r#"select exists (select 1 from concerns c where c.case_id = $1 and c.repeat)
+               as "repeat!""#,
         case as CaseId,
     )
     .fetch_one(db)

@@ -98,8 +98,8 @@ pub mod dimension {
     pub const AGE: &str = "age";
     /// New concerns by the prevention level of their case: a `Level` id, or `none`.
     pub const LEVEL: &str = "level";
-    /// New concerns about a person with another concern on the same case in the 12 months
-    /// before; the only key is `repeat`.
+    /// New concerns that are repeats (`concerns::is_repeat_subject`); the only key is
+    /// `repeat`.
     pub const REPEAT: &str = "repeat";
     /// Cases open at the end of the quarter, by the stage they were in then.
     pub const OPEN_STAGE: &str = "open_stage";
@@ -165,11 +165,7 @@ pub async fn quarterly(
                       c.kind,
                       case when c.subject_is_minor then 'under_18' else 'adult' end as age,
                       coalesce(k.level, 'none') as level,
-                      exists (select 1 from concerns p
-                              where p.case_id = c.case_id
-                                and p.filed_at > c.filed_at - interval '12 months'
-                                and (p.filed_at < c.filed_at or (p.filed_at = c.filed_at and p.id < c.id))
-                             ) as repeat
+                      c.repeat
                from concerns c
                join q on c.filed_at >= q.starts and c.filed_at < q.ends
                left join units u on u.id = c.unit_id

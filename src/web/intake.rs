@@ -285,7 +285,7 @@ async fn render(
     )
     .await?;
     let history = history_views(&state.db, concern.id).await?;
-    let repeat = concerns::is_repeat_subject(&state.db, concern.id).await?;
+    let repeat = concern.repeat;
     let waiting = concern.status == ConcernStatus::Received;
     let candidates = if waiting {
         cases::candidates_for_concern(&state.db, concern.id)

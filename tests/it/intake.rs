@@ -747,16 +747,55 @@ async fn the_coordinator_opens_a_case_links_a_second_concern_with_the_same_cpr_a
             .await
             .expect("repeat")
     );
+    // The later concern repeats the earlier one (one rule for every page and the figures).
     assert!(
         infohus::store::concerns::is_repeat_subject(
             &app.db,
-            infohus::domain::ids::ConcernId(first)
+            infohus::domain::ids::ConcernId(second)
         )
         .await
         .expect("repeat")
     );
     assert_eq!(app.audit_count("case_opened").await, 1);
     assert_eq!(app.audit_count("concern_linked").await, 4);
+
+    // One rule of a repeat: the case list, the case page and the quarterly figures say what
+    // the intake queue said.
+    let list = coordinator.get("/sager").await;
+    assert!(
+        list.texts("tbody tr").join(" ").contains("Gentagen"),
+        "{}",
+        list.body
+    );
+    let page = coordinator.get(&format!("/sager/{case_id}")).await;
+    assert!(page.body.contains("Gentagen bekymring"), "{}", page.body);
+    let ballerup = app.municipality_id("ballerup").await;
+    let filed: Vec<time::OffsetDateTime> =
+        sqlx::query_scalar("select filed_at from concerns where id = any($1) order by filed_at")
+            .bind(vec![first, second])
+            .fetch_all(&app.db)
+            .await
+            .expect("filed");
+    let mut quarters: Vec<infohus::domain::stats::Quarter> = filed
+        .iter()
+        .map(|at| infohus::domain::stats::Quarter::containing(at.date()))
+        .collect();
+    quarters.dedup();
+    let mut conn = app.db.acquire().await.expect("connection");
+    let figures = infohus::store::stats::quarterly(&mut conn, &[ballerup], &quarters)
+        .await
+        .expect("figures");
+    let repeats: i64 = (0..quarters.len())
+        .map(|q| {
+            figures.count(
+                infohus::store::stats::dimension::REPEAT,
+                Some(ballerup),
+                q,
+                Some("repeat"),
+            )
+        })
+        .sum();
+    assert_eq!(repeats, 1, "the second concern repeats the first");
 }
 
 #[tokio::test]

@@ -222,6 +222,8 @@ pub struct CaseConcern {
     pub observed_when: Option<String>,
     pub observed_where: Option<String>,
     pub warning_signs: Vec<String>,
+    /// A repeat (`concerns::is_repeat_subject`).
+    pub repeat: bool,
 }
 
 pub async fn concerns_of(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<Vec<CaseConcern>> {
@@ -230,7 +232,7 @@ pub async fn concerns_of(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<
         r#"select k.id as "id: ConcernId", k.filed_at, k.source as "source: ConcernSource",
                   coalesce(u.name, k.reporter_name) as reporter, un.name as "unit_name?",
                   k.kind as "kind: ConcernKind", k.subject_connection, k.observation, k.observed_when, k.observed_where,
-                  k.warning_signs
+                  k.warning_signs, k.repeat
            from concerns k
            left join users u on u.id = k.reporter_user_id
            left join units un on un.id = k.unit_id
@@ -388,7 +390,8 @@ pub struct CaseListRow {
     /// The stage's next deadline: the screening deadline, the earliest review of an open
     /// intervention, or the next review after closing.
     pub next_deadline: Option<Date>,
-    pub concerns: i64,
+    /// One of its concerns is a repeat (`concerns::is_repeat_subject`).
+    pub repeat: bool,
 }
 
 /// The cases an actor may see: every case of `whole` (their coordinator's or police
@@ -413,7 +416,7 @@ pub async fn visible_cases(
                       else (select min(i.next_review_date) from interventions i
                             where i.case_id = c.id and i.status in ('planned', 'active'))
                   end as next_deadline,
-                  (select count(*) from concerns k where k.case_id = c.id) as "concerns!"
+                  exists (select 1 from concerns k where k.case_id = c.id and k.repeat) as "repeat!"
            from cases c
            where (c.municipality_id = any ($1)
                   or (c.municipality_id = any ($2)
@@ -439,7 +442,7 @@ pub async fn visible_cases(
                 subject_name: r.subject_name,
                 stage_changed_at: r.stage_changed_at,
                 next_deadline: r.next_deadline,
-                concerns: r.concerns,
+                repeat: r.repeat,
             })
         })
         .collect()

@@ -83,7 +83,7 @@ pub(crate) async fn show_cases(
             stage: r.stage.label(),
             deadline: r.next_deadline.map(format_date_da),
             overdue: r.next_deadline.is_some_and(|d| d < today),
-            repeat: r.concerns > 1,
+            repeat: r.repeat,
             closed: r.stage == Stage::Closed,
         })
         .collect();

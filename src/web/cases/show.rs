@@ -358,7 +358,7 @@ pub(crate) async fn render(
         close_reason: case.close_reason.map(|r| r.label()),
         next_deadline,
         deadline_overdue,
-        repeat: concerns.len() > 1,
+        repeat: concerns.iter().any(|c| c.repeat),
         concerns: concern_views,
         team: team.iter().map(|t| t.name.clone()).collect(),
         screenings: screenings
