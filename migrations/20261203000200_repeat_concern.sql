@@ -2,8 +2,8 @@
 -- has another concern about the same person (or in the same case) that was filed in the 12
 -- months before it. `infohus_concern_repeats` lists, for one concern, the concerns in Infohus
 -- about the same person filed within 12 months either side; when a concern reaches Infohus or
--- joins a case, it is marked if one of them was filed before it, and those filed after it are
--- marked. The intake queue, the case list, the case page (a case is a repeat when one of its
+-- joins a case, it is marked if one of them was filed before it (or at the same moment), and
+-- those filed after it (or at the same moment) are marked. The intake queue, the case list, the case page (a case is a repeat when one of its
 -- concerns is) and the quarterly figures all read this one stored answer.
 create function infohus_concern_repeats(concern uuid)
 returns table (id uuid, filed_at timestamptz)
@@ -28,7 +28,7 @@ language sql stable as $$
     select exists (
         select 1
         from concerns a, infohus_concern_repeats(concern) r
-        where a.id = concern and (r.filed_at, r.id) < (a.filed_at, a.id)
+        where a.id = concern and r.filed_at <= a.filed_at
     )
 $$;
 

@@ -319,7 +319,8 @@ pub async fn write(
             // in the 12 months before; computed here rather than per row in SQL to keep large
             // runs fast.
             c_repeat.push(filed_all.iter().enumerate().any(|(j, &other)| {
-                (other, j) < (filed, i)
+                j != i
+                    && other <= filed
                     && crate::domain::calendar::add_months(other.date(), 12) > filed.date()
             }));
             c_ids.push(Uuid::new_v4());

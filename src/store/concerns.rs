@@ -116,7 +116,7 @@ pub async fn file(
 
 /// Marks repeats at the moment a concern reaches Infohus or joins a case: the concern itself
 /// when one about the same person was filed in the 12 months before it, and those filed in the
-/// 12 months after it. `infohus_concern_repeats` (migration `repeat_concern`) is the one
+/// 12 months after it (two filed at the same moment repeat each other). `infohus_concern_repeats` (migration `repeat_concern`) is the one
 /// definition; every page and figure reads the stored answer. Once a repeat, always a repeat.
 async fn mark_repeat(db: impl PgExecutor<'_>, id: ConcernId) -> sqlx::Result<()> {
     sqlx::query!(
@@ -126,10 +126,8 @@ async fn mark_repeat(db: impl PgExecutor<'_>, id: ConcernId) -> sqlx::Result<()>
            from me
            where not c.repeat
              and ((c.id = me.id
-                   and exists (select 1 from others o
-                               where (o.filed_at, o.id) < (me.filed_at, me.id)))
-                  or (c.id in (select o.id from others o
-                               where (o.filed_at, o.id) > (me.filed_at, me.id))))"#,
+                   and exists (select 1 from others o where o.filed_at <= me.filed_at))
+                  or (c.id in (select o.id from others o where o.filed_at >= me.filed_at)))"#,
         id as ConcernId,
     )
     .execute(db)

@@ -2,19 +2,19 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::domain::calendar::format_datetime_da;
 use crate::domain::ids::CaseId;
 use crate::domain::policy::{self, Capability};
 use crate::error::{AppError, AppResult};
 use crate::store::access_log;
 use crate::store::audit::{self, AuditAction, AuditEvent, ObjectType};
 use crate::web::extract::parse_id;
-use crate::web::layout::PageContext;
+use crate::web::filters;
+use crate::web::layout::{self, PageContext};
 use crate::web::routes::Routes;
 
 pub fn routes() -> Routes {
@@ -26,7 +26,7 @@ pub fn routes() -> Routes {
 }
 
 pub struct Row {
-    pub when: String,
+    pub when: time::OffsetDateTime,
     pub who: String,
     pub what: &'static str,
 }
@@ -66,7 +66,7 @@ async fn show_access_log(
     let rows = entries
         .into_iter()
         .map(|e| Row {
-            when: format_datetime_da(e.occurred_at),
+            when: e.occurred_at,
             who: match (e.actor_name, e.actor_email) {
                 (Some(n), Some(m)) => format!("{n} ({m})"),
                 _ => "System".to_owned(),
@@ -87,7 +87,7 @@ async fn show_access_log(
         // Admins see the log but never the case itself.
         show_case_link: policy::may(&actor, Capability::CaseList),
     };
-    Ok(Html(page.render()?).into_response())
+    layout::ok(&page)
 }
 
 fn action_label(action: AuditAction) -> &'static str {

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -18,7 +18,7 @@ use crate::store::audit::{self, AuditAction, AuditEvent, ObjectType};
 use crate::store::{accounts, users};
 use crate::web::extract::{Form, parse_id};
 use crate::web::forms::FieldErrors;
-use crate::web::layout::{PageContext, set_notice};
+use crate::web::layout::{self, PageContext, set_notice};
 use crate::web::routes::Routes;
 
 pub fn routes() -> Routes {
@@ -74,7 +74,7 @@ async fn render_set_password(
         errors,
     };
     let status = if valid { status } else { StatusCode::NOT_FOUND };
-    Ok((status, Html(page.render()?)).into_response())
+    layout::render(status, &page)
 }
 
 async fn show_set_password(
@@ -200,7 +200,7 @@ async fn list_grants(State(state): State<AppState>, current: CurrentUser) -> App
         page: PageContext::for_user(&current, "Godkendelser", "/godkendelser").await?,
         rows,
     };
-    Ok(Html(page.render()?).into_response())
+    layout::ok(&page)
 }
 
 #[derive(Deserialize)]

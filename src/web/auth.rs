@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -17,7 +17,7 @@ use crate::store::{rate_limits, sessions, users};
 use crate::web::client_ip::ClientIp;
 use crate::web::extract::{Form, Query};
 use crate::web::forms;
-use crate::web::layout::PageContext;
+use crate::web::layout::{self, PageContext};
 use crate::web::routes::{Routes, safe_return_path};
 
 pub fn routes() -> Routes {
@@ -61,7 +61,7 @@ async fn show_login(
         logged_out: query.logget_ud.is_some(),
         password_set: query.adgangskode.is_some(),
     };
-    Ok(Html(page.render()?).into_response())
+    layout::ok(&page)
 }
 
 #[derive(Deserialize)]
@@ -175,7 +175,7 @@ async fn submit_login(
         logged_out: false,
         password_set: false,
     };
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
+    layout::render(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
 async fn submit_logout(State(state): State<AppState>, current: CurrentUser) -> AppResult<Response> {

@@ -1,13 +1,13 @@
 //! The signed-in user's home: what waits for them and what they can do.
 
 use askama::Template;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 
 use crate::auth::CurrentUser;
 use crate::domain::policy::{self, Capability};
 use crate::error::AppResult;
-use crate::web::layout::PageContext;
+use crate::web::layout::{self, PageContext};
 use crate::web::routes::Routes;
 
 pub fn routes() -> Routes {
@@ -113,5 +113,5 @@ async fn show_home(
         unit_name: current.user.unit_name.clone(),
         tasks: crate::web::cases::tasks::for_user(&state, &current).await?,
     };
-    Ok(Html(page.render()?).into_response())
+    layout::ok(&page)
 }

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
@@ -27,7 +27,7 @@ use crate::web::concerns::show::{
 };
 use crate::web::extract::{Form, parse_id};
 use crate::web::forms::{self, FieldErrors};
-use crate::web::layout::{PageContext, set_notice};
+use crate::web::layout::{self, PageContext, set_notice};
 use crate::web::routes::Routes;
 
 pub fn routes() -> Routes {
@@ -157,7 +157,7 @@ async fn show_intake_queue(
             .unwrap_or_else(|| "Infohus".to_owned()),
         rows,
     };
-    Ok(Html(page.render()?).into_response())
+    layout::ok(&page)
 }
 
 /// The person as the coordinator registers them on a new case, prefilled from the concern.
@@ -320,7 +320,7 @@ async fn render(
         errors: outcome.errors,
         conflict: outcome.conflict,
     };
-    Ok((outcome.status, Html(page.render()?)).into_response())
+    layout::render(outcome.status, &page)
 }
 
 async fn show_intake_concern(

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod client_ip;
 pub mod concerns;
 pub mod extract;
+pub mod filters;
 pub mod forms;
 pub mod health;
 pub mod home;

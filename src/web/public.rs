@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -24,7 +24,7 @@ use crate::web::concerns::form::{self, Checked, ConcernForm, FormChoices, FormRu
 use crate::web::concerns::new_concern;
 use crate::web::extract::Form;
 use crate::web::forms::FieldErrors;
-use crate::web::layout::PageContext;
+use crate::web::layout::{self, PageContext};
 use crate::web::routes::Routes;
 
 pub fn routes() -> Routes {
@@ -152,7 +152,7 @@ async fn show_public_page(
         m: Info::of(m),
         g: Guidance::new(),
     };
-    Ok(Html(page.render()?).into_response())
+    layout::ok(&page)
 }
 
 #[derive(Template)]
@@ -179,7 +179,7 @@ async fn show_action_card(
         m: info,
         g: Guidance::new(),
     };
-    Ok(Html(page.render()?).into_response())
+    layout::ok(&page)
 }
 
 #[derive(Template)]
@@ -212,7 +212,7 @@ async fn render_report(
         choices: FormChoices::new(),
         acute,
     };
-    Ok((status, Html(page.render()?)).into_response())
+    layout::render(status, &page)
 }
 
 async fn show_citizen_report(
@@ -364,7 +364,7 @@ async fn show_receipt(
         m: Info::of(m),
         code,
     };
-    Ok(Html(page.render()?).into_response())
+    layout::ok(&page)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -400,7 +400,7 @@ async fn show_status_lookup(
         found: None,
         not_found: false,
     };
-    Ok(Html(page.render()?).into_response())
+    layout::ok(&page)
 }
 
 async fn submit_status_lookup(
@@ -449,5 +449,5 @@ async fn submit_status_lookup(
         found: found.as_ref().map(|f| f.status.label()),
         not_found: found.is_none(),
     };
-    Ok(Html(page.render()?).into_response())
+    layout::ok(&page)
 }

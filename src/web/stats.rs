@@ -8,7 +8,7 @@ mod unit;
 use askama::Template;
 use axum::extract::State;
 use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
 use sqlx::PgConnection;
@@ -22,7 +22,7 @@ use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, AuditAction, AuditEvent, ObjectType};
 use crate::store::{self, tenants::Municipality};
 use crate::web::extract::Query;
-use crate::web::layout::PageContext;
+use crate::web::layout::{self, PageContext};
 use crate::web::routes::Routes;
 
 pub use tables::{AreaReport, Column, Row, Table};
@@ -314,7 +314,7 @@ async fn show_statistics(
         withheld: stats::WITHHELD_TEXT,
         too_few: tables::TOO_FEW,
     };
-    Ok(Html(page.render()?).into_response())
+    layout::ok(&page)
 }
 
 async fn download_statistics(

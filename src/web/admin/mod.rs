@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
@@ -18,7 +18,7 @@ use crate::store::audit::{self, AuditAction, AuditEvent, ObjectType};
 use crate::store::{accounts, tenants, users};
 use crate::web::extract::{Form, parse_id};
 use crate::web::forms::{self, FieldErrors};
-use crate::web::layout::{PageContext, set_notice};
+use crate::web::layout::{self, PageContext, set_notice};
 use crate::web::routes::Routes;
 
 mod roles;
@@ -193,7 +193,7 @@ async fn list_users(State(state): State<AppState>, current: CurrentUser) -> AppR
     )
     .await?;
     let page = render_users(&state, &current, NewUserForm::default(), FieldErrors::new()).await?;
-    Ok(Html(page.render()?).into_response())
+    layout::ok(&page)
 }
 
 async fn create_user(
@@ -393,7 +393,7 @@ async fn rejected(
     errors: FieldErrors,
 ) -> AppResult<Response> {
     let page = render_users(state, current, form, errors).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
+    layout::render(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
 fn parse_choice(value: &str) -> Option<uuid::Uuid> {

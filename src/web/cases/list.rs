@@ -2,19 +2,21 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
+use time::Date;
 
 use super::reach_of;
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::domain::calendar::{format_date_da, today_copenhagen};
+use crate::domain::calendar::today_copenhagen;
 use crate::domain::workflow::Stage;
 use crate::error::AppResult;
 use crate::store::audit::{self, AuditAction, AuditEvent};
 use crate::store::workflow as store;
 use crate::web::extract::Query;
-use crate::web::layout::PageContext;
+use crate::web::filters;
+use crate::web::layout::{self, PageContext};
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct ListQuery {
@@ -28,7 +30,7 @@ struct Row {
     subject_name: String,
     municipality: String,
     stage: &'static str,
-    deadline: Option<String>,
+    deadline: Option<Date>,
     overdue: bool,
     repeat: bool,
     closed: bool,
@@ -81,7 +83,7 @@ pub(crate) async fn show_cases(
             reference: r.reference,
             subject_name: r.subject_name,
             stage: r.stage.label(),
-            deadline: r.next_deadline.map(format_date_da),
+            deadline: r.next_deadline,
             overdue: r.next_deadline.is_some_and(|d| d < today),
             repeat: r.repeat,
             closed: r.stage == Stage::Closed,
@@ -108,5 +110,5 @@ pub(crate) async fn show_cases(
         state.clock.now(),
     )
     .await?;
-    Ok(Html(page.render()?).into_response())
+    layout::ok(&page)
 }

@@ -3,8 +3,9 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use time::{Date, OffsetDateTime};
 
 use super::show::{CaseHeader, audit_view};
 use super::step::{self, Step, Taken};
@@ -12,13 +13,14 @@ use super::{CONFLICT_MESSAGE, Loaded, Verdict, load, not_now, reach_of, verdict}
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::calendar::{
-    add_working_days, format_date_da, format_datetime_da, today_copenhagen, working_days_between,
+    add_working_days, format_date_da, today_copenhagen, working_days_between,
 };
 use crate::domain::workflow::{Move, NOT_FOR_INFOHUS_NOTE, ScreeningOutcome};
 use crate::error::AppResult;
 use crate::store::audit::{self, AuditAction, AuditEvent};
 use crate::store::workflow::{self as store, screening};
 use crate::web::extract::Form;
+use crate::web::filters;
 use crate::web::forms::FormState;
 use crate::web::forms::{self, FieldErrors};
 use crate::web::layout::{self, PageContext, set_notice};
@@ -66,8 +68,8 @@ struct QueueRow {
     subject_name: String,
     age: String,
     municipality: String,
-    sent_at: String,
-    due: String,
+    sent_at: OffsetDateTime,
+    due: Option<Date>,
     overdue: bool,
     days_over: i64,
 }
@@ -108,8 +110,8 @@ pub(crate) async fn show_screening_queue(
                     .by_id(r.municipality_id)
                     .map(|m| m.name().to_owned())
                     .unwrap_or_default(),
-                sent_at: format_datetime_da(r.sent_at),
-                due: r.due.map(format_date_da).unwrap_or_else(|| "–".to_owned()),
+                sent_at: r.sent_at,
+                due: r.due,
                 overdue,
                 days_over: r.due.map_or(0, |d| working_days_between(d, today)),
             }
@@ -147,7 +149,7 @@ pub(crate) async fn show_screening_queue(
         state.clock.now(),
     )
     .await?;
-    Ok(Html(page.render()?).into_response())
+    layout::ok(&page)
 }
 
 #[derive(Debug, Default, Deserialize)]

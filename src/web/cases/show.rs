@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 
 use super::{Loaded, load};
 use crate::AppState;
@@ -20,7 +20,7 @@ use crate::domain::workflow::{
 use crate::error::AppResult;
 use crate::store::audit::{self, AuditAction};
 use crate::store::workflow::{self as store, assessment, closing, plan, review, screening};
-use crate::web::layout::PageContext;
+use crate::web::layout::{self, PageContext};
 
 /// What every case page and form shows at the top: which case, and for police the § 115
 /// reminder.
@@ -477,7 +477,7 @@ pub(crate) async fn render(
     } else {
         StatusCode::OK
     };
-    Ok((status, Html(page.render()?)).into_response())
+    layout::render(status, &page)
 }
 
 /// The stage's next deadline and whether it has passed.

@@ -7,7 +7,7 @@ pub(crate) mod show;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 use crate::AppState;
@@ -23,7 +23,7 @@ use crate::store::tenants::Municipality;
 use crate::store::users::User;
 use crate::web::extract::Form;
 use crate::web::forms::FieldErrors;
-use crate::web::layout::{PageContext, set_notice};
+use crate::web::layout::{self, PageContext, set_notice};
 use crate::web::routes::Routes;
 use form::{Checked, ConcernForm, FormChoices, FormRules};
 
@@ -183,7 +183,7 @@ async fn render_new(
                 .collect()
         },
     };
-    Ok((status, Html(page.render()?)).into_response())
+    layout::render(status, &page)
 }
 
 async fn show_new_concern(
@@ -397,7 +397,7 @@ async fn list_own_concerns(
         page: PageContext::for_user(&current, "Mine bekymringer", "/bekymringer").await?,
         rows,
     };
-    Ok(Html(page.render()?).into_response())
+    layout::ok(&page)
 }
 
 fn format_date_da_instant(t: time::OffsetDateTime) -> String {
@@ -500,7 +500,7 @@ async fn unit_list(state: &AppState, current: &CurrentUser, inbox: bool) -> AppR
         inbox,
         rows: unit_lines(rows, now),
     };
-    Ok(Html(page.render()?).into_response())
+    layout::ok(&page)
 }
 
 async fn show_leader_inbox(

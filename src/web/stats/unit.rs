@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 
 use super::audit_view;
@@ -18,7 +18,7 @@ use crate::domain::workflow::Stage;
 use crate::error::{AppError, AppResult};
 use crate::store::{self, audit::AuditAction, audit::ObjectType};
 use crate::web::extract::Query;
-use crate::web::layout::PageContext;
+use crate::web::layout::{self, PageContext};
 
 #[derive(Debug, Deserialize)]
 pub(super) struct UnitQuery {
@@ -141,7 +141,7 @@ pub(super) async fn show_unit_counts(
         threshold,
         withheld: stats::WITHHELD_TEXT,
     };
-    Ok(Html(page.render()?).into_response())
+    layout::ok(&page)
 }
 
 /// What a concern not yet part of a case is waiting for, on the unit's page.
