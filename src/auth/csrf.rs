@@ -27,11 +27,7 @@ pub const ANONYMOUS_LIFETIME: time::Duration = time::Duration::hours(2);
 /// in (`session::begin`) gives it the browser-session lifetime that the server-side timeouts
 /// bound.
 pub async fn token(session: &Session) -> Result<String, AppError> {
-    if let Some(t) = session
-        .get::<String>(KEY)
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?
-    {
+    if let Some(t) = session.get::<String>(KEY).await? {
         return Ok(t);
     }
     session.set_expiry(Some(Expiry::OnInactivity(ANONYMOUS_LIFETIME)));
@@ -43,10 +39,7 @@ pub async fn renew(session: &Session) -> Result<String, AppError> {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let t = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-    session
-        .insert(KEY, &t)
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+    session.insert(KEY, &t).await?;
     Ok(t)
 }
 

@@ -28,6 +28,17 @@ impl CurrentUser {
     pub async fn csrf_token(&self) -> Result<String, AppError> {
         super::csrf::token(&self.session).await
     }
+
+    /// The audit row of an action by this user in this request; the caller adds what it was
+    /// done to.
+    pub fn audit(
+        &self,
+        action: crate::store::audit::AuditAction,
+    ) -> crate::store::audit::AuditEvent {
+        crate::store::audit::AuditEvent::new(action)
+            .by(self.user.id)
+            .request(&self.request_id)
+    }
 }
 
 /// Set by [`load_user`] on every request; `None` for anonymous visitors.
@@ -49,11 +60,7 @@ pub async fn load_user(
         .unwrap_or("")
         .to_owned();
     let mut current = None;
-    if let Some(id) = session
-        .get::<AuthSessionId>(KEY)
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?
-    {
+    if let Some(id) = session.get::<AuthSessionId>(KEY).await? {
         let now = state.clock.now();
         let settings = &state.settings.session;
         match store::sessions::touch(
@@ -76,10 +83,7 @@ pub async fn load_user(
             None => {
                 // Expired or revoked: make sure it stays dead, and forget it in this browser.
                 store::sessions::revoke(&state.db, id, "expired", now).await?;
-                session
-                    .flush()
-                    .await
-                    .map_err(|e| AppError::Internal(e.into()))?;
+                session.flush().await?;
             }
         }
     }
@@ -94,19 +98,13 @@ pub async fn begin(
     user: crate::domain::ids::UserId,
     now: time::OffsetDateTime,
 ) -> Result<AuthSessionId, AppError> {
-    session
-        .cycle_id()
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+    session.cycle_id().await?;
     // The cookie lives as long as the browser; the idle and absolute timeouts are enforced on
     // the server against auth_sessions.
     session.set_expiry(Some(tower_sessions::Expiry::OnSessionEnd));
     let id = AuthSessionId::new();
     store::sessions::create(&mut *db, id, user, now).await?;
-    session
-        .insert(KEY, id)
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+    session.insert(KEY, id).await?;
     super::csrf::renew(session).await?;
     Ok(id)
 }

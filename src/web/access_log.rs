@@ -11,7 +11,7 @@ use crate::domain::ids::CaseId;
 use crate::domain::policy::{self, Capability};
 use crate::error::{AppError, AppResult};
 use crate::store::access_log;
-use crate::store::audit::{self, AuditAction, AuditEvent, ObjectType};
+use crate::store::audit::{self, AuditAction, ObjectType};
 use crate::web::extract::parse_id;
 use crate::web::filters;
 use crate::web::layout::{self, PageContext};
@@ -55,11 +55,10 @@ async fn show_access_log(
     let entries = access_log::for_case(&state.db, id).await?;
     audit::record(
         &state.db,
-        &AuditEvent::new(AuditAction::AccessLogViewed)
-            .by(current.user.id)
+        &current
+            .audit(AuditAction::AccessLogViewed)
             .on(ObjectType::Case, id.0)
-            .in_municipality(Some(label.municipality_id))
-            .request(&current.request_id),
+            .in_municipality(Some(label.municipality_id)),
         state.clock.now(),
     )
     .await?;

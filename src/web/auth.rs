@@ -184,21 +184,16 @@ async fn submit_logout(State(state): State<AppState>, current: CurrentUser) -> A
     sessions::revoke(&mut *tx, current.auth_session_id, "logout", now).await?;
     audit::record(
         &mut *tx,
-        &AuditEvent::new(AuditAction::Logout)
-            .by(current.user.id)
+        &current
+            .audit(AuditAction::Logout)
             .on(ObjectType::User, current.user.id.0)
             .in_municipality(current.user.municipality_id)
-            .in_district(current.user.police_district_id)
-            .request(&current.request_id),
+            .in_district(current.user.police_district_id),
         now,
     )
     .await?;
     tx.commit().await?;
     // flush, not clear: the stored session is deleted and the cookie removed.
-    current
-        .session
-        .flush()
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+    current.session.flush().await?;
     Ok(Redirect::to("/login?logget_ud=1").into_response())
 }

@@ -87,6 +87,23 @@ pub fn text(
     Some(trimmed.to_owned())
 }
 
+/// The one check of an e-mail address's form: something before the `@`, a domain with a dot
+/// that neither starts nor ends it, one `@` and no white space. Whether it exists is for the
+/// mail server to say.
+pub fn is_email(value: &str) -> bool {
+    match value.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+                && !value.chars().any(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
 /// How a form is shown: as opened, refused with field errors, or overtaken by someone else's
 /// change. One convention for every form, with its status code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -16,7 +16,7 @@ use crate::domain::intake::AddendumReader;
 use crate::domain::policy::{self, Capability, ConcernAccess};
 use crate::domain::workflow::ConcernStatus;
 use crate::error::{AppError, AppResult};
-use crate::store::audit::{self, AuditAction, AuditEvent, ObjectType};
+use crate::store::audit::{self, AuditAction, ObjectType};
 use crate::store::cases::{self, CaseBrief, NewCase, OpenCaseError};
 use crate::store::concerns::{self, Concern};
 use crate::store::tenants::Municipality;
@@ -116,13 +116,12 @@ async fn show_intake_queue(
             let rows = concerns::intake_queue(&state.db, m.id).await?;
             audit::record(
                 &state.db,
-                &AuditEvent::new(AuditAction::QueueViewed)
-                    .by(current.user.id)
+                &current
+                    .audit(AuditAction::QueueViewed)
                     .showing(rows.iter().map(|r| r.id.0))
                     .on(ObjectType::Municipality, m.id.0)
                     .in_municipality(Some(m.id))
-                    .in_district(Some(m.police_district_id))
-                    .request(&current.request_id),
+                    .in_district(Some(m.police_district_id)),
                 now,
             )
             .await?;
@@ -377,8 +376,8 @@ async fn link_in(
     .await?;
     audit::record(
         &mut *tx,
-        &AuditEvent::new(AuditAction::ConcernLinked)
-            .by(current.user.id)
+        &current
+            .audit(AuditAction::ConcernLinked)
             .on(ObjectType::Case, case.0)
             .in_municipality(Some(concern.municipality_id))
             .in_district(
@@ -386,8 +385,7 @@ async fn link_in(
                     .tenants
                     .by_id(concern.municipality_id)
                     .map(|m| m.police_district_id),
-            )
-            .request(&current.request_id),
+            ),
         now,
     )
     .await?;
@@ -548,12 +546,11 @@ async fn submit_open_case(
     };
     audit::record(
         &mut *tx,
-        &AuditEvent::new(AuditAction::CaseOpened)
-            .by(current.user.id)
+        &current
+            .audit(AuditAction::CaseOpened)
             .on(ObjectType::Case, case_id.0)
             .in_municipality(Some(municipality.id))
-            .in_district(Some(municipality.police_district_id))
-            .request(&current.request_id),
+            .in_district(Some(municipality.police_district_id)),
         now,
     )
     .await?;

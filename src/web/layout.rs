@@ -112,14 +112,14 @@ pub async fn set_notice(session: &tower_sessions::Session, text: &str) -> Result
     session
         .insert(NOTICE_KEY, text)
         .await
-        .map_err(|e| AppError::Internal(e.into()))
+        .map_err(AppError::from)
 }
 
 async fn take_notice(session: &tower_sessions::Session) -> Result<Option<String>, AppError> {
     session
         .remove::<String>(NOTICE_KEY)
         .await
-        .map_err(|e| AppError::Internal(e.into()))
+        .map_err(AppError::from)
 }
 
 /// A page rendered with its status: the one way a handler answers with a template.

@@ -334,10 +334,7 @@ async fn submit_citizen_report(
     .await?;
     tx.commit().await?;
     // The code is shown once, on the next page, and then forgotten: only its hash is kept.
-    session
-        .insert(&receipt_key(&m.slug), &code)
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+    session.insert(&receipt_key(&m.slug), &code).await?;
     Ok(Redirect::to(&format!("/k/{}/kvittering", m.slug)).into_response())
 }
 
@@ -355,10 +352,7 @@ async fn show_receipt(
     Path(slug): Path<String>,
 ) -> AppResult<Response> {
     let m = municipality(&state, &slug)?;
-    let code = session
-        .remove::<String>(&receipt_key(&m.slug))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let code = session.remove::<String>(&receipt_key(&m.slug)).await?;
     let page = ReceiptPage {
         page: PageContext::anonymous("Tak for din henvendelse", String::new()),
         m: Info::of(m),

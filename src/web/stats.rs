@@ -19,7 +19,7 @@ use crate::domain::ids::MunicipalityId;
 use crate::domain::policy::{self, Capability, StatisticsArea};
 use crate::domain::stats::{self, Quarter};
 use crate::error::{AppError, AppResult};
-use crate::store::audit::{self, AuditAction, AuditEvent, ObjectType};
+use crate::store::audit::{self, AuditAction, ObjectType};
 use crate::store::{self, tenants::Municipality};
 use crate::web::extract::Query;
 use crate::web::layout::{self, PageContext};
@@ -206,12 +206,11 @@ async fn audit_view(
 ) -> AppResult<()> {
     audit::record(
         &mut *conn,
-        &AuditEvent::new(action)
-            .by(current.user.id)
+        &current
+            .audit(action)
             .on(object.0, object.1)
             .in_municipality(municipality)
-            .in_district(district)
-            .request(&current.request_id),
+            .in_district(district),
         state.clock.now(),
     )
     .await?;

@@ -186,9 +186,7 @@ async fn render_users(
 async fn list_users(State(state): State<AppState>, current: CurrentUser) -> AppResult<Response> {
     audit::record(
         &state.db,
-        &AuditEvent::new(AuditAction::UserListViewed)
-            .by(current.user.id)
-            .request(&current.request_id),
+        &current.audit(AuditAction::UserListViewed),
         state.clock.now(),
     )
     .await?;
@@ -203,7 +201,7 @@ async fn create_user(
 ) -> AppResult<Response> {
     let mut errors = FieldErrors::new();
     let email = forms::text(&mut errors, "email", &form.email, true, 320).map(|e| e.to_lowercase());
-    if email.as_deref().is_some_and(|e| !looks_like_email(e)) {
+    if email.as_deref().is_some_and(|e| !forms::is_email(e)) {
         errors.add("email", "Skriv en gyldig e-mailadresse.");
     }
     let name = forms::text(&mut errors, "name", &form.name, true, 200);
@@ -287,12 +285,11 @@ async fn create_user(
         Err(users::InsertUserError::Db(e)) => return Err(e.into()),
     };
     let event = |action| {
-        AuditEvent::new(action)
-            .by(current.user.id)
+        current
+            .audit(action)
             .on(ObjectType::User, id.0)
             .in_municipality(new.municipality_id)
             .in_district(new.police_district_id)
-            .request(&current.request_id)
     };
     audit::record(&mut *tx, &event(AuditAction::UserCreated), now).await?;
     for role in &awaiting {
@@ -398,16 +395,4 @@ async fn rejected(
 
 fn parse_choice(value: &str) -> Option<uuid::Uuid> {
     uuid::Uuid::parse_str(value.trim()).ok()
-}
-
-fn looks_like_email(e: &str) -> bool {
-    match e.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !e.contains(char::is_whitespace)
-        }
-        None => false,
-    }
 }

@@ -12,7 +12,7 @@ use crate::auth::CurrentUser;
 use crate::domain::calendar::today_copenhagen;
 use crate::domain::workflow::Stage;
 use crate::error::AppResult;
-use crate::store::audit::{self, AuditAction, AuditEvent};
+use crate::store::audit::{self, AuditAction};
 use crate::store::workflow as store;
 use crate::web::extract::Query;
 use crate::web::filters;
@@ -101,12 +101,11 @@ pub(crate) async fn show_cases(
     };
     audit::record(
         &state.db,
-        &AuditEvent::new(AuditAction::CaseListViewed)
-            .by(current.user.id)
+        &current
+            .audit(AuditAction::CaseListViewed)
             .showing(shown)
             .in_municipality(current.user.municipality_id)
-            .in_district(current.user.police_district_id)
-            .request(&current.request_id),
+            .in_district(current.user.police_district_id),
         state.clock.now(),
     )
     .await?;

@@ -144,12 +144,11 @@ impl Loaded {
 
     /// The audit row of an action on this case by the current user.
     pub fn event(&self, action: AuditAction, current: &CurrentUser) -> AuditEvent {
-        AuditEvent::new(action)
-            .by(current.user.id)
+        current
+            .audit(action)
             .on(ObjectType::Case, self.case.id.0)
             .in_municipality(Some(self.case.municipality_id))
             .in_district(Some(self.district()))
-            .request(&current.request_id)
     }
 
     /// The subject's age group, for the intervention catalogue and Barnets lov.

@@ -17,7 +17,7 @@ use crate::domain::calendar::{
 };
 use crate::domain::workflow::{Move, NOT_FOR_INFOHUS_NOTE, ScreeningOutcome};
 use crate::error::AppResult;
-use crate::store::audit::{self, AuditAction, AuditEvent};
+use crate::store::audit::{self, AuditAction};
 use crate::store::workflow::{self as store, screening};
 use crate::web::extract::Form;
 use crate::web::filters;
@@ -141,11 +141,10 @@ pub(crate) async fn show_screening_queue(
     };
     audit::record(
         &state.db,
-        &AuditEvent::new(AuditAction::QueueViewed)
-            .by(current.user.id)
+        &current
+            .audit(AuditAction::QueueViewed)
             .showing(shown)
-            .in_district(current.user.police_district_id)
-            .request(&current.request_id),
+            .in_district(current.user.police_district_id),
         state.clock.now(),
     )
     .await?;

@@ -419,18 +419,7 @@ fn yes_no(errors: &mut FieldErrors, field: &str, value: &str) -> Option<bool> {
 
 fn email(errors: &mut FieldErrors, field: &str, value: &str) -> Option<String> {
     let value = forms::text(errors, field, value, false, EMAIL_MAX)?;
-    let looks_right = match value.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !domain.contains('@')
-                && !value.chars().any(char::is_whitespace)
-        }
-        None => false,
-    };
-    if looks_right {
+    if forms::is_email(&value) {
         Some(value)
     } else {
         errors.add(

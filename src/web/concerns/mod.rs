@@ -83,8 +83,8 @@ pub(crate) fn concern_event(
     action: AuditAction,
     concern: &concerns::Concern,
 ) -> AuditEvent {
-    AuditEvent::new(action)
-        .by(current.user.id)
+    current
+        .audit(action)
         .on(ObjectType::Concern, concern.id.0)
         .in_municipality(Some(concern.municipality_id))
         .in_district(
@@ -93,7 +93,6 @@ pub(crate) fn concern_event(
                 .by_id(concern.municipality_id)
                 .map(|m| m.police_district_id),
         )
-        .request(&current.request_id)
 }
 
 /// The municipalities a user may file a concern in: their own, or, for police, those of their
@@ -283,12 +282,11 @@ async fn submit_new_concern(
     let id = concerns::file(&mut tx, &new, now).await?;
     audit::record(
         &mut *tx,
-        &AuditEvent::new(AuditAction::ConcernFiled)
-            .by(current.user.id)
+        &current
+            .audit(AuditAction::ConcernFiled)
             .on(ObjectType::Concern, id.0)
             .in_municipality(Some(municipality.id))
-            .in_district(Some(municipality.police_district_id))
-            .request(&current.request_id),
+            .in_district(Some(municipality.police_district_id)),
         now,
     )
     .await?;
@@ -372,12 +370,11 @@ async fn list_own_concerns(
     // The reporter's own list is a read of each concern on it, like any other list.
     audit::record(
         &state.db,
-        &AuditEvent::new(AuditAction::OwnConcernsViewed)
-            .by(current.user.id)
+        &current
+            .audit(AuditAction::OwnConcernsViewed)
             .showing(filed.iter().map(|r| r.id.0))
             .in_municipality(current.user.municipality_id)
-            .in_district(current.user.police_district_id)
-            .request(&current.request_id),
+            .in_district(current.user.police_district_id),
         state.clock.now(),
     )
     .await?;
@@ -455,12 +452,11 @@ async fn unit_list(state: &AppState, current: &CurrentUser, inbox: bool) -> AppR
             let rows = concerns::in_unit(&state.db, unit, inbox).await?;
             audit::record(
                 &state.db,
-                &AuditEvent::new(AuditAction::QueueViewed)
-                    .by(current.user.id)
+                &current
+                    .audit(AuditAction::QueueViewed)
                     .showing(rows.iter().map(|r| r.id.0))
                     .on(ObjectType::Unit, unit.0)
-                    .in_municipality(current.user.municipality_id)
-                    .request(&current.request_id),
+                    .in_municipality(current.user.municipality_id),
                 now,
             )
             .await?;
