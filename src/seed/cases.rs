@@ -19,13 +19,13 @@ use crate::domain::intake::ConcernSource;
 use crate::domain::workflow::{
     Conclusion, Move, ScreeningOutcome, Stage, TriageOutcome, schedules_post_closure_reviews,
 };
+use crate::store::cases::{
+    self as store, Change, LevelChange, assessment, closing, plan, review, screening,
+};
 use crate::store::cases::{self, NewCase};
 use crate::store::concerns::{self, NewConcern};
 use crate::store::tenants::Municipality;
 use crate::store::users::{self, User};
-use crate::store::workflow::{
-    self as store, Change, LevelChange, assessment, closing, plan, review, screening,
-};
 
 /// How far along a demo case is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,4 +11,3 @@ pub mod sessions;
 pub mod stats;
 pub mod tenants;
 pub mod users;
-pub mod workflow;

@@ -14,7 +14,7 @@ use crate::domain::calendar::{format_date_da, today_copenhagen};
 use crate::domain::catalogue::{ASSESSMENT_FACTORS, Dimension, FactorKind, Level, Rating};
 use crate::domain::workflow::{Conclusion, Move};
 use crate::error::AppResult;
-use crate::store::workflow::assessment;
+use crate::store::cases::assessment;
 use crate::web::extract::Form;
 use crate::web::forms::FormState;
 use crate::web::forms::{self, FieldErrors};

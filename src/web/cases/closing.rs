@@ -16,7 +16,7 @@ use crate::domain::catalogue::CloseReason;
 use crate::domain::ids::PostClosureReviewId;
 use crate::domain::workflow::{self, Move, Requirement};
 use crate::error::{AppError, AppResult};
-use crate::store::workflow::closing;
+use crate::store::cases::closing;
 use crate::web::extract::{Form, parse_id};
 use crate::web::forms::FormState;
 use crate::web::forms::{self, FieldErrors};

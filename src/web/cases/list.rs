@@ -13,7 +13,7 @@ use crate::domain::calendar::today_copenhagen;
 use crate::domain::workflow::Stage;
 use crate::error::AppResult;
 use crate::store::audit::{self, AuditAction};
-use crate::store::workflow as store;
+use crate::store::cases as store;
 use crate::web::extract::Query;
 use crate::web::filters;
 use crate::web::layout::{self, PageContext};

@@ -19,7 +19,7 @@ use crate::domain::ids::{InterventionId, UserId};
 use crate::domain::workflow::CaseEvent;
 use crate::domain::workflow::Move;
 use crate::error::{AppError, AppResult};
-use crate::store::workflow::{self as store, plan};
+use crate::store::cases::{self as store, plan};
 use crate::web::extract::{Form, parse_id};
 use crate::web::forms::FormState;
 use crate::web::forms::{self, FieldErrors};

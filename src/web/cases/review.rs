@@ -15,7 +15,7 @@ use crate::domain::calendar::{add_months, format_date_da, today_copenhagen};
 use crate::domain::catalogue::InterventionStatus;
 use crate::domain::workflow::Move;
 use crate::error::AppResult;
-use crate::store::workflow::{plan, review};
+use crate::store::cases::{plan, review};
 use crate::web::extract::Form;
 use crate::web::forms::FormState;
 use crate::web::forms::{self, FieldErrors};

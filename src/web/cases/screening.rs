@@ -18,7 +18,7 @@ use crate::domain::calendar::{
 use crate::domain::workflow::{Move, NOT_FOR_INFOHUS_NOTE, ScreeningOutcome};
 use crate::error::AppResult;
 use crate::store::audit::{self, AuditAction};
-use crate::store::workflow::{self as store, screening};
+use crate::store::cases::{self as store, screening};
 use crate::web::extract::Form;
 use crate::web::filters;
 use crate::web::forms::FormState;

@@ -19,7 +19,7 @@ use crate::domain::workflow::{
 };
 use crate::error::AppResult;
 use crate::store::audit::{self, AuditAction};
-use crate::store::workflow::{self as store, assessment, closing, plan, review, screening};
+use crate::store::cases::{self as store, assessment, closing, plan, review, screening};
 use crate::web::layout::{self, PageContext};
 
 /// What every case page and form shows at the top: which case, and for police the § 115

@@ -16,7 +16,7 @@ use crate::domain::catalogue::Level;
 use crate::domain::workflow::{self, CaseEvent, Move, Refusal};
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, AuditAction};
-use crate::store::workflow::{self as store, Change, LevelChange, closing};
+use crate::store::cases::{self as store, Change, LevelChange, closing};
 
 /// A step as its handler has validated it. Everything but the move and the version has a
 /// default: the move's own history code, no reason, the level kept.

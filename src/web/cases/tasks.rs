@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::calendar::{format_date_da, today_copenhagen};
 use crate::error::AppResult;
-use crate::store::workflow::{self as store, TaskKind};
+use crate::store::cases::{self as store, TaskKind};
 
 /// Reviews show up this many days before they are due.
 const REVIEW_HORIZON_DAYS: i64 = 14;

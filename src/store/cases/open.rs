@@ -92,10 +92,6 @@ pub async fn open(
     Ok((id, reference))
 }
 
-// ---------------------------------------------------------------------------------------------
-// Intake: finding the case a new concern belongs to.
-// ---------------------------------------------------------------------------------------------
-
 /// A case as the intake queue needs it to link a concern.
 #[derive(Debug, Clone)]
 pub struct CaseBrief {

@@ -1,0 +1,216 @@
+//! The lists: the cases a user may see, the police's screening queue and "Mine opgaver".
+
+use sqlx::PgExecutor;
+use time::{Date, OffsetDateTime};
+
+use crate::domain::code::code_enum;
+use crate::domain::ids::{CaseId, MunicipalityId, UserId};
+use crate::domain::workflow::Stage;
+
+/// One row of the case list, with what its next deadline is computed from.
+#[derive(Debug, Clone)]
+pub struct CaseListRow {
+    pub id: CaseId,
+    pub municipality_id: MunicipalityId,
+    pub reference: String,
+    pub stage: Stage,
+    pub subject_name: String,
+    pub stage_changed_at: OffsetDateTime,
+    /// The stage's next deadline: the screening deadline, the earliest review of an open
+    /// intervention, or the next review after closing.
+    pub next_deadline: Option<Date>,
+    /// One of its concerns is a repeat (`concerns::is_repeat_subject`).
+    pub repeat: bool,
+}
+
+/// The cases an actor may see: every case of `whole` (their coordinator's or police
+/// district's municipalities) and, in `team_in`, the cases whose team they are on. Open cases
+/// first, the most recently moved first.
+pub async fn visible_cases(
+    db: impl PgExecutor<'_>,
+    whole: &[MunicipalityId],
+    team_in: &[MunicipalityId],
+    viewer: UserId,
+    stage: Option<Stage>,
+) -> sqlx::Result<Vec<CaseListRow>> {
+    let whole: Vec<uuid::Uuid> = whole.iter().map(|m| m.0).collect();
+    let team_in: Vec<uuid::Uuid> = team_in.iter().map(|m| m.0).collect();
+    let rows = sqlx::query!(
+        r#"select c.id as "id: CaseId", c.municipality_id as "municipality_id: MunicipalityId",
+                  c.reference, c.stage as "stage: Stage", c.subject_name, c.stage_changed_at,
+                  case c.stage
+                      when 'screening' then c.screening_due
+                      when 'closed' then (select min(p.due_date) from post_closure_reviews p
+                                          where p.case_id = c.id and p.done_at is null)
+                      else (select min(i.next_review_date) from interventions i
+                            where i.case_id = c.id and i.status in ('planned', 'active'))
+                  end as next_deadline,
+                  exists (select 1 from concerns k where k.case_id = c.id and k.repeat) as "repeat!"
+           from cases c
+           where (c.municipality_id = any ($1)
+                  or (c.municipality_id = any ($2)
+                      and exists (select 1 from case_team t
+                                  where t.case_id = c.id and t.user_id = $3)))
+             and ($4::text is null or c.stage = $4)
+           order by c.stage = 'closed', c.stage_changed_at desc, c.reference
+           limit 1000"#,
+        &whole,
+        &team_in,
+        viewer as UserId,
+        stage.map(|s| s.as_str()),
+    )
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(CaseListRow {
+                id: r.id,
+                municipality_id: r.municipality_id,
+                reference: r.reference,
+                stage: r.stage,
+                subject_name: r.subject_name,
+                stage_changed_at: r.stage_changed_at,
+                next_deadline: r.next_deadline,
+                repeat: r.repeat,
+            })
+        })
+        .collect()
+}
+
+/// One case waiting for the police's screening.
+#[derive(Debug, Clone)]
+pub struct ScreeningQueueRow {
+    pub id: CaseId,
+    pub municipality_id: MunicipalityId,
+    pub reference: String,
+    pub subject_name: String,
+    pub subject_birth_date: Option<Date>,
+    pub subject_approx_age: Option<i16>,
+    pub sent_at: OffsetDateTime,
+    pub due: Option<Date>,
+}
+
+/// Cases in screening in these municipalities, the longest-waiting first.
+pub async fn screening_queue(
+    db: impl PgExecutor<'_>,
+    municipalities: &[MunicipalityId],
+) -> sqlx::Result<Vec<ScreeningQueueRow>> {
+    let ids: Vec<uuid::Uuid> = municipalities.iter().map(|m| m.0).collect();
+    sqlx::query_as!(
+        ScreeningQueueRow,
+        r#"select c.id as "id: CaseId", c.municipality_id as "municipality_id: MunicipalityId",
+                  c.reference, c.subject_name, c.subject_birth_date, c.subject_approx_age,
+                  c.stage_changed_at as sent_at, c.screening_due as due
+           from cases c
+           where c.stage = 'screening' and c.municipality_id = any ($1)
+           order by c.stage_changed_at, c.reference"#,
+        &ids,
+    )
+    .fetch_all(db)
+    .await
+}
+
+code_enum! {
+    /// What a task on "Mine opgaver" asks of the user; computed by [`tasks`].
+    pub enum TaskKind {
+        Screening => "screening",
+        SendToScreening => "send_to_screening",
+        Triage => "triage",
+        Assessment => "assessment",
+        InterventionReview => "intervention_review",
+        PlanReview => "plan_review",
+        PostClosureReview => "post_closure_review",
+    }
+}
+
+/// One thing waiting for a user, for "Mine opgaver".
+#[derive(Debug, Clone)]
+pub struct TaskRow {
+    pub kind: TaskKind,
+    pub case_id: CaseId,
+    pub reference: String,
+    pub due: Option<Date>,
+    /// The intervention type for an intervention's review.
+    pub detail: Option<String>,
+}
+
+/// What waits for a user, overdue first, then by deadline. `coordinator_of` and `police_of`
+/// come from the user's reach; reviews are listed from `horizon` days ahead.
+pub async fn tasks(
+    db: impl PgExecutor<'_>,
+    user: UserId,
+    coordinator_of: &[MunicipalityId],
+    police_of: &[MunicipalityId],
+    today: Date,
+    horizon: Date,
+) -> sqlx::Result<Vec<TaskRow>> {
+    let coordinator_of: Vec<uuid::Uuid> = coordinator_of.iter().map(|m| m.0).collect();
+    let police_of: Vec<uuid::Uuid> = police_of.iter().map(|m| m.0).collect();
+    sqlx::query_as!(
+        TaskRow,
+        r#"select kind as "kind!: TaskKind", case_id as "case_id!: CaseId", reference as "reference!",
+                  due, detail
+           from (
+               select 'screening' as kind, c.id as case_id, c.reference, c.screening_due as due,
+                      null::text as detail
+               from cases c
+               where c.stage = 'screening' and c.municipality_id = any ($3)
+               union all
+               select case c.stage when 'received' then 'send_to_screening' else 'triage' end,
+                      c.id, c.reference, null, null
+               from cases c
+               where c.stage in ('received', 'triage') and c.municipality_id = any ($2)
+               union all
+               select 'assessment', c.id, c.reference, null, null
+               from cases c
+               where c.stage = 'assessment'
+                 and (c.municipality_id = any ($2)
+                      or exists (select 1 from case_team t where t.case_id = c.id and t.user_id = $1))
+               union all
+               select 'intervention_review', c.id, c.reference, i.next_review_date, i.type_id
+               from interventions i join cases c on c.id = i.case_id
+               where i.owner_user_id = $1 and i.status in ('planned', 'active')
+                 and c.stage in ('action_plan', 'follow_up') and i.next_review_date <= $5
+                 and (c.municipality_id = any ($2)
+                      or exists (select 1 from case_team t where t.case_id = c.id and t.user_id = $1))
+               union all
+               select 'plan_review', c.id, c.reference, min(i.next_review_date), null
+               from action_plans p
+               join cases c on c.id = p.case_id
+               join interventions i on i.case_id = c.id and i.status in ('planned', 'active')
+               where p.plan_coordinator_user_id = $1 and c.stage = 'follow_up'
+                 and (c.municipality_id = any ($2)
+                      or exists (select 1 from case_team t where t.case_id = c.id and t.user_id = $1))
+               group by c.id, c.reference
+               having min(i.next_review_date) <= $5
+               union all
+               select 'post_closure_review', c.id, c.reference, p.due_date, p.months::text
+               from post_closure_reviews p join cases c on c.id = p.case_id
+               where p.done_at is null and c.stage = 'closed' and c.municipality_id = any ($2)
+                 and p.due_date <= $5
+           ) t
+           order by (due is not null and due < $4) desc, due nulls last, reference, kind"#,
+        user as UserId,
+        &coordinator_of,
+        &police_of,
+        today,
+        horizon,
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Concerns waiting in the coordinators' intake queues of these municipalities.
+pub async fn intake_waiting(
+    db: impl PgExecutor<'_>,
+    municipalities: &[MunicipalityId],
+) -> sqlx::Result<i64> {
+    let ids: Vec<uuid::Uuid> = municipalities.iter().map(|m| m.0).collect();
+    sqlx::query_scalar!(
+        r#"select count(*) as "n!" from concerns
+           where status = 'received' and case_id is null and municipality_id = any ($1)"#,
+        &ids,
+    )
+    .fetch_one(db)
+    .await
+}

@@ -1,0 +1,208 @@
+//! The case aggregate's storage, in one place: opening a case (`open`), the version-checked
+//! change with its history row (`change`), the case as its page reads it (here), the team, the
+//! lists (cases, screening queue, my tasks), and what each step records (the public
+//! submodules).
+
+mod change;
+mod lists;
+mod open;
+mod team;
+pub use change::{Change, LevelChange, apply};
+pub use lists::{
+    CaseListRow, ScreeningQueueRow, TaskKind, TaskRow, intake_waiting, screening_queue, tasks,
+    visible_cases,
+};
+pub use open::{
+    CaseBrief, CaseCandidate, NewCase, OpenCaseError, brief_by_cpr, brief_by_reference,
+    candidates_for_concern, mark_updated, open,
+};
+pub use team::{
+    TeamMember, add_to_team, case_workers, holds_responsibility, remove_from_team, team,
+};
+
+pub mod assessment;
+pub mod closing;
+pub mod plan;
+pub mod review;
+pub mod screening;
+
+use sqlx::PgExecutor;
+use time::{Date, OffsetDateTime};
+
+use crate::domain::catalogue::ConcernKind;
+use crate::domain::catalogue::{CloseReason, Level};
+use crate::domain::ids::{CaseId, ConcernId, MunicipalityId, UserId};
+use crate::domain::intake::AddendumReader;
+use crate::domain::intake::{AddendumKind, ConcernSource};
+use crate::domain::workflow::{CaseEvent, Stage};
+
+/// A case as the workflow reads it, with the viewer's membership of its team.
+#[derive(Debug, Clone)]
+pub struct CaseRecord {
+    pub id: CaseId,
+    pub municipality_id: MunicipalityId,
+    pub reference: String,
+    pub stage: Stage,
+    pub version: i32,
+    pub subject_name: String,
+    pub subject_birth_date: Option<Date>,
+    pub subject_approx_age: Option<i16>,
+    pub subject_is_minor: bool,
+    pub subject_cpr: Option<String>,
+    pub subject_address: Option<String>,
+    pub level: Option<Level>,
+    pub close_reason: Option<CloseReason>,
+    pub opened_at: OffsetDateTime,
+    pub stage_changed_at: OffsetDateTime,
+    pub screening_due: Option<Date>,
+    pub closed_at: Option<OffsetDateTime>,
+    /// Whether the viewer the case was read for is on its team.
+    pub viewer_on_team: bool,
+}
+
+/// The case, read for `viewer` (whose team membership decides part of their access).
+pub async fn case_for(
+    db: impl PgExecutor<'_>,
+    id: CaseId,
+    viewer: UserId,
+) -> sqlx::Result<Option<CaseRecord>> {
+    let row = sqlx::query!(
+        r#"select c.id as "id: CaseId", c.municipality_id as "municipality_id: MunicipalityId",
+                  c.reference, c.stage as "stage: Stage", c.version, c.subject_name,
+                  c.subject_birth_date, c.subject_approx_age, c.subject_is_minor, c.subject_cpr,
+                  c.subject_address, c.level as "level: Level",
+                  c.close_reason as "close_reason: CloseReason", c.opened_at, c.stage_changed_at, c.screening_due,
+                  c.closed_at,
+                  exists (select 1 from case_team t where t.case_id = c.id and t.user_id = $2)
+                      as "viewer_on_team!"
+           from cases c where c.id = $1"#,
+        id as CaseId,
+        viewer as UserId,
+    )
+    .fetch_optional(db)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    Ok(Some(CaseRecord {
+        id: r.id,
+        municipality_id: r.municipality_id,
+        reference: r.reference,
+        stage: r.stage,
+        version: r.version,
+        subject_name: r.subject_name,
+        subject_birth_date: r.subject_birth_date,
+        subject_approx_age: r.subject_approx_age,
+        subject_is_minor: r.subject_is_minor,
+        subject_cpr: r.subject_cpr,
+        subject_address: r.subject_address,
+        level: r.level,
+        close_reason: r.close_reason,
+        opened_at: r.opened_at,
+        stage_changed_at: r.stage_changed_at,
+        screening_due: r.screening_due,
+        closed_at: r.closed_at,
+        viewer_on_team: r.viewer_on_team,
+    }))
+}
+
+#[derive(Debug, Clone)]
+pub struct HistoryEntry {
+    pub occurred_at: OffsetDateTime,
+    pub actor_name: String,
+    pub from_stage: Option<Stage>,
+    pub to_stage: Stage,
+    pub code: CaseEvent,
+    pub reason: Option<String>,
+}
+
+/// The case's whole history, oldest first.
+pub async fn history(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<Vec<HistoryEntry>> {
+    let rows = sqlx::query!(
+        r#"select h.occurred_at, u.name as actor_name, h.from_stage as "from_stage: Stage",
+                  h.to_stage as "to_stage: Stage", h.move as "move: CaseEvent", h.reason
+           from case_history h join users u on u.id = h.actor_user_id
+           where h.case_id = $1
+           order by h.occurred_at, h.id"#,
+        case as CaseId,
+    )
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(HistoryEntry {
+                occurred_at: r.occurred_at,
+                actor_name: r.actor_name,
+                from_stage: r.from_stage,
+                to_stage: r.to_stage,
+                code: r.r#move,
+                reason: r.reason,
+            })
+        })
+        .collect()
+}
+
+/// A concern of the case as the case page shows it (read-only: filed concerns never change).
+#[derive(Debug, Clone)]
+pub struct CaseConcern {
+    pub id: ConcernId,
+    pub filed_at: OffsetDateTime,
+    pub source: ConcernSource,
+    pub reporter: Option<String>,
+    pub unit_name: Option<String>,
+    pub kind: ConcernKind,
+    pub subject_connection: Option<String>,
+    pub observation: String,
+    pub observed_when: Option<String>,
+    pub observed_where: Option<String>,
+    pub warning_signs: Vec<String>,
+    /// A repeat (`concerns::is_repeat_subject`).
+    pub repeat: bool,
+}
+
+pub async fn concerns_of(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<Vec<CaseConcern>> {
+    sqlx::query_as!(
+        CaseConcern,
+        r#"select k.id as "id: ConcernId", k.filed_at, k.source as "source: ConcernSource",
+                  coalesce(u.name, k.reporter_name) as reporter, un.name as "unit_name?",
+                  k.kind as "kind: ConcernKind", k.subject_connection, k.observation, k.observed_when, k.observed_where,
+                  k.warning_signs, k.repeat
+           from concerns k
+           left join users u on u.id = k.reporter_user_id
+           left join units un on un.id = k.unit_id
+           where k.case_id = $1
+           order by k.filed_at, k.id"#,
+        case as CaseId,
+    )
+    .fetch_all(db)
+    .await
+}
+
+#[derive(Debug, Clone)]
+pub struct CaseAddendum {
+    pub concern_id: ConcernId,
+    pub created_at: OffsetDateTime,
+    pub author_name: String,
+    pub kind: AddendumKind,
+    pub body: String,
+}
+
+/// The addenda of every concern of the case that the reader may see, oldest first.
+pub async fn addenda_of(
+    db: impl PgExecutor<'_>,
+    case: CaseId,
+    reader: AddendumReader,
+) -> sqlx::Result<Vec<CaseAddendum>> {
+    sqlx::query_as!(
+        CaseAddendum,
+        r#"select a.concern_id as "concern_id: ConcernId", a.created_at, u.name as author_name,
+                  a.kind as "kind: AddendumKind", a.body
+           from concern_addenda a
+           join concerns k on k.id = a.concern_id
+           join users u on u.id = a.author_user_id
+           where k.case_id = $1 and a.kind = any($2)
+           order by a.created_at, a.id"#,
+        case as CaseId,
+        &reader.visible_kinds(),
+    )
+    .fetch_all(db)
+    .await
+}

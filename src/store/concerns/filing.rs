@@ -1,0 +1,133 @@
+//! Filing a concern, and whether it is a repeat.
+
+use sqlx::{PgConnection, PgExecutor};
+use time::{Date, OffsetDateTime};
+
+use crate::domain::catalogue::ConcernKind;
+use crate::domain::ids::{CaseId, ConcernId, MunicipalityId, UnitId, UserId};
+use crate::domain::intake::{self, ConcernSource};
+use crate::domain::workflow::ConcernStatus;
+
+use super::moves::{mark_repeat, record_history};
+use super::*;
+
+/// A concern about to be filed, validated.
+#[derive(Debug, Clone)]
+pub struct NewConcern {
+    pub municipality_id: MunicipalityId,
+    pub status: ConcernStatus,
+    pub source: ConcernSource,
+    pub reporter_user_id: Option<UserId>,
+    pub unit_id: Option<UnitId>,
+    pub reporter_name: Option<String>,
+    pub reporter_email: Option<String>,
+    pub reporter_phone: Option<String>,
+    pub subject_name: String,
+    pub subject_birth_date: Option<Date>,
+    pub subject_approx_age: Option<i16>,
+    pub subject_is_minor: bool,
+    pub subject_cpr: Option<String>,
+    pub subject_address: Option<String>,
+    pub subject_connection: Option<String>,
+    pub observation: String,
+    pub observed_when: Option<String>,
+    pub observed_where: Option<String>,
+    pub warning_signs: Vec<String>,
+    pub kind: ConcernKind,
+    pub leader_informed: Option<bool>,
+    pub parents_informed: Option<bool>,
+    pub key_employee_involved: Option<bool>,
+    pub direct_to_infohus: bool,
+    pub direct_reason: Option<String>,
+    pub receipt_code_hash: Option<String>,
+}
+
+/// Files a concern and writes its first history row. `actor` is the signed-in reporter, or
+/// `None` for a citizen.
+pub async fn file(
+    conn: &mut PgConnection,
+    new: &NewConcern,
+    now: OffsetDateTime,
+) -> sqlx::Result<ConcernId> {
+    let id = ConcernId::new();
+    let received_at = intake::reached_infohus(new.status).then_some(now);
+    sqlx::query!(
+        r#"insert into concerns (
+               id, municipality_id, status, source, reporter_user_id, unit_id, reporter_name,
+               reporter_email, reporter_phone, subject_name, subject_birth_date,
+               subject_approx_age, subject_is_minor, subject_cpr, subject_address,
+               subject_connection, observation, observed_when, observed_where, warning_signs,
+               kind, leader_informed, parents_informed, key_employee_involved,
+               direct_to_infohus, direct_reason, receipt_code_hash, filed_at, received_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                   $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)"#,
+        id as ConcernId,
+        new.municipality_id as MunicipalityId,
+        new.status.as_str(),
+        new.source.as_str(),
+        new.reporter_user_id as Option<UserId>,
+        new.unit_id as Option<UnitId>,
+        new.reporter_name,
+        new.reporter_email,
+        new.reporter_phone,
+        new.subject_name,
+        new.subject_birth_date,
+        new.subject_approx_age,
+        new.subject_is_minor,
+        new.subject_cpr,
+        new.subject_address,
+        new.subject_connection,
+        new.observation,
+        new.observed_when,
+        new.observed_where,
+        &new.warning_signs,
+        new.kind.as_str(),
+        new.leader_informed,
+        new.parents_informed,
+        new.key_employee_involved,
+        new.direct_to_infohus,
+        new.direct_reason,
+        new.receipt_code_hash,
+        now,
+        received_at,
+    )
+    .execute(&mut *conn)
+    .await?;
+    record_history(
+        &mut *conn,
+        id,
+        new.reporter_user_id,
+        None,
+        new.status,
+        HistoryAction::Filed,
+        new.direct_reason.as_deref(),
+        now,
+    )
+    .await?;
+    if received_at.is_some() {
+        mark_repeat(&mut *conn, id).await?;
+    }
+    Ok(id)
+}
+
+/// Is the concern a repeat: another concern in Infohus about the same person (or in the same
+/// case) filed in the 12 months before it?
+pub async fn is_repeat_subject(db: impl PgExecutor<'_>, concern: ConcernId) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select coalesce((select repeat from concerns where id = $1), false) as "repeat!""#,
+        concern as ConcernId,
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Is the case about a repeat concern: is one of its concerns a repeat?
+pub async fn case_is_repeat(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from concerns c where c.case_id = $1 and c.repeat)
+               as "repeat!""#,
+        case as CaseId,
+    )
+    .fetch_one(db)
+    .await
+}
