@@ -17,9 +17,9 @@ use infohus::config::{self, MunicipalityProfile, Settings};
 use infohus::domain::ids::{MunicipalityId, UnitId, UserId};
 use infohus::domain::policy::Role;
 use infohus::domain::stats::Quarter;
+use infohus::report as tables;
 use infohus::seed::history::{self, Actors, Lcg};
 use infohus::store::{self, users};
-use infohus::web::stats::tables;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, Executor, PgConnection};
 

@@ -4,6 +4,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod code;
 pub mod cpr;
+pub mod fields;
 pub mod ids;
 pub mod intake;
 pub mod lix;

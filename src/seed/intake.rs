@@ -11,6 +11,7 @@ use time::{Date, Duration, OffsetDateTime};
 use crate::AppState;
 use crate::domain::catalogue::ConcernKind;
 use crate::domain::ids::{ConcernId, UserId};
+use crate::domain::intake::concern::{Subject, ValidConcern};
 use crate::domain::intake::{self, AddendumKind, ConcernMove, ConcernSource, receipt};
 use crate::store::cases::{self, NewCase};
 use crate::store::concerns::{self, NewConcern};
@@ -75,26 +76,30 @@ async fn file(
         source,
         reporter_user_id: reporter.map(|u| u.id),
         unit_id,
-        reporter_name: reporter.map(|u| u.name.clone()),
-        reporter_email: reporter.map(|u| u.email.clone()),
-        reporter_phone: None,
-        subject_name: story.subject.to_owned(),
-        subject_birth_date: story.birth,
-        subject_approx_age: story.approx_age,
-        subject_is_minor: story.minor,
-        subject_cpr: story.cpr.map(str::to_owned),
-        subject_address: None,
-        subject_connection: reporter.and(Some("Kendt fra enheden".to_owned())),
-        observation: story.observation.to_owned(),
-        observed_when: Some(story.when.to_owned()),
-        observed_where: Some(story.place.to_owned()),
-        warning_signs: story.signs.iter().map(|s| (*s).to_owned()).collect(),
-        kind: story.kind,
-        leader_informed: reporter.map(|_| !direct),
-        parents_informed: story.minor.then_some(false),
-        key_employee_involved: reporter.map(|_| false),
-        direct_to_infohus: direct,
-        direct_reason: direct_reason.map(str::to_owned),
+        concern: ValidConcern {
+            subject: Subject {
+                name: story.subject.to_owned(),
+                birth_date: story.birth,
+                approx_age: story.approx_age,
+                is_minor: story.minor,
+                cpr: story.cpr.map(str::to_owned),
+                address: None,
+            },
+            connection: reporter.and(Some("Kendt fra enheden".to_owned())),
+            observation: story.observation.to_owned(),
+            observed_when: Some(story.when.to_owned()),
+            observed_where: Some(story.place.to_owned()),
+            warning_signs: story.signs.iter().map(|s| (*s).to_owned()).collect(),
+            kind: story.kind,
+            leader_informed: reporter.map(|_| !direct),
+            parents_informed: story.minor.then_some(false),
+            key_employee_involved: reporter.map(|_| false),
+            reporter_name: reporter.map(|u| u.name.clone()),
+            reporter_email: reporter.map(|u| u.email.clone()),
+            reporter_phone: None,
+            direct_to_infohus: direct,
+            direct_reason: direct_reason.map(str::to_owned),
+        },
         receipt_code_hash: receipt_code
             .and_then(receipt::normalise)
             .map(|c| receipt::hash(&c)),

@@ -20,11 +20,10 @@ use crate::store::audit::{self, AuditAction, ObjectType};
 use crate::store::cases::{self, CaseBrief, NewCase, OpenCaseError};
 use crate::store::concerns::{self, Concern};
 use crate::store::tenants::Municipality;
-use crate::web::concerns::concern_event;
-use crate::web::concerns::form::{SubjectInput, validate_subject};
-use crate::web::concerns::show::{
-    AddendumView, ConcernView, HistoryView, history_views, visible_addenda,
+use crate::web::concern_views::{
+    AddendumView, ConcernView, HistoryView, concern_event, history_views, visible_addenda,
 };
+use crate::web::concerns::form::{SubjectInput, validate_subject};
 use crate::web::extract::{Form, parse_id};
 use crate::web::forms::{self, FieldErrors};
 use crate::web::layout::{self, PageContext, set_notice};

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod auth;
 pub mod cases;
 pub mod client_ip;
+pub mod concern_views;
 pub mod concerns;
 pub mod extract;
 pub mod filters;

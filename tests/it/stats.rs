@@ -595,7 +595,7 @@ async fn the_police_see_each_municipality_of_their_district_and_no_other() {
 
 #[tokio::test]
 async fn a_district_with_several_municipalities_is_suppressed_as_a_whole() {
-    use infohus::web::stats::tables;
+    use infohus::report as tables;
     let app = TestApp::with_demo_users().await;
     let fx = fixture(&app).await;
     let b = app.municipality_id("ballerup").await;

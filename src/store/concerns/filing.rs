@@ -1,15 +1,15 @@
 //! Filing a concern, and whether it is a repeat.
 
 use sqlx::{PgConnection, PgExecutor};
-use time::{Date, OffsetDateTime};
+use time::OffsetDateTime;
 
-use crate::domain::catalogue::ConcernKind;
 use crate::domain::ids::{CaseId, ConcernId, MunicipalityId, UnitId, UserId};
 use crate::domain::intake::{self, ConcernSource};
 use crate::domain::workflow::ConcernStatus;
 
 use super::moves::{mark_repeat, record_history};
 use super::*;
+use crate::domain::intake::concern::ValidConcern;
 
 /// A concern about to be filed, validated.
 #[derive(Debug, Clone)]
@@ -19,26 +19,8 @@ pub struct NewConcern {
     pub source: ConcernSource,
     pub reporter_user_id: Option<UserId>,
     pub unit_id: Option<UnitId>,
-    pub reporter_name: Option<String>,
-    pub reporter_email: Option<String>,
-    pub reporter_phone: Option<String>,
-    pub subject_name: String,
-    pub subject_birth_date: Option<Date>,
-    pub subject_approx_age: Option<i16>,
-    pub subject_is_minor: bool,
-    pub subject_cpr: Option<String>,
-    pub subject_address: Option<String>,
-    pub subject_connection: Option<String>,
-    pub observation: String,
-    pub observed_when: Option<String>,
-    pub observed_where: Option<String>,
-    pub warning_signs: Vec<String>,
-    pub kind: ConcernKind,
-    pub leader_informed: Option<bool>,
-    pub parents_informed: Option<bool>,
-    pub key_employee_involved: Option<bool>,
-    pub direct_to_infohus: bool,
-    pub direct_reason: Option<String>,
+    /// The draft as it passed every check: the person, the observation, the reporter.
+    pub concern: ValidConcern,
     pub receipt_code_hash: Option<String>,
 }
 
@@ -50,6 +32,7 @@ pub async fn file(
     now: OffsetDateTime,
 ) -> sqlx::Result<ConcernId> {
     let id = ConcernId::new();
+    let c = &new.concern;
     let received_at = intake::reached_infohus(new.status).then_some(now);
     sqlx::query!(
         r#"insert into concerns (
@@ -67,26 +50,26 @@ pub async fn file(
         new.source.as_str(),
         new.reporter_user_id as Option<UserId>,
         new.unit_id as Option<UnitId>,
-        new.reporter_name,
-        new.reporter_email,
-        new.reporter_phone,
-        new.subject_name,
-        new.subject_birth_date,
-        new.subject_approx_age,
-        new.subject_is_minor,
-        new.subject_cpr,
-        new.subject_address,
-        new.subject_connection,
-        new.observation,
-        new.observed_when,
-        new.observed_where,
-        &new.warning_signs,
-        new.kind.as_str(),
-        new.leader_informed,
-        new.parents_informed,
-        new.key_employee_involved,
-        new.direct_to_infohus,
-        new.direct_reason,
+        c.reporter_name,
+        c.reporter_email,
+        c.reporter_phone,
+        c.subject.name,
+        c.subject.birth_date,
+        c.subject.approx_age,
+        c.subject.is_minor,
+        c.subject.cpr,
+        c.subject.address,
+        c.connection,
+        c.observation,
+        c.observed_when,
+        c.observed_where,
+        &c.warning_signs,
+        c.kind.as_str(),
+        c.leader_informed,
+        c.parents_informed,
+        c.key_employee_involved,
+        c.direct_to_infohus,
+        c.direct_reason,
         new.receipt_code_hash,
         now,
         received_at,
@@ -100,7 +83,7 @@ pub async fn file(
         None,
         new.status,
         HistoryAction::Filed,
-        new.direct_reason.as_deref(),
+        c.direct_reason.as_deref(),
         now,
     )
     .await?;

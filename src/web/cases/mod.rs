@@ -9,6 +9,7 @@
 
 mod assessment;
 mod closing;
+mod interventions;
 mod list;
 mod plan;
 mod reason_move;
@@ -86,12 +87,12 @@ pub fn routes() -> Routes {
         .requires(
             "/sager/{id}/indsatser/ny",
             WorkCases,
-            get(plan::show_new_intervention).post(plan::submit_new_intervention),
+            get(interventions::show_new_intervention).post(interventions::submit_new_intervention),
         )
         .requires(
             "/sager/{id}/indsatser/{intervention}",
             WorkCases,
-            get(plan::show_intervention).post(plan::submit_intervention),
+            get(interventions::show_intervention).post(interventions::submit_intervention),
         )
         .requires(
             "/sager/{id}/til-opfoelgning",

@@ -17,7 +17,7 @@ use crate::domain::intake::{self, ConcernSource};
 use crate::domain::policy::Capability;
 use crate::domain::workflow::ConcernStatus;
 use crate::error::{AppError, AppResult};
-use crate::store::audit::{self, AuditAction, AuditEvent, ObjectType};
+use crate::store::audit::{self, AuditAction, ObjectType};
 use crate::store::concerns::{self, NewConcern, UnitRow};
 use crate::store::tenants::Municipality;
 use crate::store::users::User;
@@ -73,25 +73,6 @@ pub fn routes() -> Routes {
             "/enhed/bekymringer",
             Capability::UnitConcerns,
             get(show_unit_concerns),
-        )
-}
-
-/// The audit row for something done to or seen of a concern, by the signed-in user.
-pub(crate) fn concern_event(
-    state: &AppState,
-    current: &CurrentUser,
-    action: AuditAction,
-    concern: &concerns::Concern,
-) -> AuditEvent {
-    current
-        .audit(action)
-        .on(ObjectType::Concern, concern.id.0)
-        .in_municipality(Some(concern.municipality_id))
-        .in_district(
-            state
-                .tenants
-                .by_id(concern.municipality_id)
-                .map(|m| m.police_district_id),
         )
 }
 
@@ -320,26 +301,7 @@ pub(crate) fn new_concern(
         source,
         reporter_user_id: reporter.map(|u| u.id),
         unit_id,
-        reporter_name: valid.reporter_name,
-        reporter_email: valid.reporter_email,
-        reporter_phone: valid.reporter_phone,
-        subject_name: valid.subject.name,
-        subject_birth_date: valid.subject.birth_date,
-        subject_approx_age: valid.subject.approx_age,
-        subject_is_minor: valid.subject.is_minor,
-        subject_cpr: valid.subject.cpr,
-        subject_address: valid.subject.address,
-        subject_connection: valid.connection,
-        observation: valid.observation,
-        observed_when: valid.observed_when,
-        observed_where: valid.observed_where,
-        warning_signs: valid.warning_signs,
-        kind: valid.kind,
-        leader_informed: valid.leader_informed,
-        parents_informed: valid.parents_informed,
-        key_employee_involved: valid.key_employee_involved,
-        direct_to_infohus: valid.direct_to_infohus,
-        direct_reason: valid.direct_reason,
+        concern: valid,
         receipt_code_hash,
     }
 }

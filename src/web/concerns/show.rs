@@ -7,173 +7,24 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::concern_event;
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::domain::calendar::{format_date_da, format_datetime_da};
-use crate::domain::catalogue::{self, SignGroup};
 use crate::domain::ids::ConcernId;
-use crate::domain::intake::{self, AddendumKind, AddendumReader, ConcernMove};
+use crate::domain::intake::{AddendumKind, AddendumReader, ConcernMove};
 use crate::domain::policy::{self, ConcernAccess};
 use crate::domain::workflow::ConcernStatus;
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, AuditAction};
 use crate::store::concerns::{self, Concern};
+use crate::web::concern_views::{
+    AddendumView, ConcernView, HistoryView, concern_event, history_views, visible_addenda,
+};
 use crate::web::extract::{Form, parse_id};
 use crate::web::forms::{self, FieldErrors, FormState};
 use crate::web::layout::{self, PageContext, set_notice};
 
 const NOTE_MAX: usize = 10_000;
 const CONFLICT: &str = "Bekymringen er blevet behandlet af en anden, mens du havde den åben. Se den nye udgave nedenfor; din tekst er bevaret.";
-
-/// A concern ready for the page: every value already in Danish.
-pub(crate) struct ConcernView {
-    pub id: String,
-    pub version: i32,
-    pub filed: String,
-    pub source: &'static str,
-    pub unit_name: Option<String>,
-    pub status: &'static str,
-    pub public_status: &'static str,
-    pub step_note: Option<&'static str>,
-    pub subject_name: String,
-    pub birth_date: Option<String>,
-    pub approx_age: Option<i16>,
-    pub minor: &'static str,
-    pub cpr: Option<String>,
-    pub address: Option<String>,
-    pub connection: Option<String>,
-    pub observation: String,
-    pub observed_when: Option<String>,
-    pub observed_where: Option<String>,
-    pub signs_individual: Vec<&'static str>,
-    pub signs_social: Vec<&'static str>,
-    pub kind: &'static str,
-    pub leader_informed: &'static str,
-    pub parents_informed: &'static str,
-    pub key_employee_involved: &'static str,
-    pub reporter_name: Option<String>,
-    pub reporter_email: Option<String>,
-    pub reporter_phone: Option<String>,
-    pub direct_to_infohus: bool,
-    pub direct_reason: Option<String>,
-    pub received: Option<String>,
-    pub read_by_coordinator: Option<String>,
-    pub case_reference: Option<String>,
-    pub case_id: Option<String>,
-}
-
-fn yes_no(v: Option<bool>) -> &'static str {
-    match v {
-        Some(true) => "Ja",
-        Some(false) => "Nej",
-        None => "Ikke oplyst",
-    }
-}
-
-impl ConcernView {
-    /// `full_cpr` only for the coordinator registering the person; everyone else sees it masked.
-    pub(crate) fn new(c: &Concern, full_cpr: bool) -> ConcernView {
-        let signs = |group: SignGroup| {
-            c.warning_signs
-                .iter()
-                .filter_map(|id| catalogue::warning_sign(id))
-                .filter(|s| s.group == group)
-                .map(|s| s.label)
-                .collect()
-        };
-        ConcernView {
-            id: c.id.to_string(),
-            version: c.version,
-            filed: format_datetime_da(c.filed_at),
-            source: c.source.label(),
-            unit_name: c.unit_name.clone(),
-            status: intake::status_label(c.status),
-            public_status: c.public_status().label(),
-            step_note: intake::unit_step_note(c.status),
-            subject_name: c.subject_name.clone(),
-            birth_date: c.subject_birth_date.map(format_date_da),
-            approx_age: c.subject_approx_age,
-            minor: if c.subject_is_minor { "Ja" } else { "Nej" },
-            cpr: if full_cpr {
-                c.subject_cpr.clone()
-            } else {
-                c.cpr_masked()
-            },
-            address: c.subject_address.clone(),
-            connection: c.subject_connection.clone(),
-            observation: c.observation.clone(),
-            observed_when: c.observed_when.clone(),
-            observed_where: c.observed_where.clone(),
-            signs_individual: signs(SignGroup::Individual),
-            signs_social: signs(SignGroup::Social),
-            kind: c.kind.label(),
-            leader_informed: yes_no(c.leader_informed),
-            parents_informed: yes_no(c.parents_informed),
-            key_employee_involved: yes_no(c.key_employee_involved),
-            reporter_name: c.reporter_name.clone(),
-            reporter_email: c.reporter_email.clone(),
-            reporter_phone: c.reporter_phone.clone(),
-            direct_to_infohus: c.direct_to_infohus,
-            direct_reason: c.direct_reason.clone(),
-            received: c.received_at.map(format_datetime_da),
-            read_by_coordinator: c.read_by_coordinator_at.map(format_datetime_da),
-            case_reference: c.case_reference.clone(),
-            case_id: c.case_id.map(|id| id.to_string()),
-        }
-    }
-}
-
-pub(crate) struct AddendumView {
-    pub kind: &'static str,
-    pub author: String,
-    pub at: String,
-    pub body: String,
-}
-
-pub(crate) struct HistoryView {
-    pub at: String,
-    pub actor: String,
-    pub action: &'static str,
-    pub reason: Option<String>,
-}
-
-/// The addenda a reader may see, oldest first. A reporter who also holds another relation to
-/// the concern (a key employee who filed it) sees both shares.
-pub(crate) async fn visible_addenda(
-    db: &sqlx::PgPool,
-    concern: ConcernId,
-    reader: AddendumReader,
-) -> AppResult<Vec<AddendumView>> {
-    Ok(concerns::addenda(db, concern, reader)
-        .await?
-        .into_iter()
-        .map(|a| AddendumView {
-            kind: a.kind.label(),
-            author: a.author_name,
-            at: format_datetime_da(a.created_at),
-            body: a.body,
-        })
-        .collect())
-}
-
-pub(crate) async fn history_views(
-    db: &sqlx::PgPool,
-    concern: ConcernId,
-) -> AppResult<Vec<HistoryView>> {
-    Ok(concerns::history(db, concern)
-        .await?
-        .into_iter()
-        .map(|h| HistoryView {
-            at: format_datetime_da(h.occurred_at),
-            actor: h
-                .actor_name
-                .unwrap_or_else(|| "Borger (uden konto)".to_owned()),
-            action: h.action.label(),
-            reason: h.reason,
-        })
-        .collect())
-}
 
 /// What the viewer typed into the action forms, kept when one is refused.
 #[derive(Debug, Clone, Default)]

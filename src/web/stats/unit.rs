@@ -8,7 +8,6 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::audit_view;
-use super::tables::{self, Column, Row, Table};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::ids::UnitId;
@@ -16,6 +15,7 @@ use crate::domain::policy::{self, UnitCountsArea};
 use crate::domain::stats::{self, Quarter, Shown};
 use crate::domain::workflow::Stage;
 use crate::error::{AppError, AppResult};
+use crate::report::{self as tables, Column, Row, Table};
 use crate::store::{self, audit::AuditAction, audit::ObjectType};
 use crate::web::extract::Query;
 use crate::web::layout::{self, PageContext};

@@ -3,6 +3,8 @@
 //! is told about their concern. No I/O.
 
 use crate::domain::code::code_enum;
+pub mod concern;
+
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use time::Date;

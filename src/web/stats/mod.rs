@@ -2,7 +2,6 @@
 //! coordinators (`/statistik`, and its CSV), the police district's report per municipality and
 //! in total, and a unit's counts for its leaders and key employees (`/enhed/tal`).
 
-pub mod tables;
 mod unit;
 
 use askama::Template;
@@ -25,7 +24,8 @@ use crate::web::extract::Query;
 use crate::web::layout::{self, PageContext};
 use crate::web::routes::Routes;
 
-pub use tables::{AreaReport, Column, Row, Table};
+use crate::report as tables;
+pub use crate::report::{AreaReport, Column, Row, Table};
 
 pub fn routes() -> Routes {
     Routes::new()

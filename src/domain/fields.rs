@@ -1,0 +1,107 @@
+//! Field errors as the domain's validation reports them: a Danish message per field, the first
+//! one for a field kept, rendered by the pages at each field and in a summary. And the checks
+//! every text field goes through.
+
+#[derive(Debug, Clone, Default)]
+pub struct FieldErrors {
+    errors: Vec<FieldError>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldErrors {
+    pub fn new() -> FieldErrors {
+        FieldErrors::default()
+    }
+
+    /// Records an error; the first one for a field is the one shown.
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        if !self.has(field) {
+            self.errors.push(FieldError {
+                field: field.to_owned(),
+                message: message.into(),
+            });
+        }
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.errors.iter().any(|e| e.field == field)
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    pub fn list(&self) -> &[FieldError] {
+        &self.errors
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+/// The message at a field whose text holds a character that cannot be stored or shown.
+pub const CONTROL_CHARACTER: &str =
+    "Teksten indeholder et usynligt styretegn, som ikke kan gemmes. Skriv teksten igen uden det.";
+
+/// Does the text hold a control character other than tab, carriage return and line feed?
+/// PostgreSQL refuses NUL outright, and the others are never typed by a person.
+pub fn has_control_characters(value: &str) -> bool {
+    value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n'))
+}
+
+/// Trims a free-text field and checks its characters and its length, in characters, not bytes.
+pub fn text(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: &str,
+    required: bool,
+    max_chars: usize,
+) -> Option<String> {
+    if has_control_characters(value) {
+        errors.add(field, CONTROL_CHARACTER);
+        return None;
+    }
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        if required {
+            errors.add(field, "Feltet skal udfyldes.");
+        }
+        return None;
+    }
+    if trimmed.chars().count() > max_chars {
+        errors.add(
+            field,
+            format!("Teksten er for lang: højst {max_chars} tegn."),
+        );
+        return None;
+    }
+    Some(trimmed.to_owned())
+}
+
+/// The one check of an e-mail address's form: something before the `@`, a domain with a dot
+/// that neither starts nor ends it, one `@` and no white space. Whether it exists is for the
+/// mail server to say.
+pub fn is_email(value: &str) -> bool {
+    match value.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+                && !value.chars().any(char::is_whitespace)
+        }
+        None => false,
+    }
+}

@@ -1,0 +1,346 @@
+//! The case page's view of each part of the case: what the template shows, built from the
+//! store's rows, and the actions open to the viewer.
+
+use super::super::Loaded;
+use crate::domain::calendar::format_date_da;
+use crate::domain::catalogue::{self, Rating};
+use crate::domain::workflow::{self, Move, Stage};
+use crate::store::cases::{assessment, closing, plan};
+
+pub(super) struct ConcernView {
+    pub(super) filed_at: String,
+    pub(super) source: &'static str,
+    pub(super) reporter: Option<String>,
+    pub(super) unit_name: Option<String>,
+    pub(super) kind: &'static str,
+    pub(super) subject_connection: Option<String>,
+    pub(super) observation: String,
+    pub(super) observed_when: Option<String>,
+    pub(super) observed_where: Option<String>,
+    pub(super) signs: Vec<&'static str>,
+    pub(super) addenda: Vec<AddendumView>,
+}
+
+pub(super) struct AddendumView {
+    pub(super) created_at: String,
+    pub(super) author: String,
+    pub(super) kind: &'static str,
+    pub(super) body: String,
+}
+
+pub(super) struct ScreeningView {
+    pub(super) decided_at: String,
+    pub(super) police_name: String,
+    pub(super) outcome: &'static str,
+    pub(super) not_for_infohus: bool,
+    pub(super) note: Option<String>,
+}
+
+pub(super) struct TriageView {
+    pub(super) decided_at: String,
+    pub(super) coordinator_name: String,
+    pub(super) police_name: String,
+    pub(super) outcome: &'static str,
+    pub(super) referred_to: Option<String>,
+    pub(super) note: Option<String>,
+}
+
+pub(super) struct RatingView {
+    pub(super) label: &'static str,
+    pub(super) kind: &'static str,
+    pub(super) rating: &'static str,
+    pub(super) notable: bool,
+}
+
+pub(super) struct ChangeView {
+    pub(super) label: &'static str,
+    pub(super) before: &'static str,
+    pub(super) after: &'static str,
+}
+
+pub(super) struct AssessmentView {
+    pub(super) meeting_date: String,
+    pub(super) assessed_by: String,
+    pub(super) conclusion: &'static str,
+    pub(super) level: Option<&'static str>,
+    pub(super) analyses: Vec<(&'static str, String)>,
+    pub(super) ratings: Vec<RatingView>,
+    /// `None` for the first assessment.
+    pub(super) changes: Option<Vec<ChangeView>>,
+    pub(super) previous_conclusion: Option<String>,
+    pub(super) earlier: usize,
+}
+
+pub(super) struct PlanView {
+    pub(super) plan_coordinator: String,
+    pub(super) goals: String,
+    pub(super) notification: Option<String>,
+}
+
+pub(crate) struct InterventionView {
+    pub id: String,
+    pub type_label: String,
+    pub owner: String,
+    pub authority: String,
+    pub legal_basis: String,
+    pub start_date: String,
+    pub next_review_date: String,
+    pub status: &'static str,
+    pub overdue: bool,
+}
+
+impl InterventionView {
+    pub fn of(i: &plan::Intervention, today: time::Date) -> InterventionView {
+        InterventionView {
+            id: i.id.to_string(),
+            type_label: intervention_label(&i.type_id, i.type_other.as_deref()),
+            owner: i.owner_name.clone(),
+            authority: i.authority.clone(),
+            legal_basis: match (&i.legal_basis, &i.legal_basis_other) {
+                (catalogue::LegalBasis::Other, Some(named)) => named.clone(),
+                (b, _) => b.label().to_owned(),
+            },
+            start_date: format_date_da(i.start_date),
+            next_review_date: format_date_da(i.next_review_date),
+            status: i.status.label(),
+            overdue: i.review_overdue(today),
+        }
+    }
+}
+
+/// The intervention type's label, or the name given for "other".
+pub(crate) fn intervention_label(type_id: &str, other: Option<&str>) -> String {
+    match (catalogue::intervention_type(type_id), other) {
+        (_, Some(named)) => named.to_owned(),
+        (Some(t), None) => t.label.to_owned(),
+        (None, None) => type_id.to_owned(),
+    }
+}
+
+pub(super) struct ReviewView {
+    pub(super) reviewed_at: String,
+    pub(super) reviewed_by: String,
+    pub(super) progress: String,
+    pub(super) next_review_date: Option<String>,
+    pub(super) items: Vec<(String, &'static str, Option<String>)>,
+}
+
+pub(super) struct ClosingView {
+    pub(super) closed_at: String,
+    pub(super) closed_by: String,
+    pub(super) reason: &'static str,
+    pub(super) evaluation: Option<String>,
+}
+
+pub(super) struct PostClosureView {
+    pub(super) href: Option<String>,
+    pub(super) months: i32,
+    pub(super) due_date: String,
+    pub(super) overdue: bool,
+    pub(super) done: Option<String>,
+    pub(super) note: Option<String>,
+}
+
+pub(super) struct HistoryView {
+    pub(super) at: String,
+    pub(super) actor: String,
+    pub(super) label: String,
+    pub(super) stages: Option<String>,
+    pub(super) reason: Option<String>,
+}
+
+/// One action on the case page: a link to its form, or a button posting a step that needs
+/// nothing more than a click.
+pub(super) struct ActionView {
+    pub(super) label: &'static str,
+    pub(super) href: String,
+    pub(super) button: bool,
+    pub(super) hint: Option<&'static str>,
+}
+
+/// The stage's next deadline and whether it has passed.
+pub(super) fn next_deadline(
+    loaded: &Loaded,
+    interventions: &[plan::Intervention],
+    post_closure: &[closing::PostClosureReview],
+    today: time::Date,
+) -> (Option<String>, bool) {
+    let due = match loaded.case.stage {
+        Stage::Screening => loaded.case.screening_due,
+        Stage::ActionPlan | Stage::FollowUp => interventions
+            .iter()
+            .filter(|i| i.is_open())
+            .map(|i| i.next_review_date)
+            .min(),
+        Stage::Closed => post_closure
+            .iter()
+            .filter(|p| p.done_at.is_none())
+            .map(|p| p.due_date)
+            .min(),
+        Stage::Received | Stage::Triage | Stage::Assessment => None,
+    };
+    let what = match loaded.case.stage {
+        Stage::Screening => "Politiets screening senest",
+        Stage::Closed => "Opfølgning efter afslutning senest",
+        _ => "Næste opfølgning senest",
+    };
+    match due {
+        Some(d) => (Some(format!("{what} {}", format_date_da(d))), d < today),
+        None => (None, false),
+    }
+}
+
+pub(super) fn rating_label(r: Option<Rating>) -> &'static str {
+    r.map_or("ikke vurderet", Rating::label)
+}
+
+pub(super) fn assessment_view(all: &[assessment::Assessment]) -> Option<AssessmentView> {
+    let latest = all.last()?;
+    let previous = all.len().checked_sub(2).and_then(|i| all.get(i));
+    let find = |id: &str| {
+        latest
+            .ratings
+            .iter()
+            .find(|(f, _)| f == id)
+            .map(|&(_, r)| r)
+    };
+    Some(AssessmentView {
+        meeting_date: format_date_da(latest.meeting_date),
+        assessed_by: latest.assessed_by_name.clone(),
+        conclusion: latest.conclusion.label(),
+        level: latest.level.map(|l| l.label()),
+        analyses: vec![
+            (
+                catalogue::Dimension::Person.label(),
+                latest.analysis_person.clone(),
+            ),
+            (
+                catalogue::Dimension::Network.label(),
+                latest.analysis_network.clone(),
+            ),
+            (
+                catalogue::Dimension::Ideology.label(),
+                latest.analysis_ideology.clone(),
+            ),
+            (
+                catalogue::Dimension::IntentCapability.label(),
+                latest.analysis_intent_capability.clone(),
+            ),
+        ],
+        ratings: catalogue::ASSESSMENT_FACTORS
+            .iter()
+            .map(|f| {
+                let r = find(f.id);
+                RatingView {
+                    label: f.label,
+                    kind: f.kind.label(),
+                    rating: rating_label(r),
+                    notable: matches!(r, Some(Rating::Some | Rating::Marked)),
+                }
+            })
+            .collect(),
+        changes: previous.map(|p| {
+            workflow::rating_changes(&p.ratings, &latest.ratings)
+                .into_iter()
+                .map(|c| ChangeView {
+                    label: c.factor.label,
+                    before: rating_label(c.before),
+                    after: rating_label(c.after),
+                })
+                .collect()
+        }),
+        previous_conclusion: previous.and_then(|p| {
+            (p.conclusion != latest.conclusion || p.level != latest.level).then(|| {
+                let level = p
+                    .level
+                    .map(|l| format!(" ({})", l.label()))
+                    .unwrap_or_default();
+                format!("{}{level}", p.conclusion.label())
+            })
+        }),
+        earlier: all.len() - 1,
+    })
+}
+
+/// The actions open to the viewer now, one per form.
+pub(super) fn actions(
+    loaded: &Loaded,
+    has_plan: bool,
+    has_open_intervention: bool,
+    post_closure: &[closing::PostClosureReview],
+) -> Vec<ActionView> {
+    let base = loaded.href();
+    let mut out: Vec<ActionView> = Vec::new();
+    let mut push = |label, path: &str, button, hint| {
+        if !out
+            .iter()
+            .any(|a: &ActionView| a.href == format!("{base}{path}"))
+        {
+            out.push(ActionView {
+                label,
+                href: format!("{base}{path}"),
+                button,
+                hint,
+            });
+        }
+    };
+    for mv in workflow::available_moves(loaded.case.stage, loaded.access) {
+        match mv {
+            Move::SendToScreening => push(mv.label(), "/send-til-screening", true, None),
+            Move::ScreeningCleared | Move::ScreeningNotForInfohus => {
+                push("Registrér politiets screening", "/screening", false, None)
+            }
+            Move::TriageWithinRemit | Move::TriageOutsideRemit => push(
+                "Registrér fælles vurdering med politiet",
+                "/faelles-vurdering",
+                false,
+                None,
+            ),
+            Move::AssessmentBasis | Move::AssessmentNoBasis => push(
+                "Analyse og vurdering (vurderingsværktøj)",
+                "/vurdering",
+                false,
+                None,
+            ),
+            Move::Reassess => push("Send til ny vurdering", "/ny-vurdering", false, None),
+            Move::SavePlan => push(
+                if has_plan {
+                    "Ret handleplanen"
+                } else {
+                    "Læg handleplan"
+                },
+                "/handleplan",
+                false,
+                None,
+            ),
+            Move::SaveIntervention => push("Tilføj indsats", "/indsatser/ny", false, None),
+            Move::StartFollowUp => {
+                if has_plan && has_open_intervention {
+                    push(mv.label(), "/til-opfoelgning", true, None)
+                } else {
+                    push(
+                        mv.label(),
+                        "/til-opfoelgning",
+                        false,
+                        Some("Kræver en handleplan og mindst én planlagt eller aktiv indsats."),
+                    )
+                }
+            }
+            Move::RecordReview => push("Registrér opfølgning", "/opfoelgning", false, None),
+            Move::ChangeTeam => push("Sagens team", "/team", false, None),
+            Move::Close(_) => push("Afslut sagen", "/afslut", false, None),
+            Move::Reopen => push("Genåbn sagen", "/genaabn", false, None),
+            Move::RecordPostClosureReview => {
+                if let Some(p) = post_closure.iter().find(|p| p.done_at.is_none()) {
+                    push(
+                        "Registrér opfølgning efter afslutning",
+                        &format!("/efter-afslutning/{}", p.id),
+                        false,
+                        None,
+                    )
+                }
+            }
+        }
+    }
+    out
+}
