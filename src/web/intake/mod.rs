@@ -3,9 +3,8 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
-use serde::Deserialize;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
