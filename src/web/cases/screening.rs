@@ -75,7 +75,7 @@ struct QueueRow {
 }
 
 #[derive(Template)]
-#[template(path = "screening/queue.html")]
+#[template(path = "cases/screening_queue.html")]
 struct QueuePage {
     page: PageContext,
     rows: Vec<QueueRow>,
@@ -162,7 +162,7 @@ pub(crate) struct ScreeningForm {
 }
 
 #[derive(Template)]
-#[template(path = "screening/form.html")]
+#[template(path = "cases/screening.html")]
 struct ScreeningPage {
     page: PageContext,
     head: CaseHeader,

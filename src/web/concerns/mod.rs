@@ -12,13 +12,13 @@ use axum::routing::{get, post};
 
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::domain::calendar::{format_date_da, format_datetime_da, today_copenhagen};
+use crate::domain::calendar::today_copenhagen;
 use crate::domain::intake::{self, ConcernSource};
 use crate::domain::policy::Capability;
 use crate::domain::workflow::ConcernStatus;
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, AuditAction, ObjectType};
-use crate::store::concerns::{self, NewConcern, UnitRow};
+use crate::store::concerns::{self, NewConcern};
 use crate::store::tenants::Municipality;
 use crate::store::users::User;
 use crate::web::extract::Form;
@@ -26,6 +26,10 @@ use crate::web::forms::FieldErrors;
 use crate::web::layout::{self, PageContext, set_notice};
 use crate::web::routes::Routes;
 use form::{Checked, ConcernForm, FormChoices, FormRules};
+
+mod lists;
+
+use lists::*;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -78,7 +82,7 @@ pub fn routes() -> Routes {
 
 /// The municipalities a user may file a concern in: their own, or, for police, those of their
 /// district.
-fn filing_municipalities<'a>(state: &'a AppState, user: &User) -> Vec<&'a Municipality> {
+pub(super) fn filing_municipalities<'a>(state: &'a AppState, user: &User) -> Vec<&'a Municipality> {
     if let Some(m) = user.municipality_id {
         state.tenants.by_id(m).into_iter().collect()
     } else if let Some(d) = user.police_district_id {
@@ -90,26 +94,26 @@ fn filing_municipalities<'a>(state: &'a AppState, user: &User) -> Vec<&'a Munici
 
 #[derive(Template)]
 #[template(path = "concerns/new.html")]
-struct NewConcernPage {
-    page: PageContext,
-    form: ConcernForm,
-    errors: FieldErrors,
-    choices: FormChoices,
-    acute: bool,
-    offers_direct: bool,
-    via_leader: bool,
-    infohus_name: String,
+pub(super) struct NewConcernPage {
+    pub(super) page: PageContext,
+    pub(super) form: ConcernForm,
+    pub(super) errors: FieldErrors,
+    pub(super) choices: FormChoices,
+    pub(super) acute: bool,
+    pub(super) offers_direct: bool,
+    pub(super) via_leader: bool,
+    pub(super) infohus_name: String,
     /// Slug and name, when the user must choose (police serving several municipalities).
-    municipalities: Vec<(String, String)>,
+    pub(super) municipalities: Vec<(String, String)>,
 }
 
-struct Filing<'a> {
-    municipalities: Vec<&'a Municipality>,
-    source: ConcernSource,
-    offers_direct: bool,
+pub(super) struct Filing<'a> {
+    pub(super) municipalities: Vec<&'a Municipality>,
+    pub(super) source: ConcernSource,
+    pub(super) offers_direct: bool,
 }
 
-fn filing<'a>(state: &'a AppState, user: &User) -> AppResult<Filing<'a>> {
+pub(super) fn filing<'a>(state: &'a AppState, user: &User) -> AppResult<Filing<'a>> {
     let municipalities = filing_municipalities(state, user);
     let source = ConcernSource::for_roles(&user.roles).ok_or(AppError::Forbidden)?;
     if municipalities.is_empty() {
@@ -130,7 +134,7 @@ fn filing<'a>(state: &'a AppState, user: &User) -> AppResult<Filing<'a>> {
     })
 }
 
-async fn render_new(
+pub(super) async fn render_new(
     current: &CurrentUser,
     filing: &Filing<'_>,
     form: ConcernForm,
@@ -166,7 +170,7 @@ async fn render_new(
     layout::render(status, &page)
 }
 
-async fn show_new_concern(
+pub(super) async fn show_new_concern(
     State(state): State<AppState>,
     current: CurrentUser,
 ) -> AppResult<Response> {
@@ -187,7 +191,7 @@ async fn show_new_concern(
     .await
 }
 
-async fn submit_new_concern(
+pub(super) async fn submit_new_concern(
     State(state): State<AppState>,
     current: CurrentUser,
     Form(form): Form<ConcernForm>,
@@ -304,173 +308,4 @@ pub(crate) fn new_concern(
         concern: valid,
         receipt_code_hash,
     }
-}
-
-/// One line of "Mine bekymringer".
-struct OwnLine {
-    id: String,
-    filed: String,
-    subject_name: String,
-    kind: &'static str,
-    status: &'static str,
-    step: Option<&'static str>,
-    read: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "concerns/mine.html")]
-struct OwnConcernsPage {
-    page: PageContext,
-    rows: Vec<OwnLine>,
-}
-
-async fn list_own_concerns(
-    State(state): State<AppState>,
-    current: CurrentUser,
-) -> AppResult<Response> {
-    let filed = concerns::filed_by(&state.db, current.user.id).await?;
-    // The reporter's own list is a read of each concern on it, like any other list.
-    audit::record(
-        &state.db,
-        &current
-            .audit(AuditAction::OwnConcernsViewed)
-            .showing(filed.iter().map(|r| r.id.0))
-            .in_municipality(current.user.municipality_id)
-            .in_district(current.user.police_district_id),
-        state.clock.now(),
-    )
-    .await?;
-    let rows = filed
-        .into_iter()
-        .map(|r| OwnLine {
-            id: r.id.to_string(),
-            filed: format_datetime_da(r.filed_at),
-            subject_name: r.subject_name.clone(),
-            kind: r.kind.label(),
-            status: r.public_status().label(),
-            step: intake::unit_step_note(r.status),
-            read: r.read_by_coordinator_at.map(format_date_da_instant),
-        })
-        .collect();
-    let page = OwnConcernsPage {
-        page: PageContext::for_user(&current, "Mine bekymringer", "/bekymringer").await?,
-        rows,
-    };
-    layout::ok(&page)
-}
-
-fn format_date_da_instant(t: time::OffsetDateTime) -> String {
-    format_date_da(today_copenhagen(t))
-}
-
-/// One line of a unit's list.
-struct UnitLine {
-    id: String,
-    filed: String,
-    days: i64,
-    reporter: String,
-    subject_name: String,
-    minor: bool,
-    kind: &'static str,
-    status: &'static str,
-    stage: &'static str,
-}
-
-fn unit_lines(rows: Vec<UnitRow>, now: time::OffsetDateTime) -> Vec<UnitLine> {
-    let today = today_copenhagen(now);
-    rows.into_iter()
-        .map(|r| UnitLine {
-            id: r.id.to_string(),
-            filed: format_datetime_da(r.filed_at),
-            days: (today - today_copenhagen(r.filed_at)).whole_days(),
-            reporter: r.reporter_name.clone().unwrap_or_default(),
-            subject_name: r.subject_name.clone(),
-            minor: r.subject_is_minor,
-            kind: r.kind.label(),
-            status: intake::status_label(r.status),
-            stage: r.public_status().label(),
-        })
-        .collect()
-}
-
-#[derive(Template)]
-#[template(path = "concerns/unit_list.html")]
-struct UnitListPage {
-    page: PageContext,
-    heading: &'static str,
-    intro: &'static str,
-    caption: &'static str,
-    empty: &'static str,
-    has_unit: bool,
-    unit_name: String,
-    inbox: bool,
-    rows: Vec<UnitLine>,
-}
-
-async fn unit_list(state: &AppState, current: &CurrentUser, inbox: bool) -> AppResult<Response> {
-    let now = state.clock.now();
-    let rows = match current.user.unit_id {
-        Some(unit) => {
-            let rows = concerns::in_unit(&state.db, unit, inbox).await?;
-            audit::record(
-                &state.db,
-                &current
-                    .audit(AuditAction::QueueViewed)
-                    .showing(rows.iter().map(|r| r.id.0))
-                    .on(ObjectType::Unit, unit.0)
-                    .in_municipality(current.user.municipality_id),
-                now,
-            )
-            .await?;
-            rows
-        }
-        None => Vec::new(),
-    };
-    let (title, path) = if inbox {
-        ("Indbakke", "/leder/indbakke")
-    } else {
-        ("Enhedens bekymringer", "/enhed/bekymringer")
-    };
-    let page = UnitListPage {
-        page: PageContext::for_user(current, title, path).await?,
-        heading: if inbox {
-            "Lederens indbakke"
-        } else {
-            "Bekymringer fra enheden"
-        },
-        intro: if inbox {
-            "Bekymringer fra dine medarbejdere, som venter på dig, ældste først. Læs bekymringen, tilføj det, du ved, og send den videre til Infohus – eller send den tilbage med et spørgsmål."
-        } else {
-            "Bekymringer indberettet i din enhed, som de blev indberettet, nyeste først. Du kan tilføje en note på den enkelte bekymring."
-        },
-        caption: if inbox {
-            "Venter på dig"
-        } else {
-            "Indberettet i enheden"
-        },
-        empty: if inbox {
-            "Der er ingen bekymringer, som venter på dig."
-        } else {
-            "Der er ikke indberettet bekymringer i enheden."
-        },
-        has_unit: current.user.unit_id.is_some(),
-        unit_name: current.user.unit_name.clone().unwrap_or_default(),
-        inbox,
-        rows: unit_lines(rows, now),
-    };
-    layout::ok(&page)
-}
-
-async fn show_leader_inbox(
-    State(state): State<AppState>,
-    current: CurrentUser,
-) -> AppResult<Response> {
-    unit_list(&state, &current, true).await
-}
-
-async fn show_unit_concerns(
-    State(state): State<AppState>,
-    current: CurrentUser,
-) -> AppResult<Response> {
-    unit_list(&state, &current, false).await
 }

@@ -1,18 +1,15 @@
-//! The public pages of a municipality, no login: what to do if worried, the printable action
-//! card, a citizen's report (anonymous allowed) with its receipt code, and the status lookup.
+//! A citizen's report: the form, the receipt code shown once, and the status lookup by that code.
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::AppState;
 use crate::auth::csrf;
 use crate::domain::calendar::today_copenhagen;
-use crate::domain::catalogue::{self, SignGroup};
 use crate::domain::intake::{self, ConcernSource, receipt};
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, AuditAction, AuditEvent, ObjectType};
@@ -25,175 +22,21 @@ use crate::web::concerns::new_concern;
 use crate::web::extract::Form;
 use crate::web::forms::FieldErrors;
 use crate::web::layout::{self, PageContext};
-use crate::web::routes::Routes;
 
-pub fn routes() -> Routes {
-    Routes::new()
-        .public("/k/{kommune}", get(show_public_page))
-        .public("/k/{kommune}/actioncard", get(show_action_card))
-        .public(
-            "/k/{kommune}/bekymring",
-            get(show_citizen_report).post(submit_citizen_report),
-        )
-        .public("/k/{kommune}/kvittering", get(show_receipt))
-        .public(
-            "/k/{kommune}/status",
-            get(show_status_lookup).post(submit_status_lookup),
-        )
-}
-
-/// What every public page shows of the municipality, from its profile.
-struct Info {
-    slug: String,
-    name: String,
-    infohus_name: String,
-    emergency: String,
-    hotline: String,
-    hotline_hours: String,
-    contacts: Vec<ContactView>,
-    shared_email: Option<String>,
-    routes_via_leader: bool,
-    police_district: String,
-    /// Where the public page is, printed on the action card.
-    page_url: String,
-}
-
-impl Info {
-    fn of(m: &Municipality) -> Info {
-        let p = &m.profile;
-        Info {
-            slug: m.slug.clone(),
-            name: p.name.clone(),
-            infohus_name: p.infohus_name.clone(),
-            emergency: p.emergency.clone(),
-            hotline: p.hotline.clone(),
-            hotline_hours: p.hotline_hours.clone(),
-            contacts: p
-                .contacts
-                .iter()
-                .map(|c| ContactView {
-                    name: c.name.clone(),
-                    role: c.role.clone(),
-                    tel: c.phone.as_deref().map(|p| {
-                        p.chars()
-                            .filter(|c| c.is_ascii_digit() || *c == '+')
-                            .collect()
-                    }),
-                    phone: c.phone.clone(),
-                    email: c.email.clone(),
-                })
-                .collect(),
-            shared_email: p.shared_email.clone(),
-            routes_via_leader: p.routes_via_leader,
-            police_district: p.police_district.name.clone(),
-            page_url: format!("/k/{}", m.slug),
-        }
-    }
-}
-
-/// A contact of the action card, with the number also in the form a `tel:` link needs.
-struct ContactView {
-    name: String,
-    role: String,
-    phone: Option<String>,
-    tel: Option<String>,
-    email: Option<String>,
-}
-
-/// The warning signs and definitions of both plans, in plain Danish for a worried citizen or a
-/// new employee.
-struct Guidance {
-    definition_extremism: &'static str,
-    definition_radicalisation: &'static str,
-    caveat: &'static str,
-    signs_individual: Vec<&'static str>,
-    signs_social: Vec<&'static str>,
-}
-
-impl Guidance {
-    fn new() -> Guidance {
-        let plain = |g: SignGroup| {
-            catalogue::warning_signs_in(g)
-                .map(|s| s.plain)
-                .collect::<Vec<_>>()
-        };
-        Guidance {
-            definition_extremism: catalogue::PLAIN_DEFINITION_EXTREMISM,
-            definition_radicalisation: catalogue::PLAIN_DEFINITION_RADICALISATION,
-            caveat: catalogue::PLAIN_WARNING_SIGNS_CAVEAT,
-            signs_individual: plain(SignGroup::Individual),
-            signs_social: plain(SignGroup::Social),
-        }
-    }
-}
-
-fn municipality<'a>(state: &'a AppState, slug: &str) -> AppResult<&'a Municipality> {
-    state.tenants.by_slug(slug).ok_or(AppError::NotFound)
-}
-
-#[derive(Template)]
-#[template(path = "public/index.html")]
-struct PublicPage {
-    page: PageContext,
-    m: Info,
-    g: Guidance,
-}
-
-async fn show_public_page(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-) -> AppResult<Response> {
-    let m = municipality(&state, &slug)?;
-    let page = PublicPage {
-        page: PageContext::anonymous(
-            format!("Bekymret for radikalisering – {}", m.name()),
-            String::new(),
-        ),
-        m: Info::of(m),
-        g: Guidance::new(),
-    };
-    layout::ok(&page)
-}
-
-#[derive(Template)]
-#[template(path = "public/actioncard.html")]
-struct ActionCardPage {
-    page: PageContext,
-    m: Info,
-    g: Guidance,
-}
-
-async fn show_action_card(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-) -> AppResult<Response> {
-    let m = municipality(&state, &slug)?;
-    let mut info = Info::of(m);
-    info.page_url = format!(
-        "{}{}",
-        state.settings.server.public_url.trim_end_matches('/'),
-        info.page_url
-    );
-    let page = ActionCardPage {
-        page: PageContext::anonymous(format!("Actioncard – {}", m.name()), String::new()),
-        m: info,
-        g: Guidance::new(),
-    };
-    layout::ok(&page)
-}
+use super::*;
 
 #[derive(Template)]
 #[template(path = "public/report.html")]
-struct ReportPage {
-    page: PageContext,
-    m: Info,
-    form: ConcernForm,
-    errors: FieldErrors,
-    choices: FormChoices,
-    acute: bool,
+pub(super) struct ReportPage {
+    pub(super) page: PageContext,
+    pub(super) m: Info,
+    pub(super) form: ConcernForm,
+    pub(super) errors: FieldErrors,
+    pub(super) choices: FormChoices,
+    pub(super) acute: bool,
 }
 
-async fn render_report(
+pub(super) async fn render_report(
     session: &Session,
     m: &Municipality,
     form: ConcernForm,
@@ -215,7 +58,7 @@ async fn render_report(
     layout::render(status, &page)
 }
 
-async fn show_citizen_report(
+pub(super) async fn show_citizen_report(
     State(state): State<AppState>,
     session: Session,
     Path(slug): Path<String>,
@@ -232,11 +75,11 @@ async fn show_citizen_report(
     .await
 }
 
-fn receipt_key(slug: &str) -> String {
+pub(super) fn receipt_key(slug: &str) -> String {
     format!("receipt:{slug}")
 }
 
-fn request_id(headers: &HeaderMap) -> String {
+pub(super) fn request_id(headers: &HeaderMap) -> String {
     headers
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
@@ -244,7 +87,7 @@ fn request_id(headers: &HeaderMap) -> String {
         .to_owned()
 }
 
-async fn submit_citizen_report(
+pub(super) async fn submit_citizen_report(
     State(state): State<AppState>,
     session: Session,
     ClientIp(ip): ClientIp,
@@ -340,13 +183,13 @@ async fn submit_citizen_report(
 
 #[derive(Template)]
 #[template(path = "public/receipt.html")]
-struct ReceiptPage {
-    page: PageContext,
-    m: Info,
-    code: Option<String>,
+pub(super) struct ReceiptPage {
+    pub(super) page: PageContext,
+    pub(super) m: Info,
+    pub(super) code: Option<String>,
 }
 
-async fn show_receipt(
+pub(super) async fn show_receipt(
     State(state): State<AppState>,
     session: Session,
     Path(slug): Path<String>,
@@ -363,22 +206,22 @@ async fn show_receipt(
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-struct StatusForm {
-    code: String,
+pub(super) struct StatusForm {
+    pub(super) code: String,
 }
 
 #[derive(Template)]
 #[template(path = "public/status.html")]
-struct StatusPage {
-    page: PageContext,
-    m: Info,
-    code: String,
+pub(super) struct StatusPage {
+    pub(super) page: PageContext,
+    pub(super) m: Info,
+    pub(super) code: String,
     /// The one word a citizen is told, when the code was found.
-    found: Option<&'static str>,
-    not_found: bool,
+    pub(super) found: Option<&'static str>,
+    pub(super) not_found: bool,
 }
 
-async fn show_status_lookup(
+pub(super) async fn show_status_lookup(
     State(state): State<AppState>,
     session: Session,
     Path(slug): Path<String>,
@@ -397,7 +240,7 @@ async fn show_status_lookup(
     layout::ok(&page)
 }
 
-async fn submit_status_lookup(
+pub(super) async fn submit_status_lookup(
     State(state): State<AppState>,
     session: Session,
     ClientIp(ip): ClientIp,

@@ -1,0 +1,188 @@
+//! The concern lists staff work from: the reporter's own ("Mine bekymringer"), the leader's
+//! inbox and the unit's list for the key employee.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::domain::calendar::{format_date_da, format_datetime_da, today_copenhagen};
+use crate::domain::intake::{self};
+use crate::error::AppResult;
+use crate::store::audit::{self, AuditAction, ObjectType};
+use crate::store::concerns::{self, UnitRow};
+use crate::web::layout::{self, PageContext};
+
+/// One line of "Mine bekymringer".
+pub(super) struct OwnLine {
+    pub(super) id: String,
+    pub(super) filed: String,
+    pub(super) subject_name: String,
+    pub(super) kind: &'static str,
+    pub(super) status: &'static str,
+    pub(super) step: Option<&'static str>,
+    pub(super) read: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "concerns/mine.html")]
+pub(super) struct OwnConcernsPage {
+    pub(super) page: PageContext,
+    pub(super) rows: Vec<OwnLine>,
+}
+
+pub(super) async fn list_own_concerns(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> AppResult<Response> {
+    let filed = concerns::filed_by(&state.db, current.user.id).await?;
+    // The reporter's own list is a read of each concern on it, like any other list.
+    audit::record(
+        &state.db,
+        &current
+            .audit(AuditAction::OwnConcernsViewed)
+            .showing(filed.iter().map(|r| r.id.0))
+            .in_municipality(current.user.municipality_id)
+            .in_district(current.user.police_district_id),
+        state.clock.now(),
+    )
+    .await?;
+    let rows = filed
+        .into_iter()
+        .map(|r| OwnLine {
+            id: r.id.to_string(),
+            filed: format_datetime_da(r.filed_at),
+            subject_name: r.subject_name.clone(),
+            kind: r.kind.label(),
+            status: r.public_status().label(),
+            step: intake::unit_step_note(r.status),
+            read: r.read_by_coordinator_at.map(format_date_da_instant),
+        })
+        .collect();
+    let page = OwnConcernsPage {
+        page: PageContext::for_user(&current, "Mine bekymringer", "/bekymringer").await?,
+        rows,
+    };
+    layout::ok(&page)
+}
+
+pub(super) fn format_date_da_instant(t: time::OffsetDateTime) -> String {
+    format_date_da(today_copenhagen(t))
+}
+
+/// One line of a unit's list.
+pub(super) struct UnitLine {
+    pub(super) id: String,
+    pub(super) filed: String,
+    pub(super) days: i64,
+    pub(super) reporter: String,
+    pub(super) subject_name: String,
+    pub(super) minor: bool,
+    pub(super) kind: &'static str,
+    pub(super) status: &'static str,
+    pub(super) stage: &'static str,
+}
+
+pub(super) fn unit_lines(rows: Vec<UnitRow>, now: time::OffsetDateTime) -> Vec<UnitLine> {
+    let today = today_copenhagen(now);
+    rows.into_iter()
+        .map(|r| UnitLine {
+            id: r.id.to_string(),
+            filed: format_datetime_da(r.filed_at),
+            days: (today - today_copenhagen(r.filed_at)).whole_days(),
+            reporter: r.reporter_name.clone().unwrap_or_default(),
+            subject_name: r.subject_name.clone(),
+            minor: r.subject_is_minor,
+            kind: r.kind.label(),
+            status: intake::status_label(r.status),
+            stage: r.public_status().label(),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "concerns/unit_list.html")]
+pub(super) struct UnitListPage {
+    pub(super) page: PageContext,
+    pub(super) heading: &'static str,
+    pub(super) intro: &'static str,
+    pub(super) caption: &'static str,
+    pub(super) empty: &'static str,
+    pub(super) has_unit: bool,
+    pub(super) unit_name: String,
+    pub(super) inbox: bool,
+    pub(super) rows: Vec<UnitLine>,
+}
+
+pub(super) async fn unit_list(
+    state: &AppState,
+    current: &CurrentUser,
+    inbox: bool,
+) -> AppResult<Response> {
+    let now = state.clock.now();
+    let rows = match current.user.unit_id {
+        Some(unit) => {
+            let rows = concerns::in_unit(&state.db, unit, inbox).await?;
+            audit::record(
+                &state.db,
+                &current
+                    .audit(AuditAction::QueueViewed)
+                    .showing(rows.iter().map(|r| r.id.0))
+                    .on(ObjectType::Unit, unit.0)
+                    .in_municipality(current.user.municipality_id),
+                now,
+            )
+            .await?;
+            rows
+        }
+        None => Vec::new(),
+    };
+    let (title, path) = if inbox {
+        ("Indbakke", "/leder/indbakke")
+    } else {
+        ("Enhedens bekymringer", "/enhed/bekymringer")
+    };
+    let page = UnitListPage {
+        page: PageContext::for_user(current, title, path).await?,
+        heading: if inbox {
+            "Lederens indbakke"
+        } else {
+            "Bekymringer fra enheden"
+        },
+        intro: if inbox {
+            "Bekymringer fra dine medarbejdere, som venter på dig, ældste først. Læs bekymringen, tilføj det, du ved, og send den videre til Infohus – eller send den tilbage med et spørgsmål."
+        } else {
+            "Bekymringer indberettet i din enhed, som de blev indberettet, nyeste først. Du kan tilføje en note på den enkelte bekymring."
+        },
+        caption: if inbox {
+            "Venter på dig"
+        } else {
+            "Indberettet i enheden"
+        },
+        empty: if inbox {
+            "Der er ingen bekymringer, som venter på dig."
+        } else {
+            "Der er ikke indberettet bekymringer i enheden."
+        },
+        has_unit: current.user.unit_id.is_some(),
+        unit_name: current.user.unit_name.clone().unwrap_or_default(),
+        inbox,
+        rows: unit_lines(rows, now),
+    };
+    layout::ok(&page)
+}
+
+pub(super) async fn show_leader_inbox(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> AppResult<Response> {
+    unit_list(&state, &current, true).await
+}
+
+pub(super) async fn show_unit_concerns(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> AppResult<Response> {
+    unit_list(&state, &current, false).await
+}
