@@ -5,22 +5,21 @@
 use serde::Deserialize;
 use time::Date;
 
-use crate::domain::calendar;
 use crate::domain::catalogue::{self, ConcernKind};
-use crate::domain::cpr;
 use crate::domain::fields::{self as forms, FieldErrors};
-use crate::domain::intake;
+
+pub use super::subject::{Subject, SubjectInput, validate_subject};
 
 /// Generous, because an observation may need a long account; far below the body limit, so
 /// that even a megabyte comes back as a field error with the text kept.
 pub const OBSERVATION_MAX: usize = 20_000;
-const NAME_MAX: usize = 200;
-const SHORT_MAX: usize = 300;
+pub(super) const NAME_MAX: usize = 200;
+pub(super) const SHORT_MAX: usize = 300;
 const REASON_MAX: usize = 2_000;
 const EMAIL_MAX: usize = 254;
 const PHONE_MAX: usize = 40;
 /// Kept for the error message only; the field should hold a date, a CPR number or a number.
-const TINY_MAX: usize = 40;
+pub(super) const TINY_MAX: usize = 40;
 
 /// Everything the form sends, as typed. Every field is text so that nothing a browser sends
 /// can fail to deserialize; checking happens in [`validate`].
@@ -71,18 +70,6 @@ pub struct FormRules {
     pub citizen: bool,
     /// The "send directly to Infohus" choice applies (a leader-routed municipality).
     pub offers_direct: bool,
-}
-
-/// The subject as the coordinator or the reporter described them, checked.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Subject {
-    pub name: String,
-    pub birth_date: Option<Date>,
-    pub approx_age: Option<i16>,
-    pub is_minor: bool,
-    /// Normalised "DDMMYY-SSSS".
-    pub cpr: Option<String>,
-    pub address: Option<String>,
 }
 
 /// A concern that passed every check, ready to be filed.
@@ -257,151 +244,6 @@ pub fn validate(form: &ConcernForm, rules: FormRules, errors: &mut FieldErrors) 
             }))
         }
         _ => Checked::Invalid,
-    }
-}
-
-/// The subject fields as typed.
-#[derive(Debug, Clone, Copy)]
-pub struct SubjectInput<'a> {
-    pub name: &'a str,
-    pub birth_date: &'a str,
-    pub approx_age: &'a str,
-    pub under_18: &'a str,
-    pub cpr: &'a str,
-    pub address: &'a str,
-}
-
-/// Checks the person: a name; a birth date (typed, or from the CPR number), or else whether
-/// they are under 18 and perhaps an approximate age; an optional CPR number with a real date.
-/// Used by the concern form and by the coordinator registering the person on a new case.
-pub fn validate_subject(
-    errors: &mut FieldErrors,
-    input: SubjectInput<'_>,
-    today: Date,
-) -> Option<Subject> {
-    let name = forms::text(errors, "subject_name", input.name, true, NAME_MAX);
-    let address = forms::text(errors, "subject_address", input.address, false, SHORT_MAX);
-
-    let cpr = match input.cpr.trim() {
-        "" => None,
-        raw if raw.chars().count() > TINY_MAX => {
-            errors.add("subject_cpr", cpr::CprError::Format.message());
-            None
-        }
-        raw => match cpr::parse(raw) {
-            Ok(c) if c.birth_date() > today => {
-                errors.add(
-                    "subject_cpr",
-                    "CPR-nummeret indeholder en fødselsdato, der ligger i fremtiden.",
-                );
-                None
-            }
-            Ok(c) => Some(c),
-            Err(e) => {
-                errors.add("subject_cpr", format!("{}.", e.message()));
-                None
-            }
-        },
-    };
-
-    let typed_birth = match input.birth_date.trim() {
-        "" => None,
-        raw => match calendar::parse_date(raw) {
-            Some(d) if d > today => {
-                errors.add("subject_birth_date", "Fødselsdatoen ligger i fremtiden.");
-                None
-            }
-            Some(d) if today.year() - d.year() > 125 => {
-                errors.add(
-                    "subject_birth_date",
-                    "Fødselsdatoen ligger for langt tilbage.",
-                );
-                None
-            }
-            Some(d) => Some(d),
-            None => {
-                errors.add(
-                    "subject_birth_date",
-                    "Skriv fødselsdatoen som dag.måned.år, f.eks. 24.12.2010, og kun en dato, der findes.",
-                );
-                None
-            }
-        },
-    };
-    if let (Some(c), Some(d)) = (&cpr, typed_birth) {
-        if c.birth_date() != d {
-            errors.add(
-                "subject_birth_date",
-                "Fødselsdatoen passer ikke med CPR-nummeret.",
-            );
-        }
-    }
-    let birth_date = cpr.as_ref().map(cpr::Cpr::birth_date).or(typed_birth);
-
-    let approx_age = match input.approx_age.trim() {
-        "" => None,
-        raw => match raw.parse::<i16>() {
-            Ok(age) if (0..=120).contains(&age) => Some(age),
-            _ => {
-                errors.add(
-                    "subject_approx_age",
-                    "Skriv alderen som et helt tal mellem 0 og 120.",
-                );
-                None
-            }
-        },
-    };
-    let under_18 = match input.under_18 {
-        "ja" => Some(true),
-        "nej" => Some(false),
-        "" => None,
-        _ => {
-            errors.add("subject_under_18", "Vælg ja eller nej.");
-            None
-        }
-    };
-
-    let is_minor = match birth_date {
-        Some(birth) => {
-            let minor = intake::age_on(birth, today) < 18;
-            if under_18.is_some_and(|u| u != minor) {
-                errors.add("subject_under_18", "Svaret passer ikke med fødselsdatoen.");
-            }
-            Some(minor)
-        }
-        None => {
-            if let (Some(age), Some(u)) = (approx_age, under_18) {
-                if (age < 18) != u {
-                    errors.add(
-                        "subject_approx_age",
-                        "Alderen passer ikke med svaret om, hvorvidt personen er under 18 år.",
-                    );
-                }
-            }
-            if under_18.is_none() && !errors.has("subject_under_18") {
-                errors.add(
-                    "subject_under_18",
-                    "Angiv, om personen er under 18 år, når du ikke kender fødselsdatoen.",
-                );
-            }
-            under_18
-        }
-    };
-
-    match (name, is_minor) {
-        (Some(name), Some(is_minor)) => Some(Subject {
-            name,
-            birth_date,
-            approx_age: if birth_date.is_some() {
-                None
-            } else {
-                approx_age
-            },
-            is_minor,
-            cpr: cpr.map(|c| c.as_str().to_owned()),
-            address,
-        }),
-        _ => None,
     }
 }
 

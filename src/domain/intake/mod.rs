@@ -4,6 +4,7 @@
 
 use crate::domain::code::code_enum;
 pub mod concern;
+pub mod subject;
 
 use rand::Rng;
 use sha2::{Digest, Sha256};
