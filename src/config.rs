@@ -1,10 +1,9 @@
 //! Settings (config/default.toml, then `INFOHUS_…` environment variables) and municipality profiles.
 
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-
 use anyhow::Context;
 use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 
 use crate::auth::lockout::LockoutPolicy;
 

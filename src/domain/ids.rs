@@ -1,8 +1,7 @@
 //! Typed ids, so that a case id can never be passed where a user id belongs.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
+use std::fmt;
 use uuid::Uuid;
 
 macro_rules! id_type {

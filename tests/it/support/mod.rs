@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod steps;
+
 use std::sync::OnceLock;
 
 use axum::Router;

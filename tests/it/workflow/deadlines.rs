@@ -1,0 +1,404 @@
+//! Deadlines and forms: overdue reviews, working days for screening, the reassessment diff, refused forms, the case list and the demo.
+
+use axum::http::StatusCode;
+use infohus::domain::calendar::{add_working_days, today_copenhagen};
+use time::Duration;
+use time::macros::date;
+use uuid::Uuid;
+
+use crate::support::TestApp;
+use crate::support::steps::*;
+
+#[tokio::test]
+async fn an_overdue_review_is_flagged_on_the_case_and_in_the_owners_tasks() {
+    let app = TestApp::with_demo_users().await;
+    let (id, _, _) = randers_case_in_follow_up(&app, "20.12.2026").await;
+
+    // Before the date: a task, not overdue.
+    app.clock.advance(Duration::days(20));
+    let mut core = app.signed_in("core_group@randers.demo").await;
+    let tasks = core.get("/").await.texts(".task-list li").join(" | ");
+    assert!(
+        tasks.contains("Opfølgning på din indsats: Mentor"),
+        "{tasks}"
+    );
+    assert!(!tasks.contains("Overskredet"), "{tasks}");
+
+    // The date passes without a review: flagged on the case and first in the owner's tasks.
+    app.clock.advance(Duration::days(15));
+    let mut core = app.signed_in("core_group@randers.demo").await;
+    let mut coordinator = app.signed_in("coordinator@randers.demo").await;
+    let page = core.get(&format!("/sager/{id}")).await;
+    assert!(
+        page.texts("table.data .badge--overdue")
+            .join(" ")
+            .contains("Opfølgning overskredet")
+    );
+    assert!(page.body.contains("Frist overskredet"));
+    let home = core.get("/").await;
+    let first = home
+        .texts(".task-list li")
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    assert!(
+        first.contains("Mentor") && first.contains("Overskredet"),
+        "{first}"
+    );
+    let list = coordinator
+        .get("/sager")
+        .await
+        .texts("tbody tr")
+        .join(" | ");
+    assert!(list.contains("Overskredet"), "{list}");
+
+    // A review clears it.
+    let iv: Uuid = sqlx::query_scalar("select id from interventions where case_id = $1")
+        .bind(id)
+        .fetch_one(&app.db)
+        .await
+        .expect("intervention");
+    let v = version(&app, id).await;
+    let status_field = format!("status_{iv}");
+    let r = core
+        .post(
+            &format!("/sager/{id}/opfoelgning"),
+            &[
+                ("version", &v),
+                (&status_field, "active"),
+                ("progress", "Det går fremad."),
+                ("next_review_date", "24.03.2027"),
+            ],
+        )
+        .await;
+    see_other(&r);
+    let page = core.get(&format!("/sager/{id}")).await;
+    assert!(!page.body.contains("Opfølgning overskredet"));
+    assert!(!core.get("/").await.body.contains("Overskredet"));
+
+    // The owner cannot be taken off the team while the intervention is theirs.
+    let v = version(&app, id).await;
+    let user = app.user_id("core_group@randers.demo").await.to_string();
+    let r = coordinator
+        .post(
+            &format!("/sager/{id}/team"),
+            &[("version", &v), ("action", "remove"), ("user", &user)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Giv ansvaret videre"), "{}", r.body);
+    assert_eq!(
+        core.get(&format!("/sager/{id}")).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn screening_deadlines_count_working_days_from_the_profile() {
+    let app = TestApp::with_demo_users().await;
+    let days = app
+        .state
+        .tenants
+        .by_slug("randers")
+        .expect("randers")
+        .profile
+        .deadlines
+        .screening_working_days;
+    assert_eq!(days, 5);
+    let mut coordinator = app.signed_in("coordinator@randers.demo").await;
+
+    // Sent on Friday 20 November 2026: five working days is Friday 27 November.
+    let first = open_case(&app, "randers", "Frist Testperson", true).await;
+    send_to_screening(&app, &mut coordinator, first).await;
+    let due: time::Date = sqlx::query_scalar("select screening_due from cases where id = $1")
+        .bind(first)
+        .fetch_one(&app.db)
+        .await
+        .expect("due");
+    assert_eq!(due, date!(2026 - 11 - 27));
+    assert_eq!(
+        due,
+        add_working_days(today_copenhagen(app.clock.now()), days)
+    );
+
+    // Sent on Monday 21 December: Christmas and the weekend do not count.
+    app.clock.advance(Duration::days(31));
+    let mut coordinator = app.signed_in("coordinator@randers.demo").await;
+    let mut police = app.signed_in("police@oestjyllands-politi.demo").await;
+    let second = open_case(&app, "randers", "Jul Testperson", true).await;
+    send_to_screening(&app, &mut coordinator, second).await;
+    let due: time::Date = sqlx::query_scalar("select screening_due from cases where id = $1")
+        .bind(second)
+        .fetch_one(&app.db)
+        .await
+        .expect("due");
+    assert_eq!(due, date!(2026 - 12 - 30));
+
+    // On the deadline day it is not yet overdue; the next working day it is.
+    let queue = police.get("/politi/screening").await;
+    let rows = queue.texts("tbody tr");
+    assert_eq!(rows.len(), 2);
+    assert!(
+        rows[0].contains("Frist Testperson") && rows[0].contains("Overskredet"),
+        "oldest first: {rows:?}"
+    );
+    assert!(!rows[1].contains("Overskredet"), "{rows:?}");
+    app.clock.advance(Duration::days(9)); // Wednesday 30 December
+    let mut police = app.signed_in("police@oestjyllands-politi.demo").await;
+    assert!(!police.get("/politi/screening").await.texts("tbody tr")[1].contains("Overskredet"));
+    app.clock.advance(Duration::days(2)); // Friday 1 January: overdue since Thursday
+    let mut police = app.signed_in("police@oestjyllands-politi.demo").await;
+    let rows = police.get("/politi/screening").await.texts("tbody tr");
+    assert!(rows[1].contains("Overskredet"), "{rows:?}");
+    let tasks = police.get("/").await.texts(".task-list li").join(" | ");
+    assert!(
+        tasks.contains("Politiets screening") && tasks.contains("Overskredet"),
+        "{tasks}"
+    );
+}
+
+#[tokio::test]
+async fn a_reassessment_shows_what_changed_since_the_previous_assessment() {
+    let app = TestApp::with_demo_users().await;
+    let (id, _coordinator, mut core) = randers_case_in_follow_up(&app, "20.02.2027").await;
+    let v = version(&app, id).await;
+    let r = core
+        .post(
+            &format!("/sager/{id}/ny-vurdering"),
+            &[("version", &v), ("reason", "Ny hændelse i klubben.")],
+        )
+        .await;
+    see_other(&r);
+    assert_eq!(stage(&app, id).await, "assessment");
+
+    // The form starts from the previous ratings.
+    let form = core.get(&format!("/sager/{id}/vurdering")).await;
+    assert!(form.body.contains("value=\"some\" checked"));
+    assert!(form.body.contains("(sidst: Noget)"));
+    let v = version(&app, id).await;
+    let mut fields =
+        assessment_fields(&v, "basis", "intervening", "Mere isoleret end før.", "some");
+    for (k, value) in fields.iter_mut() {
+        if k == "rating_violence_readiness" {
+            *value = "marked".to_owned();
+        }
+    }
+    see_other(&post_owned(&mut core, &format!("/sager/{id}/vurdering"), &fields).await);
+    assert_eq!(stage(&app, id).await, "action_plan");
+    let page = core.get(&format!("/sager/{id}")).await;
+    let changes = page.texts(".assessment-changes li").join(" | ");
+    assert_eq!(changes, "Voldsparathed: Noget → Markant");
+    assert!(
+        page.body
+            .contains("Konklusionen var før: Grundlag for bekymring (Foregribende)")
+    );
+}
+
+#[tokio::test]
+async fn invalid_forms_are_refused_in_danish_with_the_input_kept() {
+    let app = TestApp::with_demo_users().await;
+    let (id, _coordinator, mut core) = randers_case_in_follow_up(&app, "20.02.2027").await;
+    let v = version(&app, id).await;
+    let owner = app.user_id("core_group@randers.demo").await.to_string();
+    let r = core
+        .post(
+            &format!("/sager/{id}/indsatser/ny"),
+            &[
+                ("version", &v),
+                ("type_id", "mentor_adult"),
+                ("owner", &owner),
+                ("authority", &"x".repeat(301)),
+                ("legal_basis", "other"),
+                ("legal_basis_other", ""),
+                ("start_date", "31.02.2027"),
+                ("next_review_date", "i morgen"),
+                ("status", "forever"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in [
+        "type_id",
+        "authority",
+        "legal_basis_other",
+        "start_date",
+        "next_review_date",
+        "status",
+    ] {
+        assert!(
+            !r.texts(&format!("#{field}-error")).is_empty(),
+            "{field}: {}",
+            r.body
+        );
+    }
+    assert_eq!(
+        r.field_value("next_review_date").as_deref(),
+        Some("i morgen")
+    );
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from interventions where case_id = $1",
+            id
+        )
+        .await,
+        1
+    );
+
+    // Malformed ids are simply not found.
+    assert_eq!(
+        core.get("/sager/not-a-uuid").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        core.get(&format!("/sager/{id}/indsatser/{}", Uuid::new_v4()))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        core.get(&format!("/sager/{}", Uuid::new_v4())).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_case_list_shows_each_viewer_only_their_cases_with_stage_and_deadline() {
+    let app = TestApp::with_demo_users().await;
+    let randers = open_case(&app, "randers", "Liste Randers", true).await;
+    open_case(&app, "ballerup", "Liste Ballerup", true).await;
+    let mut coordinator = app.signed_in("coordinator@randers.demo").await;
+    send_to_screening(&app, &mut coordinator, randers).await;
+    let page = coordinator.get("/sager").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let rows = page.texts("tbody tr").join(" | ");
+    assert!(
+        rows.contains("Liste Randers")
+            && rows.contains("Politiets screening")
+            && rows.contains("27.11.2026"),
+        "{rows}"
+    );
+    assert!(!rows.contains("Liste Ballerup"), "{rows}");
+    let filtered = coordinator
+        .get("/sager?fase=received")
+        .await
+        .texts("tbody tr");
+    assert!(filtered.is_empty(), "{filtered:?}");
+    // An unknown stage shows them all rather than failing.
+    let all = coordinator.get("/sager?fase=nonsense").await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert_eq!(all.texts("tbody tr").len(), 1);
+    let nav = page.texts("nav a").join(" ");
+    assert!(nav.contains("Sager"), "{nav}");
+    assert_eq!(app.audit_count("case_list_viewed").await, 3);
+}
+
+#[tokio::test]
+async fn the_demo_has_cases_in_every_stage_for_both_municipalities_including_overdue_ones() {
+    let app = TestApp::new().await;
+    infohus::seed::demo(&app.state)
+        .await
+        .expect("demo")
+        .expect("an empty database");
+    for slug in ["randers", "ballerup"] {
+        let m = app.municipality_id(slug).await;
+        let stages: Vec<String> = sqlx::query_scalar(
+            "select distinct stage from cases where municipality_id = $1 order by 1",
+        )
+        .bind(m.0)
+        .fetch_all(&app.db)
+        .await
+        .expect("stages");
+        for stage in [
+            "received",
+            "screening",
+            "triage",
+            "assessment",
+            "action_plan",
+            "follow_up",
+            "closed",
+        ] {
+            assert!(
+                stages.iter().any(|s| s == stage),
+                "{slug}: no case in {stage}: {stages:?}"
+            );
+        }
+        let reasons: Vec<String> = sqlx::query_scalar(
+            "select distinct close_reason from cases where municipality_id = $1 and stage = 'closed'",
+        )
+        .bind(m.0)
+        .fetch_all(&app.db)
+        .await
+        .expect("reasons");
+        for reason in ["not_for_infohus", "outside_remit", "no_basis", "goals_met"] {
+            assert!(
+                reasons.iter().any(|r| r == reason),
+                "{slug}: no case closed as {reason}"
+            );
+        }
+        let today = today_copenhagen(app.clock.now());
+        let overdue_screening: i64 = sqlx::query_scalar(
+            "select count(*) from cases where municipality_id = $1 and stage = 'screening' and screening_due < $2",
+        )
+        .bind(m.0)
+        .bind(today)
+        .fetch_one(&app.db)
+        .await
+        .expect("overdue screening");
+        assert!(overdue_screening >= 1, "{slug}");
+        let overdue_review: i64 = sqlx::query_scalar(
+            "select count(*) from interventions i join cases c on c.id = i.case_id
+             where c.municipality_id = $1 and c.stage = 'follow_up' and i.status in ('planned', 'active')
+               and i.next_review_date < $2",
+        )
+        .bind(m.0)
+        .bind(today)
+        .fetch_one(&app.db)
+        .await
+        .expect("overdue review");
+        assert!(overdue_review >= 1, "{slug}");
+        let without_concern: i64 = sqlx::query_scalar(
+            "select count(*) from cases c where c.municipality_id = $1
+               and not exists (select 1 from concerns k where k.case_id = c.id)",
+        )
+        .bind(m.0)
+        .fetch_one(&app.db)
+        .await
+        .expect("cases without concerns");
+        assert_eq!(without_concern, 0, "{slug}");
+    }
+
+    // Every demo user of the workflow finds their work, and every page of it renders.
+    let mut police = app.signed_in("police@oestjyllands-politi.demo").await;
+    let queue = police.get("/politi/screening").await;
+    assert_eq!(queue.status, StatusCode::OK);
+    assert!(
+        queue.body.contains("Overskredet"),
+        "an overdue screening in the queue"
+    );
+    let mut core = app.signed_in("core_group@randers.demo").await;
+    let tasks = core.get("/").await.texts(".task-list li").join(" | ");
+    assert!(tasks.contains("Overskredet"), "{tasks}");
+    let mut coordinator = app.signed_in("coordinator@randers.demo").await;
+    let list = coordinator.get("/sager").await;
+    assert_eq!(list.status, StatusCode::OK);
+    let ids: Vec<Uuid> = sqlx::query_scalar(
+        "select c.id from cases c join municipalities m on m.id = c.municipality_id where m.slug = 'randers'",
+    )
+    .fetch_all(&app.db)
+    .await
+    .expect("ids");
+    for id in ids {
+        let page = coordinator.get(&format!("/sager/{id}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{id}");
+    }
+    let home = coordinator
+        .get("/")
+        .await
+        .texts(".task-list li")
+        .join(" | ");
+    assert!(
+        home.contains("Opfølgning 6 måneder efter afslutning"),
+        "{home}"
+    );
+}
