@@ -1,6 +1,7 @@
 //! The time source. Tests replace it so that timeouts and deadlines are tested without sleeping.
 
 use std::sync::{Arc, Mutex, PoisonError};
+
 use time::{Duration, OffsetDateTime};
 
 #[derive(Clone, Debug, Default)]

@@ -1,9 +1,10 @@
 //! Settings (config/default.toml, then `INFOHUS_…` environment variables) and municipality profiles.
 
-use anyhow::Context;
-use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::Deserialize;
 
 use crate::auth::lockout::LockoutPolicy;
 

@@ -14,9 +14,10 @@ pub mod seed;
 pub mod store;
 pub mod web;
 
+use std::sync::Arc;
+
 use sqlx::PgPool;
 use sqlx::migrate::Migrator;
-use std::sync::Arc;
 
 pub use web::build_app;
 

@@ -1,5 +1,9 @@
 //! The `infohus` command: serve (the default), migrate, user add, demo.
 
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+use std::str::FromStr;
+
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use infohus::clock::Clock;
@@ -11,9 +15,6 @@ use infohus::store::{tenants, users};
 use infohus::{AppState, build_app, seed};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgPool};
-use std::io::{BufRead, IsTerminal};
-use std::net::SocketAddr;
-use std::str::FromStr;
 
 #[derive(Parser)]
 #[command(

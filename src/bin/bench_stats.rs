@@ -6,6 +6,9 @@
 //!     DATABASE_URL=postgres://postgres@localhost/postgres?host=/tmp/devpg \
 //!         cargo run --release --bin bench_stats -- --years 10 --cases-per-year 5000 --explain
 
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+
 use anyhow::Context;
 use clap::Parser;
 use infohus::AppState;
@@ -19,8 +22,6 @@ use infohus::seed::history::{self, Actors, Lcg};
 use infohus::store::{self, users};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, Executor, PgConnection};
-use std::str::FromStr;
-use std::time::{Duration, Instant};
 
 #[derive(Parser)]
 #[command(about = "Generate a large history and time the quarterly report")]

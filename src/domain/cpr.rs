@@ -3,8 +3,9 @@
 //! There is deliberately no modulus-11 check: CPR numbers without it have been issued since
 //! 2007, so the check would refuse real people.
 
-use serde::{Deserialize, Serialize};
 use std::fmt;
+
+use serde::{Deserialize, Serialize};
 use time::{Date, Month};
 
 /// A CPR number that has been checked to hold a real date, kept as "DDMMYY-SSSS".

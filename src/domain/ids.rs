@@ -1,7 +1,8 @@
 //! Typed ids, so that a case id can never be passed where a user id belongs.
 
-use serde::{Deserialize, Serialize};
 use std::fmt;
+
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 macro_rules! id_type {

@@ -1,13 +1,16 @@
 //! The private PostgreSQL cluster Infohus runs when no `DATABASE_URL` is given, and throw-away
 //! clusters for tests.
 
-use anyhow::{Context, bail};
 use std::ffi::OsString;
 use std::fs::{self, File};
+
 use std::os::unix::fs::FileExt;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
 
 mod setup;
 

@@ -1,16 +1,17 @@
 //! What starting a cluster needs around it: the account the server runs as, the folders it may
 //! use, initdb and the server's options, a stale pid file, and where the programs are.
 
-use anyhow::{Context, bail};
-use nix::errno::Errno;
-use nix::sys::signal::kill;
-use nix::unistd::{Gid, Pid, Uid, User};
 use std::fs;
 use std::io;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use anyhow::{Context, bail};
+use nix::errno::Errno;
+use nix::sys::signal::kill;
+use nix::unistd::{Gid, Pid, Uid, User};
 
 use super::*;
 

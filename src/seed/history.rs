@@ -5,8 +5,9 @@
 //! written with set-based inserts, so the benchmark can reuse the same code for a hundred
 //! thousand cases and the tests for a fixture they count by hand.
 
-use sqlx::PgConnection;
 use std::collections::BTreeMap;
+
+use sqlx::PgConnection;
 use time::{Date, Duration, OffsetDateTime};
 use uuid::Uuid;
 

@@ -3,11 +3,12 @@
 //! taken from `X-Forwarded-For`, but only when the connection comes from a proxy the settings
 //! trust, since anyone can send that header.
 
+use std::net::{IpAddr, SocketAddr};
+
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use ipnet::IpNet;
-use std::net::{IpAddr, SocketAddr};
 
 use crate::AppState;
 

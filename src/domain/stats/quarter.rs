@@ -2,6 +2,7 @@
 //! the default, and the instants that bound them.
 
 use std::fmt;
+
 use time::macros::offset;
 use time::{Date, Month, OffsetDateTime};
 

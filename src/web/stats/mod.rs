@@ -18,13 +18,14 @@ use crate::domain::ids::MunicipalityId;
 use crate::domain::policy::{self, Capability, StatisticsArea};
 use crate::domain::stats::{self, Quarter};
 use crate::error::{AppError, AppResult};
-use crate::report as tables;
-pub use crate::report::{AreaReport, Column, Row, Table};
 use crate::store::audit::{self, AuditAction, ObjectType};
 use crate::store::{self, tenants::Municipality};
 use crate::web::extract::Query;
 use crate::web::layout::{self, PageContext};
 use crate::web::routes::Routes;
+
+use crate::report as tables;
+pub use crate::report::{AreaReport, Column, Row, Table};
 
 pub fn routes() -> Routes {
     Routes::new()
