@@ -6,7 +6,7 @@ use crate::domain::catalogue::{CloseReason, ConcernKind, INTERVENTION_TYPES, Lev
 use crate::domain::ids::MunicipalityId;
 use crate::domain::stats::{self, Quarter, Shown};
 use crate::domain::workflow::Stage;
-use crate::store::stats::{QuarterlyFigures, dimension, step};
+use crate::store::stats::{Breakdown, DurationStep, QuarterlyFigures};
 
 mod chart;
 
@@ -70,7 +70,7 @@ pub struct AreaReport {
 /// A breakdown's rows: the key in the figures and the label on the page.
 struct Spec {
     key: &'static str,
-    dimension: &'static str,
+    dimension: Breakdown,
     title: &'static str,
     description: &'static str,
     row_heading: &'static str,
@@ -123,7 +123,7 @@ fn with_unknown(mut rows: Vec<(String, String)>, seen: &[String]) -> Vec<(String
 }
 
 fn specs(figures: &QuarterlyFigures, sectors: &[String]) -> Vec<Spec> {
-    let seen = |d: &str| figures.keys(d);
+    let seen = |d: Breakdown| figures.keys(d);
     let intervention_rows = INTERVENTION_TYPES
         .iter()
         .map(|t| {
@@ -137,16 +137,16 @@ fn specs(figures: &QuarterlyFigures, sectors: &[String]) -> Vec<Spec> {
     vec![
         Spec {
             key: "kilde",
-            dimension: dimension::SOURCE,
+            dimension: Breakdown::Source,
             title: "Nye bekymringer efter indberetter",
             description: "Bekymringer indgivet i kvartalet, efter hvem der indgav dem; medarbejdere efter deres enheds sektor.",
             row_heading: "Indberetter",
-            rows: source_rows(sectors, &seen(dimension::SOURCE)),
+            rows: source_rows(sectors, &seen(Breakdown::Source)),
             total: Some("Nye bekymringer i alt"),
         },
         Spec {
             key: "type",
-            dimension: dimension::KIND,
+            dimension: Breakdown::Kind,
             title: "Nye bekymringer efter type",
             description: "Bekymringer indgivet i kvartalet, efter hvad bekymringen handler om.",
             row_heading: "Type",
@@ -155,13 +155,13 @@ fn specs(figures: &QuarterlyFigures, sectors: &[String]) -> Vec<Spec> {
                     .iter()
                     .map(|k| (k.as_str().to_owned(), k.label().to_owned()))
                     .collect(),
-                &seen(dimension::KIND),
+                &seen(Breakdown::Kind),
             ),
             total: Some("Nye bekymringer i alt"),
         },
         Spec {
             key: "alder",
-            dimension: dimension::AGE,
+            dimension: Breakdown::Age,
             title: "Nye bekymringer efter alder",
             description: "Bekymringer indgivet i kvartalet, efter om personen var under eller over 18 år.",
             row_heading: "Aldersgruppe",
@@ -170,13 +170,13 @@ fn specs(figures: &QuarterlyFigures, sectors: &[String]) -> Vec<Spec> {
                     ("under_18".to_owned(), "Under 18 år".to_owned()),
                     ("adult".to_owned(), "18 år og derover".to_owned()),
                 ],
-                &seen(dimension::AGE),
+                &seen(Breakdown::Age),
             ),
             total: Some("Nye bekymringer i alt"),
         },
         Spec {
             key: "niveau",
-            dimension: dimension::LEVEL,
+            dimension: Breakdown::Level,
             title: "Nye bekymringer efter forebyggelsesniveau",
             description: "Bekymringer indgivet i kvartalet, efter det niveau i forebyggelsestrekanten, som sagen er vurderet på.",
             row_heading: "Niveau",
@@ -189,13 +189,13 @@ fn specs(figures: &QuarterlyFigures, sectors: &[String]) -> Vec<Spec> {
                         "Ikke vurderet (endnu)".to_owned(),
                     )))
                     .collect(),
-                &seen(dimension::LEVEL),
+                &seen(Breakdown::Level),
             ),
             total: Some("Nye bekymringer i alt"),
         },
         Spec {
             key: "gentagne",
-            dimension: dimension::REPEAT,
+            dimension: Breakdown::Repeat,
             title: "Gentagne bekymringer",
             description: "Bekymringer indgivet i kvartalet om en person, der havde en anden bekymring i samme sag inden for de 12 måneder før.",
             row_heading: "Bekymringer",
@@ -204,7 +204,7 @@ fn specs(figures: &QuarterlyFigures, sectors: &[String]) -> Vec<Spec> {
         },
         Spec {
             key: "aabne",
-            dimension: dimension::OPEN_STAGE,
+            dimension: Breakdown::OpenStage,
             title: "Åbne sager ved kvartalets udgang, efter fase",
             description: "Sager, der var åbne ved kvartalets sidste dag, efter den fase de var i da.",
             row_heading: "Fase",
@@ -214,13 +214,13 @@ fn specs(figures: &QuarterlyFigures, sectors: &[String]) -> Vec<Spec> {
                     .filter(|s| s.is_open())
                     .map(|s| (s.as_str().to_owned(), s.label().to_owned()))
                     .collect(),
-                &seen(dimension::OPEN_STAGE),
+                &seen(Breakdown::OpenStage),
             ),
             total: Some("Åbne sager i alt"),
         },
         Spec {
             key: "afsluttede",
-            dimension: dimension::CLOSE_REASON,
+            dimension: Breakdown::CloseReason,
             title: "Afsluttede sager efter årsag",
             description: "Sager afsluttet i kvartalet, efter årsag. En genåbnet sag, der afsluttes igen, tæller igen.",
             row_heading: "Årsag",
@@ -229,34 +229,37 @@ fn specs(figures: &QuarterlyFigures, sectors: &[String]) -> Vec<Spec> {
                     .iter()
                     .map(|r| (r.as_str().to_owned(), r.label().to_owned()))
                     .collect(),
-                &seen(dimension::CLOSE_REASON),
+                &seen(Breakdown::CloseReason),
             ),
             total: Some("Afsluttede sager i alt"),
         },
         Spec {
             key: "indsatser",
-            dimension: dimension::INTERVENTION,
+            dimension: Breakdown::Intervention,
             title: "Igangsatte indsatser efter type",
             description: "Indsatser med startdato i kvartalet, efter type.",
             row_heading: "Indsats",
-            rows: with_unknown(intervention_rows, &seen(dimension::INTERVENTION)),
+            rows: with_unknown(intervention_rows, &seen(Breakdown::Intervention)),
             total: Some("Indsatser i alt"),
         },
     ]
 }
 
 /// The steps of the durations table: key and label.
-const STEPS: &[(&str, &str)] = &[
+const STEPS: &[(DurationStep, &str)] = &[
     (
-        step::FILING_TO_SCREENING,
+        DurationStep::FilingToScreening,
         "Fra indgivet til screenet af politiet",
     ),
     (
-        step::SCREENING_TO_TRIAGE,
+        DurationStep::ScreeningToTriage,
         "Fra screening til fælles vurdering",
     ),
-    (step::TRIAGE_TO_PLAN, "Fra fælles vurdering til handleplan"),
-    (step::FILING_TO_CLOSING, "Fra indgivet til afsluttet"),
+    (
+        DurationStep::TriageToPlan,
+        "Fra fælles vurdering til handleplan",
+    ),
+    (DurationStep::FilingToClosing, "Fra indgivet til afsluttet"),
 ];
 
 /// The column headings of the report: the quarters of the chosen quarter's year that have

@@ -788,7 +788,7 @@ async fn the_coordinator_opens_a_case_links_a_second_concern_with_the_same_cpr_a
     let repeats: i64 = (0..quarters.len())
         .map(|q| {
             figures.count(
-                infohus::store::stats::dimension::REPEAT,
+                infohus::store::stats::Breakdown::Repeat,
                 Some(ballerup),
                 q,
                 Some("repeat"),

@@ -8,6 +8,7 @@ use sqlx::PgConnection;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use crate::domain::code::code_enum;
 use crate::domain::ids::MunicipalityId;
 use crate::domain::stats::Quarter;
 
@@ -19,7 +20,7 @@ pub use units::*;
 /// `key` is `None` for the sum over every key of the dimension.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Count {
-    pub dimension: String,
+    pub dimension: Breakdown,
     pub area: Option<MunicipalityId>,
     /// The position of the quarter in the list asked for, from 0.
     pub quarter: usize,
@@ -31,7 +32,7 @@ pub struct Count {
 /// Copenhagen.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StepDuration {
-    pub step: String,
+    pub step: DurationStep,
     pub area: Option<MunicipalityId>,
     pub quarter: usize,
     pub cases: i64,
@@ -50,7 +51,7 @@ impl QuarterlyFigures {
     /// The count for one cell; a combination with no rows is zero.
     pub fn count(
         &self,
-        dimension: &str,
+        dimension: Breakdown,
         area: Option<MunicipalityId>,
         quarter: usize,
         key: Option<&str>,
@@ -68,7 +69,7 @@ impl QuarterlyFigures {
 
     pub fn duration(
         &self,
-        step: &str,
+        step: DurationStep,
         area: Option<MunicipalityId>,
         quarter: usize,
     ) -> Option<&StepDuration> {
@@ -78,7 +79,7 @@ impl QuarterlyFigures {
     }
 
     /// Every key of a dimension that has a count somewhere, sorted.
-    pub fn keys(&self, dimension: &str) -> Vec<String> {
+    pub fn keys(&self, dimension: Breakdown) -> Vec<String> {
         let mut keys: Vec<String> = self
             .counts
             .iter()
@@ -91,34 +92,38 @@ impl QuarterlyFigures {
     }
 }
 
-/// The dimensions of [`QuarterlyFigures::counts`].
-pub mod dimension {
-    /// New concerns by who raised them: `staff:<sector>`, `leader`, `citizen`, `police`,
-    /// `other_authority`, `infohus` (the coordinator or the core group).
-    pub const SOURCE: &str = "source";
-    /// New concerns by kind (catalogue `ConcernKind`).
-    pub const KIND: &str = "kind";
-    /// New concerns by the person's age group when filed: `under_18`, `adult`.
-    pub const AGE: &str = "age";
-    /// New concerns by the prevention level of their case: a `Level` id, or `none`.
-    pub const LEVEL: &str = "level";
-    /// New concerns that are repeats (`concerns::is_repeat_subject`); the only key is
-    /// `repeat`.
-    pub const REPEAT: &str = "repeat";
-    /// Cases open at the end of the quarter, by the stage they were in then.
-    pub const OPEN_STAGE: &str = "open_stage";
-    /// Closings in the quarter, by reason.
-    pub const CLOSE_REASON: &str = "close_reason";
-    /// Interventions started in the quarter, by type.
-    pub const INTERVENTION: &str = "intervention";
+code_enum! {
+    /// What the counts of [`QuarterlyFigures::counts`] are broken down by.
+    pub enum Breakdown {
+        /// New concerns by who raised them: `staff:<sector>`, `leader`, `citizen`, `police`,
+        /// `other_authority`, `infohus` (the coordinator or the core group).
+        Source => "source",
+        /// New concerns by kind (catalogue `ConcernKind`).
+        Kind => "kind",
+        /// New concerns by the person's age group when filed: `under_18`, `adult`.
+        Age => "age",
+        /// New concerns by the prevention level of their case: a `Level` id, or `none`.
+        Level => "level",
+        /// New concerns that are repeats (`concerns::is_repeat_subject`); the only key is
+        /// `repeat`.
+        Repeat => "repeat",
+        /// Cases open at the end of the quarter, by the stage they were in then.
+        OpenStage => "open_stage",
+        /// Closings in the quarter, by reason.
+        CloseReason => "close_reason",
+        /// Interventions started in the quarter, by type.
+        Intervention => "intervention",
+    }
 }
 
-/// The steps whose durations the report shows, in order.
-pub mod step {
-    pub const FILING_TO_SCREENING: &str = "filing_to_screening";
-    pub const SCREENING_TO_TRIAGE: &str = "screening_to_triage";
-    pub const TRIAGE_TO_PLAN: &str = "triage_to_plan";
-    pub const FILING_TO_CLOSING: &str = "filing_to_closing";
+code_enum! {
+    /// The steps whose durations the report shows, in order.
+    pub enum DurationStep {
+        FilingToScreening => "filing_to_screening",
+        ScreeningToTriage => "screening_to_triage",
+        TriageToPlan => "triage_to_plan",
+        FilingToClosing => "filing_to_closing",
+    }
 }
 
 pub(super) fn instants(quarters: &[Quarter]) -> (Vec<OffsetDateTime>, Vec<OffsetDateTime>) {
@@ -176,7 +181,7 @@ pub async fn quarterly(
                left join cases k on k.id = c.case_id
                where c.municipality_id = any($1) and c.filed_at >= $4 and c.filed_at < $5
            )
-           select 'source' as "dimension!", municipality_id as "area?: MunicipalityId", idx as "idx!",
+           select 'source' as "dimension!: Breakdown", municipality_id as "area?: MunicipalityId", idx as "idx!",
                   source_key as "key?", count(*) as "n!"
            from f group by grouping sets ((municipality_id, idx, source_key), (municipality_id, idx),
                                           (idx, source_key), (idx))
@@ -308,10 +313,15 @@ pub async fn quarterly(
     .fetch_all(&mut *conn)
     .await?;
     let mut durations = Vec::new();
+    let unknown =
+        |what: &str, code: &str| sqlx::Error::Decode(format!("unknown {what} {code:?}").into());
     for r in rows {
+        // One query gives both: the durations are the rows of the pseudo-breakdown `duration`,
+        // keyed by their step.
         if r.dimension == "duration" {
+            let key = r.key.unwrap_or_default();
             durations.push(StepDuration {
-                step: r.key.unwrap_or_default(),
+                step: DurationStep::parse(&key).ok_or_else(|| unknown("step", &key))?,
                 area: r.area,
                 quarter: position(r.idx),
                 cases: r.n,
@@ -320,7 +330,8 @@ pub async fn quarterly(
             });
         } else {
             counts.push(Count {
-                dimension: r.dimension,
+                dimension: Breakdown::parse(&r.dimension)
+                    .ok_or_else(|| unknown("breakdown", &r.dimension))?,
                 area: r.area,
                 quarter: position(r.idx),
                 key: r.key,

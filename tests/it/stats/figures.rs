@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use infohus::domain::ids::MunicipalityId;
 use infohus::store;
-use infohus::store::stats::{dimension, step};
+use infohus::store::stats::{Breakdown, DurationStep};
 
 use super::fixture::*;
 use crate::support::TestApp;
@@ -19,152 +19,152 @@ async fn the_figures_equal_the_hand_counted_fixture_for_every_breakdown_and_quar
         .expect("figures");
 
     // New concerns: Q1 = D (5); Q2 = E (2); Q3 = A 6 + B 3 + C 7 + the repeat on D 1 = 17.
-    assert_eq!(row(&f, dimension::SOURCE, m, None), [5, 2, 17, 0]);
+    assert_eq!(row(&f, Breakdown::Source, m, None), [5, 2, 17, 0]);
     assert_eq!(
-        row(&f, dimension::SOURCE, m, Some("staff:Socialområdet")),
+        row(&f, Breakdown::Source, m, Some("staff:Socialområdet")),
         [5, 0, 7, 0]
     );
-    assert_eq!(row(&f, dimension::SOURCE, m, Some("leader")), [0, 0, 3, 0]);
-    assert_eq!(row(&f, dimension::SOURCE, m, Some("citizen")), [0, 0, 7, 0]);
-    assert_eq!(row(&f, dimension::SOURCE, m, Some("police")), [0, 2, 0, 0]);
+    assert_eq!(row(&f, Breakdown::Source, m, Some("leader")), [0, 0, 3, 0]);
+    assert_eq!(row(&f, Breakdown::Source, m, Some("citizen")), [0, 0, 7, 0]);
+    assert_eq!(row(&f, Breakdown::Source, m, Some("police")), [0, 2, 0, 0]);
     assert_eq!(
-        row(&f, dimension::SOURCE, m, Some("other_authority")),
+        row(&f, Breakdown::Source, m, Some("other_authority")),
         [0, 0, 0, 0]
     );
 
     assert_eq!(
-        row(&f, dimension::KIND, m, Some("right_wing_extremism")),
+        row(&f, Breakdown::Kind, m, Some("right_wing_extremism")),
         [0, 0, 8, 0]
     );
     assert_eq!(
-        row(&f, dimension::KIND, m, Some("islamist_extremism")),
+        row(&f, Breakdown::Kind, m, Some("islamist_extremism")),
         [0, 0, 5, 0]
     );
     assert_eq!(
-        row(&f, dimension::KIND, m, Some("school_shooting")),
+        row(&f, Breakdown::Kind, m, Some("school_shooting")),
         [0, 0, 3, 0]
     );
     assert_eq!(
-        row(&f, dimension::KIND, m, Some("left_wing_extremism")),
+        row(&f, Breakdown::Kind, m, Some("left_wing_extremism")),
         [5, 0, 1, 0]
     );
     assert_eq!(
-        row(&f, dimension::KIND, m, Some("other_or_unclear")),
+        row(&f, Breakdown::Kind, m, Some("other_or_unclear")),
         [0, 2, 0, 0]
     );
-    assert_eq!(row(&f, dimension::KIND, m, None), [5, 2, 17, 0]);
+    assert_eq!(row(&f, Breakdown::Kind, m, None), [5, 2, 17, 0]);
 
-    assert_eq!(row(&f, dimension::AGE, m, Some("under_18")), [5, 0, 11, 0]);
-    assert_eq!(row(&f, dimension::AGE, m, Some("adult")), [0, 2, 6, 0]);
+    assert_eq!(row(&f, Breakdown::Age, m, Some("under_18")), [5, 0, 11, 0]);
+    assert_eq!(row(&f, Breakdown::Age, m, Some("adult")), [0, 2, 6, 0]);
 
     assert_eq!(
-        row(&f, dimension::LEVEL, m, Some("preemptive")),
+        row(&f, Breakdown::Level, m, Some("preemptive")),
         [0, 0, 6, 0]
     );
     assert_eq!(
-        row(&f, dimension::LEVEL, m, Some("intervening")),
+        row(&f, Breakdown::Level, m, Some("intervening")),
         [5, 0, 1, 0]
     );
-    assert_eq!(row(&f, dimension::LEVEL, m, Some("none")), [0, 2, 10, 0]);
-    assert_eq!(row(&f, dimension::LEVEL, m, Some("building")), [0, 0, 0, 0]);
+    assert_eq!(row(&f, Breakdown::Level, m, Some("none")), [0, 2, 10, 0]);
+    assert_eq!(row(&f, Breakdown::Level, m, Some("building")), [0, 0, 0, 0]);
 
-    assert_eq!(row(&f, dimension::REPEAT, m, Some("repeat")), [0, 0, 1, 0]);
+    assert_eq!(row(&f, Breakdown::Repeat, m, Some("repeat")), [0, 0, 1, 0]);
 
     // Open at each quarter's end. Q1: D in follow-up. Q2: D's last two. Q3 and the running Q4:
     // A 6 + D 2 in follow-up, C 4 in screening, C 3 + the reopened F in received.
     assert_eq!(
-        row(&f, dimension::OPEN_STAGE, m, Some("follow_up")),
+        row(&f, Breakdown::OpenStage, m, Some("follow_up")),
         [5, 2, 8, 8]
     );
     assert_eq!(
-        row(&f, dimension::OPEN_STAGE, m, Some("screening")),
+        row(&f, Breakdown::OpenStage, m, Some("screening")),
         [0, 0, 4, 4]
     );
     assert_eq!(
-        row(&f, dimension::OPEN_STAGE, m, Some("received")),
+        row(&f, Breakdown::OpenStage, m, Some("received")),
         [0, 0, 4, 4]
     );
     assert_eq!(
-        row(&f, dimension::OPEN_STAGE, m, Some("assessment")),
+        row(&f, Breakdown::OpenStage, m, Some("assessment")),
         [0, 0, 0, 0]
     );
-    assert_eq!(row(&f, dimension::OPEN_STAGE, m, None), [5, 2, 16, 16]);
+    assert_eq!(row(&f, Breakdown::OpenStage, m, None), [5, 2, 16, 16]);
 
     // Closings: Q2 D 3 goals met + E 2 outside the remit; Q3 B 3 not for Infohus. F closed in 2025.
     assert_eq!(
-        row(&f, dimension::CLOSE_REASON, m, Some("goals_met")),
+        row(&f, Breakdown::CloseReason, m, Some("goals_met")),
         [0, 3, 0, 0]
     );
     assert_eq!(
-        row(&f, dimension::CLOSE_REASON, m, Some("outside_remit")),
+        row(&f, Breakdown::CloseReason, m, Some("outside_remit")),
         [0, 2, 0, 0]
     );
     assert_eq!(
-        row(&f, dimension::CLOSE_REASON, m, Some("not_for_infohus")),
+        row(&f, Breakdown::CloseReason, m, Some("not_for_infohus")),
         [0, 0, 3, 0]
     );
     assert_eq!(
-        row(&f, dimension::CLOSE_REASON, m, Some("no_basis")),
+        row(&f, Breakdown::CloseReason, m, Some("no_basis")),
         [0, 0, 0, 0]
     );
-    assert_eq!(row(&f, dimension::CLOSE_REASON, m, None), [0, 5, 3, 0]);
+    assert_eq!(row(&f, Breakdown::CloseReason, m, None), [0, 5, 3, 0]);
 
     assert_eq!(
-        row(&f, dimension::INTERVENTION, m, Some("contact_person")),
+        row(&f, Breakdown::Intervention, m, Some("contact_person")),
         [5, 0, 0, 0]
     );
     assert_eq!(
-        row(&f, dimension::INTERVENTION, m, Some("mentor_under_18")),
+        row(&f, Breakdown::Intervention, m, Some("mentor_under_18")),
         [0, 0, 6, 0]
     );
-    assert_eq!(row(&f, dimension::INTERVENTION, m, None), [5, 0, 6, 0]);
+    assert_eq!(row(&f, Breakdown::Intervention, m, None), [5, 0, 6, 0]);
 
     // Days. Filing to screening: Q1 D 10,9,8,7,6; Q2 E 5,4; Q3 A 2..7 and B 7,6,5.
-    let d = |s: &str, q: usize| {
+    let d = |s: DurationStep, q: usize| {
         f.duration(s, m, q)
             .map(|d| (d.cases, d.median_days, d.longest_days))
     };
-    assert_eq!(d(step::FILING_TO_SCREENING, 0), Some((5, 8.0, 10)));
-    assert_eq!(d(step::FILING_TO_SCREENING, 1), Some((2, 4.5, 5)));
-    assert_eq!(d(step::FILING_TO_SCREENING, 2), Some((9, 5.0, 7)));
+    assert_eq!(d(DurationStep::FilingToScreening, 0), Some((5, 8.0, 10)));
+    assert_eq!(d(DurationStep::FilingToScreening, 1), Some((2, 4.5, 5)));
+    assert_eq!(d(DurationStep::FilingToScreening, 2), Some((9, 5.0, 7)));
     // Screening to triage: D 8 each; E 10 each; A 17,15,13,11,9,7.
-    assert_eq!(d(step::SCREENING_TO_TRIAGE, 0), Some((5, 8.0, 8)));
-    assert_eq!(d(step::SCREENING_TO_TRIAGE, 1), Some((2, 10.0, 10)));
-    assert_eq!(d(step::SCREENING_TO_TRIAGE, 2), Some((6, 12.0, 17)));
+    assert_eq!(d(DurationStep::ScreeningToTriage, 0), Some((5, 8.0, 8)));
+    assert_eq!(d(DurationStep::ScreeningToTriage, 1), Some((2, 10.0, 10)));
+    assert_eq!(d(DurationStep::ScreeningToTriage, 2), Some((6, 12.0, 17)));
     // Triage to plan: D 13; A 16.
-    assert_eq!(d(step::TRIAGE_TO_PLAN, 0), Some((5, 13.0, 13)));
-    assert_eq!(d(step::TRIAGE_TO_PLAN, 2), Some((6, 16.0, 16)));
+    assert_eq!(d(DurationStep::TriageToPlan, 0), Some((5, 13.0, 13)));
+    assert_eq!(d(DurationStep::TriageToPlan, 2), Some((6, 16.0, 16)));
     // Filing to closing: Q2 D 133,132,131 and E 15,14; Q3 B 7,6,5.
-    assert_eq!(d(step::FILING_TO_CLOSING, 1), Some((5, 131.0, 133)));
-    assert_eq!(d(step::FILING_TO_CLOSING, 2), Some((3, 6.0, 7)));
-    assert_eq!(d(step::FILING_TO_CLOSING, 3), None);
+    assert_eq!(d(DurationStep::FilingToClosing, 1), Some((5, 131.0, 133)));
+    assert_eq!(d(DurationStep::FilingToClosing, 2), Some((3, 6.0, 7)));
+    assert_eq!(d(DurationStep::FilingToClosing, 3), None);
 
     // Ballerup's figures are not in Randers' report, and are right on their own.
     let b = app.municipality_id("ballerup").await;
     let fb = store::stats::quarterly(&mut conn, &[b], &quarters_2026())
         .await
         .expect("figures");
-    assert_eq!(row(&fb, dimension::SOURCE, Some(b), None), [0, 0, 11, 0]);
+    assert_eq!(row(&fb, Breakdown::Source, Some(b), None), [0, 0, 11, 0]);
     assert_eq!(
-        row(&fb, dimension::OPEN_STAGE, Some(b), Some("received")),
+        row(&fb, Breakdown::OpenStage, Some(b), Some("received")),
         [0, 0, 11, 11]
     );
-    assert_eq!(row(&f, dimension::SOURCE, Some(b), None), [0, 0, 0, 0]);
+    assert_eq!(row(&f, Breakdown::Source, Some(b), None), [0, 0, 0, 0]);
     // Both together: the sum over the areas comes from SQL as area `None`.
     let both = store::stats::quarterly(&mut conn, &[fx.randers, b], &quarters_2026())
         .await
         .expect("figures");
-    assert_eq!(row(&both, dimension::SOURCE, None, None), [5, 2, 28, 0]);
+    assert_eq!(row(&both, Breakdown::Source, None, None), [5, 2, 28, 0]);
     assert_eq!(
-        row(&both, dimension::SOURCE, Some(b), Some("citizen")),
+        row(&both, Breakdown::Source, Some(b), Some("citizen")),
         [0, 0, 11, 0]
     );
     assert_eq!(
-        row(&both, dimension::SOURCE, None, Some("citizen")),
+        row(&both, Breakdown::Source, None, Some("citizen")),
         [0, 0, 18, 0]
     );
     assert_eq!(
-        both.duration(step::FILING_TO_SCREENING, None, 2)
+        both.duration(DurationStep::FilingToScreening, None, 2)
             .map(|d| d.cases),
         Some(9)
     );

@@ -4,7 +4,7 @@
 use infohus::domain::ids::{CaseId, MunicipalityId, UnitId};
 use infohus::domain::stats::Quarter;
 use infohus::seed::history::{self, Actors, Story};
-use infohus::store::stats::QuarterlyFigures;
+use infohus::store::stats::{Breakdown, QuarterlyFigures};
 use time::{Date, Month, OffsetDateTime};
 
 use crate::support::{TestApp, TestResponse};
@@ -262,7 +262,7 @@ pub fn quarters_2026() -> Vec<Quarter> {
 /// The counts of one breakdown for one area, by key and quarter (all four of 2026).
 pub fn row(
     f: &QuarterlyFigures,
-    dim: &str,
+    dim: Breakdown,
     area: Option<MunicipalityId>,
     key: Option<&str>,
 ) -> [i64; 4] {
