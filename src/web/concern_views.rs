@@ -61,7 +61,8 @@ impl ConcernView {
     /// `full_cpr` only for the coordinator registering the person; everyone else sees it masked.
     pub(crate) fn new(c: &Concern, full_cpr: bool) -> ConcernView {
         let signs = |group: SignGroup| {
-            c.warning_signs
+            c.draft
+                .warning_signs
                 .iter()
                 .filter_map(|id| catalogue::warning_sign(id))
                 .filter(|s| s.group == group)
@@ -77,31 +78,35 @@ impl ConcernView {
             status: intake::status_label(c.status),
             public_status: c.public_status().label(),
             step_note: intake::unit_step_note(c.status),
-            subject_name: c.subject_name.clone(),
-            birth_date: c.subject_birth_date.map(format_date_da),
-            approx_age: c.subject_approx_age,
-            minor: if c.subject_is_minor { "Ja" } else { "Nej" },
+            subject_name: c.draft.subject.name.clone(),
+            birth_date: c.draft.subject.birth_date.map(format_date_da),
+            approx_age: c.draft.subject.approx_age,
+            minor: if c.draft.subject.is_minor {
+                "Ja"
+            } else {
+                "Nej"
+            },
             cpr: if full_cpr {
-                c.subject_cpr.clone()
+                c.draft.subject.cpr.clone()
             } else {
                 c.cpr_masked()
             },
-            address: c.subject_address.clone(),
-            connection: c.subject_connection.clone(),
-            observation: c.observation.clone(),
-            observed_when: c.observed_when.clone(),
-            observed_where: c.observed_where.clone(),
+            address: c.draft.subject.address.clone(),
+            connection: c.draft.connection.clone(),
+            observation: c.draft.observation.clone(),
+            observed_when: c.draft.observed_when.clone(),
+            observed_where: c.draft.observed_where.clone(),
             signs_individual: signs(SignGroup::Individual),
             signs_social: signs(SignGroup::Social),
-            kind: c.kind.label(),
-            leader_informed: yes_no(c.leader_informed),
-            parents_informed: yes_no(c.parents_informed),
-            key_employee_involved: yes_no(c.key_employee_involved),
-            reporter_name: c.reporter_name.clone(),
-            reporter_email: c.reporter_email.clone(),
-            reporter_phone: c.reporter_phone.clone(),
-            direct_to_infohus: c.direct_to_infohus,
-            direct_reason: c.direct_reason.clone(),
+            kind: c.draft.kind.label(),
+            leader_informed: yes_no(c.draft.leader_informed),
+            parents_informed: yes_no(c.draft.parents_informed),
+            key_employee_involved: yes_no(c.draft.key_employee_involved),
+            reporter_name: c.draft.reporter_name.clone(),
+            reporter_email: c.draft.reporter_email.clone(),
+            reporter_phone: c.draft.reporter_phone.clone(),
+            direct_to_infohus: c.draft.direct_to_infohus,
+            direct_reason: c.draft.direct_reason.clone(),
             received: c.received_at.map(format_datetime_da),
             read_by_coordinator: c.read_by_coordinator_at.map(format_datetime_da),
             case_reference: c.case_reference.clone(),

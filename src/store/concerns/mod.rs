@@ -14,11 +14,12 @@ pub use moves::{HistoryAction, link, mark_read_by_coordinator, take_move};
 pub use receipts::{ReceiptStatus, by_receipt};
 
 use sqlx::PgExecutor;
-use time::{Date, OffsetDateTime};
+use time::OffsetDateTime;
 
 use crate::domain::catalogue::ConcernKind;
 use crate::domain::cpr;
 use crate::domain::ids::{AddendumId, CaseId, ConcernId, MunicipalityId, UnitId, UserId};
+use crate::domain::intake::concern::{Subject, ValidConcern};
 use crate::domain::intake::{self, AddendumKind, AddendumReader, ConcernSource};
 use crate::domain::policy::ConcernScope;
 use crate::domain::workflow::{ConcernStatus, PublicStatus, Stage};
@@ -37,26 +38,8 @@ pub struct Concern {
     pub reporter_user_id: Option<UserId>,
     pub unit_id: Option<UnitId>,
     pub unit_name: Option<String>,
-    pub reporter_name: Option<String>,
-    pub reporter_email: Option<String>,
-    pub reporter_phone: Option<String>,
-    pub subject_name: String,
-    pub subject_birth_date: Option<Date>,
-    pub subject_approx_age: Option<i16>,
-    pub subject_is_minor: bool,
-    pub subject_cpr: Option<String>,
-    pub subject_address: Option<String>,
-    pub subject_connection: Option<String>,
-    pub observation: String,
-    pub observed_when: Option<String>,
-    pub observed_where: Option<String>,
-    pub warning_signs: Vec<String>,
-    pub kind: ConcernKind,
-    pub leader_informed: Option<bool>,
-    pub parents_informed: Option<bool>,
-    pub key_employee_involved: Option<bool>,
-    pub direct_to_infohus: bool,
-    pub direct_reason: Option<String>,
+    /// What was filed, as it passed every check; it never changes.
+    pub draft: ValidConcern,
     pub filed_at: OffsetDateTime,
     pub received_at: Option<OffsetDateTime>,
     pub read_by_coordinator_at: Option<OffsetDateTime>,
@@ -74,7 +57,7 @@ impl Concern {
             unit_id: self.unit_id,
             reporter_user_id: self.reporter_user_id,
             reached_infohus: intake::reached_infohus(self.status),
-            sent_directly: self.direct_to_infohus,
+            sent_directly: self.draft.direct_to_infohus,
         }
     }
 
@@ -84,7 +67,7 @@ impl Concern {
 
     /// "DDMMYY-xxxx", for every page but the coordinator's registration of the person.
     pub fn cpr_masked(&self) -> Option<String> {
-        self.subject_cpr.as_deref().map(|c| {
+        self.draft.subject.cpr.as_deref().map(|c| {
             cpr::parse(c)
                 .map(|p| p.masked())
                 .unwrap_or_else(|_| "xxxxxx-xxxx".into())
@@ -128,26 +111,30 @@ pub async fn by_id(db: impl PgExecutor<'_>, id: ConcernId) -> sqlx::Result<Optio
         reporter_user_id: r.reporter_user_id,
         unit_id: r.unit_id,
         unit_name: r.unit_name,
-        reporter_name: r.reporter_name,
-        reporter_email: r.reporter_email,
-        reporter_phone: r.reporter_phone,
-        subject_name: r.subject_name,
-        subject_birth_date: r.subject_birth_date,
-        subject_approx_age: r.subject_approx_age,
-        subject_is_minor: r.subject_is_minor,
-        subject_cpr: r.subject_cpr,
-        subject_address: r.subject_address,
-        subject_connection: r.subject_connection,
-        observation: r.observation,
-        observed_when: r.observed_when,
-        observed_where: r.observed_where,
-        warning_signs: r.warning_signs,
-        kind: r.kind,
-        leader_informed: r.leader_informed,
-        parents_informed: r.parents_informed,
-        key_employee_involved: r.key_employee_involved,
-        direct_to_infohus: r.direct_to_infohus,
-        direct_reason: r.direct_reason,
+        draft: ValidConcern {
+            subject: Subject {
+                name: r.subject_name,
+                birth_date: r.subject_birth_date,
+                approx_age: r.subject_approx_age,
+                is_minor: r.subject_is_minor,
+                cpr: r.subject_cpr,
+                address: r.subject_address,
+            },
+            connection: r.subject_connection,
+            observation: r.observation,
+            observed_when: r.observed_when,
+            observed_where: r.observed_where,
+            warning_signs: r.warning_signs,
+            kind: r.kind,
+            leader_informed: r.leader_informed,
+            parents_informed: r.parents_informed,
+            key_employee_involved: r.key_employee_involved,
+            reporter_name: r.reporter_name,
+            reporter_email: r.reporter_email,
+            reporter_phone: r.reporter_phone,
+            direct_to_infohus: r.direct_to_infohus,
+            direct_reason: r.direct_reason,
+        },
         filed_at: r.filed_at,
         received_at: r.received_at,
         read_by_coordinator_at: r.read_by_coordinator_at,

@@ -44,15 +44,27 @@ impl OpenCaseForm {
     fn from_concern(c: &Concern) -> OpenCaseForm {
         OpenCaseForm {
             version: c.version,
-            subject_name: c.subject_name.clone(),
-            subject_birth_date: c.subject_birth_date.map(format_date_da).unwrap_or_default(),
+            subject_name: c.draft.subject.name.clone(),
+            subject_birth_date: c
+                .draft
+                .subject
+                .birth_date
+                .map(format_date_da)
+                .unwrap_or_default(),
             subject_approx_age: c
-                .subject_approx_age
+                .draft
+                .subject
+                .approx_age
                 .map(|a| a.to_string())
                 .unwrap_or_default(),
-            subject_under_18: if c.subject_is_minor { "ja" } else { "nej" }.to_owned(),
-            subject_cpr: c.subject_cpr.clone().unwrap_or_default(),
-            subject_address: c.subject_address.clone().unwrap_or_default(),
+            subject_under_18: if c.draft.subject.is_minor {
+                "ja"
+            } else {
+                "nej"
+            }
+            .to_owned(),
+            subject_cpr: c.draft.subject.cpr.clone().unwrap_or_default(),
+            subject_address: c.draft.subject.address.clone().unwrap_or_default(),
         }
     }
 }

@@ -97,19 +97,13 @@ pub(super) async fn submit_citizen_report(
 ) -> AppResult<Response> {
     let m = municipality(&state, &slug)?;
     let now = state.clock.now();
-    let limit = state.settings.rate_limits.public_reports_per_ip;
-    let window = state.settings.rate_limits.window();
-    if !rate_limits::hit(
-        &state.db,
-        &format!("public_report:{ip}"),
-        limit,
-        window,
-        now,
+    within_limit(
+        &state,
+        "public_report",
+        &ip,
+        state.settings.rate_limits.public_reports_per_ip,
     )
-    .await?
-    {
-        return Err(AppError::TooManyRequests);
-    }
+    .await?;
     let mut errors = FieldErrors::new();
     if !form.website.trim().is_empty() {
         // People never see the field; whatever filled it in is not a person.
@@ -250,19 +244,13 @@ pub(super) async fn submit_status_lookup(
 ) -> AppResult<Response> {
     let m = municipality(&state, &slug)?;
     let now = state.clock.now();
-    let limit = state.settings.rate_limits.status_lookups_per_ip;
-    let window = state.settings.rate_limits.window();
-    if !rate_limits::hit(
-        &state.db,
-        &format!("status_lookup:{ip}"),
-        limit,
-        window,
-        now,
+    within_limit(
+        &state,
+        "status_lookup",
+        &ip,
+        state.settings.rate_limits.status_lookups_per_ip,
     )
-    .await?
-    {
-        return Err(AppError::TooManyRequests);
-    }
+    .await?;
     let found = match receipt::normalise(&form.code) {
         Some(code) => concerns::by_receipt(&state.db, m.id, &receipt::hash(&code)).await?,
         None => None,
@@ -287,4 +275,20 @@ pub(super) async fn submit_status_lookup(
         not_found: found.is_none(),
     };
     layout::ok(&page)
+}
+
+/// Counts one request from `ip` against the public form's limit; over it, 429.
+async fn within_limit(
+    state: &AppState,
+    what: &str,
+    ip: &str,
+    limit: i32,
+) -> AppResult<()> {
+    let window = state.settings.rate_limits.window();
+    let key = format!("{what}:{ip}");
+    if rate_limits::hit(&state.db, &key, limit, window, state.clock.now()).await? {
+        Ok(())
+    } else {
+        Err(AppError::TooManyRequests)
+    }
 }
