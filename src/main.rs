@@ -215,7 +215,15 @@ async fn serve(
         .await
         .with_context(|| format!("listening on {listen}"))?;
     tracing::info!(%listen, "Infohus is listening");
-    println!("Infohus is running at {public_url} (Ctrl-C stops it).");
+    // The listening address is what a browser on this machine opens; the public address is
+    // what links in the app use, and differs behind a proxy.
+    if public_url.trim_end_matches('/') == format!("http://{listen}") {
+        println!("Infohus is running at {public_url} (Ctrl-C stops it).");
+    } else {
+        println!(
+            "Infohus is running at http://{listen} (public address {public_url}; Ctrl-C stops it)."
+        );
+    }
     tokio::spawn(housekeeping(state.clone()));
     let app = build_app(state);
     axum::serve(

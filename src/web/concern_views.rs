@@ -4,26 +4,26 @@
 
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::domain::calendar::{format_date_da, format_datetime_da};
 use crate::domain::catalogue::{self, SignGroup};
 use crate::domain::ids::ConcernId;
 use crate::domain::intake::{self, AddendumReader};
 use crate::error::AppResult;
 use crate::store::audit::{AuditAction, AuditEvent, ObjectType};
 use crate::store::concerns::{self, Concern};
+use time::{Date, OffsetDateTime};
 
 /// A concern ready for the page: every value already in Danish.
 pub(crate) struct ConcernView {
     pub id: String,
     pub version: i32,
-    pub filed: String,
+    pub filed: OffsetDateTime,
     pub source: &'static str,
     pub unit_name: Option<String>,
     pub status: &'static str,
     pub public_status: &'static str,
     pub step_note: Option<&'static str>,
     pub subject_name: String,
-    pub birth_date: Option<String>,
+    pub birth_date: Option<Date>,
     pub approx_age: Option<i16>,
     pub minor: &'static str,
     pub cpr: Option<String>,
@@ -43,8 +43,8 @@ pub(crate) struct ConcernView {
     pub reporter_phone: Option<String>,
     pub direct_to_infohus: bool,
     pub direct_reason: Option<String>,
-    pub received: Option<String>,
-    pub read_by_coordinator: Option<String>,
+    pub received: Option<OffsetDateTime>,
+    pub read_by_coordinator: Option<OffsetDateTime>,
     pub case_reference: Option<String>,
     pub case_id: Option<String>,
 }
@@ -72,14 +72,14 @@ impl ConcernView {
         ConcernView {
             id: c.id.to_string(),
             version: c.version,
-            filed: format_datetime_da(c.filed_at),
+            filed: c.filed_at,
             source: c.source.label(),
             unit_name: c.unit_name.clone(),
             status: intake::status_label(c.status),
             public_status: c.public_status().label(),
             step_note: intake::unit_step_note(c.status),
             subject_name: c.draft.subject.name.clone(),
-            birth_date: c.draft.subject.birth_date.map(format_date_da),
+            birth_date: c.draft.subject.birth_date,
             approx_age: c.draft.subject.approx_age,
             minor: if c.draft.subject.is_minor {
                 "Ja"
@@ -107,8 +107,8 @@ impl ConcernView {
             reporter_phone: c.draft.reporter_phone.clone(),
             direct_to_infohus: c.draft.direct_to_infohus,
             direct_reason: c.draft.direct_reason.clone(),
-            received: c.received_at.map(format_datetime_da),
-            read_by_coordinator: c.read_by_coordinator_at.map(format_datetime_da),
+            received: c.received_at,
+            read_by_coordinator: c.read_by_coordinator_at,
             case_reference: c.case_reference.clone(),
             case_id: c.case_id.map(|id| id.to_string()),
         }
@@ -118,12 +118,12 @@ impl ConcernView {
 pub(crate) struct AddendumView {
     pub kind: &'static str,
     pub author: String,
-    pub at: String,
+    pub at: OffsetDateTime,
     pub body: String,
 }
 
 pub(crate) struct HistoryView {
-    pub at: String,
+    pub at: OffsetDateTime,
     pub actor: String,
     pub action: &'static str,
     pub reason: Option<String>,
@@ -142,7 +142,7 @@ pub(crate) async fn visible_addenda(
         .map(|a| AddendumView {
             kind: a.kind.label(),
             author: a.author_name,
-            at: format_datetime_da(a.created_at),
+            at: a.created_at,
             body: a.body,
         })
         .collect())
@@ -156,7 +156,7 @@ pub(crate) async fn history_views(
         .await?
         .into_iter()
         .map(|h| HistoryView {
-            at: format_datetime_da(h.occurred_at),
+            at: h.occurred_at,
             actor: h
                 .actor_name
                 .unwrap_or_else(|| "Borger (uden konto)".to_owned()),

@@ -20,6 +20,7 @@ use crate::web::concern_views::{
     AddendumView, ConcernView, HistoryView, concern_event, history_views, visible_addenda,
 };
 use crate::web::extract::{Form, parse_id};
+use crate::web::filters;
 use crate::web::forms::{self, FieldErrors, FormState};
 use crate::web::layout::{self, PageContext, set_notice};
 

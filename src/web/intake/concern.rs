@@ -22,6 +22,7 @@ use crate::web::concern_views::{
     AddendumView, ConcernView, HistoryView, concern_event, history_views, visible_addenda,
 };
 use crate::web::extract::parse_id;
+use crate::web::filters;
 use crate::web::forms::FieldErrors;
 use crate::web::layout::{self, PageContext};
 

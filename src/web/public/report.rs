@@ -278,12 +278,7 @@ pub(super) async fn submit_status_lookup(
 }
 
 /// Counts one request from `ip` against the public form's limit; over it, 429.
-async fn within_limit(
-    state: &AppState,
-    what: &str,
-    ip: &str,
-    limit: i32,
-) -> AppResult<()> {
+async fn within_limit(state: &AppState, what: &str, ip: &str, limit: i32) -> AppResult<()> {
     let window = state.settings.rate_limits.window();
     let key = format!("{what}:{ip}");
     if rate_limits::hit(&state.db, &key, limit, window, state.clock.now()).await? {

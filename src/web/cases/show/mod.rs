@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use time::{Date, OffsetDateTime};
 
 use super::{Loaded, load};
 use crate::AppState;
@@ -20,6 +21,7 @@ use crate::domain::workflow::{
 use crate::error::AppResult;
 use crate::store::audit::{self, AuditAction};
 use crate::store::cases::{self as store, assessment, closing, plan, review, screening};
+use crate::web::filters;
 use crate::web::layout::{self, PageContext};
 
 mod views;
@@ -75,13 +77,13 @@ struct CasePage {
     version: i32,
     municipality: String,
     infohus_name: String,
-    subject_birth: Option<String>,
+    subject_birth: Option<Date>,
     subject_age: Option<String>,
     subject_minor: bool,
     subject_cpr: Option<String>,
     subject_address: Option<String>,
-    opened_at: String,
-    stage_since: String,
+    opened_at: OffsetDateTime,
+    stage_since: OffsetDateTime,
     level: Option<&'static str>,
     close_reason: Option<&'static str>,
     next_deadline: Option<String>,
@@ -144,7 +146,7 @@ pub(crate) async fn render(
     let concern_views = concerns
         .iter()
         .map(|c| ConcernView {
-            filed_at: format_datetime_da(c.filed_at),
+            filed_at: c.filed_at,
             source: c.source.label(),
             reporter: c.reporter.clone(),
             unit_name: c.unit_name.clone(),
@@ -162,7 +164,7 @@ pub(crate) async fn render(
                 .iter()
                 .filter(|a| a.concern_id == c.id)
                 .map(|a| AddendumView {
-                    created_at: format_datetime_da(a.created_at),
+                    created_at: a.created_at,
                     author: a.author_name.clone(),
                     kind: a.kind.label(),
                     body: a.body.clone(),
@@ -194,7 +196,7 @@ pub(crate) async fn render(
         version: case.version,
         municipality: loaded.municipality.name().to_owned(),
         infohus_name: loaded.municipality.infohus_name().to_owned(),
-        subject_birth: case.subject_birth_date.map(format_date_da),
+        subject_birth: case.subject_birth_date,
         subject_age: case
             .subject_birth_date
             .map(|b| format!("{} år", crate::domain::intake::age_on(b, today)))
@@ -206,8 +208,8 @@ pub(crate) async fn render(
             .and_then(|c| cpr::parse(c).ok())
             .map(|c| c.masked()),
         subject_address: case.subject_address.clone(),
-        opened_at: format_datetime_da(case.opened_at),
-        stage_since: format_datetime_da(case.stage_changed_at),
+        opened_at: case.opened_at,
+        stage_since: case.stage_changed_at,
         level: case.level.map(|l| l.label()),
         close_reason: case.close_reason.map(|r| r.label()),
         next_deadline,
@@ -218,7 +220,7 @@ pub(crate) async fn render(
         screenings: screenings
             .into_iter()
             .map(|s| ScreeningView {
-                decided_at: format_datetime_da(s.decided_at),
+                decided_at: s.decided_at,
                 police_name: s.police_name,
                 outcome: s.outcome.label(),
                 not_for_infohus: s.outcome == ScreeningOutcome::NotForInfohus,
@@ -229,7 +231,7 @@ pub(crate) async fn render(
         triages: triages
             .into_iter()
             .map(|t| TriageView {
-                decided_at: format_datetime_da(t.decided_at),
+                decided_at: t.decided_at,
                 coordinator_name: t.coordinator_name,
                 police_name: t.police_name,
                 outcome: t.outcome.label(),
@@ -257,10 +259,10 @@ pub(crate) async fn render(
         reviews: reviews
             .into_iter()
             .map(|r| ReviewView {
-                reviewed_at: format_datetime_da(r.reviewed_at),
+                reviewed_at: r.reviewed_at,
                 reviewed_by: r.reviewed_by_name,
                 progress: r.progress,
-                next_review_date: r.next_review_date.map(format_date_da),
+                next_review_date: r.next_review_date,
                 items: r
                     .items
                     .into_iter()
@@ -278,7 +280,7 @@ pub(crate) async fn render(
         closings: closings
             .into_iter()
             .map(|c| ClosingView {
-                closed_at: format_datetime_da(c.closed_at),
+                closed_at: c.closed_at,
                 closed_by: c.closed_by_name,
                 reason: c.reason.label(),
                 evaluation: c.evaluation,
@@ -293,7 +295,7 @@ pub(crate) async fn render(
                         .is_ok())
                 .then(|| format!("/sager/{}/efter-afslutning/{}", id, p.id)),
                 months: p.months,
-                due_date: format_date_da(p.due_date),
+                due_date: p.due_date,
                 overdue: p.done_at.is_none() && p.due_date < today,
                 done: p.done_at.map(|d| {
                     format!(
@@ -308,7 +310,7 @@ pub(crate) async fn render(
         history: history
             .into_iter()
             .map(|h| HistoryView {
-                at: format_datetime_da(h.occurred_at),
+                at: h.occurred_at,
                 actor: h.actor_name,
                 label: h.code.label().to_owned(),
                 stages: match h.from_stage {

@@ -1,6 +1,8 @@
 //! The case page's view of each part of the case: what the template shows, built from the
 //! store's rows, and the actions open to the viewer.
 
+use time::{Date, OffsetDateTime};
+
 use super::super::Loaded;
 use crate::domain::calendar::format_date_da;
 use crate::domain::catalogue::{self, Rating};
@@ -8,7 +10,7 @@ use crate::domain::workflow::{self, Move, Stage};
 use crate::store::cases::{assessment, closing, plan};
 
 pub(super) struct ConcernView {
-    pub(super) filed_at: String,
+    pub(super) filed_at: OffsetDateTime,
     pub(super) source: &'static str,
     pub(super) reporter: Option<String>,
     pub(super) unit_name: Option<String>,
@@ -22,14 +24,14 @@ pub(super) struct ConcernView {
 }
 
 pub(super) struct AddendumView {
-    pub(super) created_at: String,
+    pub(super) created_at: OffsetDateTime,
     pub(super) author: String,
     pub(super) kind: &'static str,
     pub(super) body: String,
 }
 
 pub(super) struct ScreeningView {
-    pub(super) decided_at: String,
+    pub(super) decided_at: OffsetDateTime,
     pub(super) police_name: String,
     pub(super) outcome: &'static str,
     pub(super) not_for_infohus: bool,
@@ -37,7 +39,7 @@ pub(super) struct ScreeningView {
 }
 
 pub(super) struct TriageView {
-    pub(super) decided_at: String,
+    pub(super) decided_at: OffsetDateTime,
     pub(super) coordinator_name: String,
     pub(super) police_name: String,
     pub(super) outcome: &'static str,
@@ -59,7 +61,7 @@ pub(super) struct ChangeView {
 }
 
 pub(super) struct AssessmentView {
-    pub(super) meeting_date: String,
+    pub(super) meeting_date: Date,
     pub(super) assessed_by: String,
     pub(super) conclusion: &'static str,
     pub(super) level: Option<&'static str>,
@@ -83,8 +85,8 @@ pub(crate) struct InterventionView {
     pub owner: String,
     pub authority: String,
     pub legal_basis: String,
-    pub start_date: String,
-    pub next_review_date: String,
+    pub start_date: Date,
+    pub next_review_date: Date,
     pub status: &'static str,
     pub overdue: bool,
 }
@@ -100,8 +102,8 @@ impl InterventionView {
                 (catalogue::LegalBasis::Other, Some(named)) => named.clone(),
                 (b, _) => b.label().to_owned(),
             },
-            start_date: format_date_da(i.start_date),
-            next_review_date: format_date_da(i.next_review_date),
+            start_date: i.start_date,
+            next_review_date: i.next_review_date,
             status: i.status.label(),
             overdue: i.review_overdue(today),
         }
@@ -118,15 +120,15 @@ pub(crate) fn intervention_label(type_id: &str, other: Option<&str>) -> String {
 }
 
 pub(super) struct ReviewView {
-    pub(super) reviewed_at: String,
+    pub(super) reviewed_at: OffsetDateTime,
     pub(super) reviewed_by: String,
     pub(super) progress: String,
-    pub(super) next_review_date: Option<String>,
+    pub(super) next_review_date: Option<Date>,
     pub(super) items: Vec<(String, &'static str, Option<String>)>,
 }
 
 pub(super) struct ClosingView {
-    pub(super) closed_at: String,
+    pub(super) closed_at: OffsetDateTime,
     pub(super) closed_by: String,
     pub(super) reason: &'static str,
     pub(super) evaluation: Option<String>,
@@ -135,14 +137,14 @@ pub(super) struct ClosingView {
 pub(super) struct PostClosureView {
     pub(super) href: Option<String>,
     pub(super) months: i32,
-    pub(super) due_date: String,
+    pub(super) due_date: Date,
     pub(super) overdue: bool,
     pub(super) done: Option<String>,
     pub(super) note: Option<String>,
 }
 
 pub(super) struct HistoryView {
-    pub(super) at: String,
+    pub(super) at: OffsetDateTime,
     pub(super) actor: String,
     pub(super) label: String,
     pub(super) stages: Option<String>,
@@ -205,7 +207,7 @@ pub(super) fn assessment_view(all: &[assessment::Assessment]) -> Option<Assessme
             .map(|&(_, r)| r)
     };
     Some(AssessmentView {
-        meeting_date: format_date_da(latest.meeting_date),
+        meeting_date: latest.meeting_date,
         assessed_by: latest.assessed_by_name.clone(),
         conclusion: latest.conclusion.label(),
         level: latest.level.map(|l| l.label()),
