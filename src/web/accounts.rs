@@ -11,7 +11,8 @@ use tower_sessions::Session;
 
 use crate::AppState;
 use crate::auth::{CurrentUser, csrf, password};
-use crate::domain::calendar::format_datetime_da;
+use crate::web::filters;
+
 use crate::domain::policy::{self, Capability, GrantScope, Role};
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, AuditAction, AuditEvent, ObjectType};
@@ -158,7 +159,7 @@ struct GrantRow {
     belongs_to: String,
     role: &'static str,
     requested_by: String,
-    requested_at: String,
+    requested_at: time::OffsetDateTime,
 }
 
 #[derive(Template)]
@@ -193,7 +194,7 @@ async fn list_grants(State(state): State<AppState>, current: CurrentUser) -> App
             user_name: g.user_name,
             user_email: g.user_email,
             requested_by: g.requested_by_name,
-            requested_at: format_datetime_da(g.requested_at),
+            requested_at: g.requested_at,
         })
         .collect();
     let page = GrantsPage {

@@ -7,6 +7,7 @@ use axum::routing::get;
 use crate::auth::CurrentUser;
 use crate::domain::policy::{self, Capability};
 use crate::error::AppResult;
+use crate::web::filters;
 use crate::web::layout::{self, PageContext};
 use crate::web::routes::Routes;
 

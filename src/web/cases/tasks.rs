@@ -3,7 +3,7 @@
 use super::reach_of;
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::domain::calendar::{format_date_da, today_copenhagen};
+use crate::domain::calendar::today_copenhagen;
 use crate::error::AppResult;
 use crate::store::cases::{self as store, TaskKind};
 
@@ -15,7 +15,7 @@ pub struct TaskView {
     pub href: String,
     pub label: String,
     pub reference: String,
-    pub due: Option<String>,
+    pub due: Option<time::Date>,
     pub overdue: bool,
 }
 
@@ -87,7 +87,7 @@ pub async fn for_user(state: &AppState, current: &CurrentUser) -> AppResult<Task
             },
             label: label(r.kind, r.detail.as_deref()),
             reference: r.reference,
-            due: r.due.map(format_date_da),
+            due: r.due,
             overdue: r.due.is_some_and(|d| d < today),
         })
         .collect();

@@ -7,22 +7,23 @@ use axum::response::Response;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::domain::calendar::{format_date_da, format_datetime_da, today_copenhagen};
+use crate::domain::calendar::today_copenhagen;
 use crate::domain::intake::{self};
 use crate::error::AppResult;
 use crate::store::audit::{self, AuditAction, ObjectType};
 use crate::store::concerns::{self, UnitRow};
+use crate::web::filters;
 use crate::web::layout::{self, PageContext};
 
 /// One line of "Mine bekymringer".
 pub(super) struct OwnLine {
     pub(super) id: String,
-    pub(super) filed: String,
+    pub(super) filed: time::OffsetDateTime,
     pub(super) subject_name: String,
     pub(super) kind: &'static str,
     pub(super) status: &'static str,
     pub(super) step: Option<&'static str>,
-    pub(super) read: Option<String>,
+    pub(super) read: Option<time::Date>,
 }
 
 #[derive(Template)]
@@ -52,12 +53,12 @@ pub(super) async fn list_own_concerns(
         .into_iter()
         .map(|r| OwnLine {
             id: r.id.to_string(),
-            filed: format_datetime_da(r.filed_at),
+            filed: r.filed_at,
             subject_name: r.subject_name.clone(),
             kind: r.kind.label(),
             status: r.public_status().label(),
             step: intake::unit_step_note(r.status),
-            read: r.read_by_coordinator_at.map(format_date_da_instant),
+            read: r.read_by_coordinator_at.map(today_copenhagen),
         })
         .collect();
     let page = OwnConcernsPage {
@@ -67,14 +68,10 @@ pub(super) async fn list_own_concerns(
     layout::ok(&page)
 }
 
-pub(super) fn format_date_da_instant(t: time::OffsetDateTime) -> String {
-    format_date_da(today_copenhagen(t))
-}
-
 /// One line of a unit's list.
 pub(super) struct UnitLine {
     pub(super) id: String,
-    pub(super) filed: String,
+    pub(super) filed: time::OffsetDateTime,
     pub(super) days: i64,
     pub(super) reporter: String,
     pub(super) subject_name: String,
@@ -89,7 +86,7 @@ pub(super) fn unit_lines(rows: Vec<UnitRow>, now: time::OffsetDateTime) -> Vec<U
     rows.into_iter()
         .map(|r| UnitLine {
             id: r.id.to_string(),
-            filed: format_datetime_da(r.filed_at),
+            filed: r.filed_at,
             days: (today - today_copenhagen(r.filed_at)).whole_days(),
             reporter: r.reporter_name.clone().unwrap_or_default(),
             subject_name: r.subject_name.clone(),

@@ -8,12 +8,13 @@ use axum::routing::{get, post};
 
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::domain::calendar::{format_date_da, format_datetime_da, today_copenhagen};
+use crate::domain::calendar::{format_date_da, today_copenhagen};
 use crate::domain::policy::Capability;
 use crate::error::AppResult;
 use crate::store::audit::{self, AuditAction, ObjectType};
 use crate::store::concerns::{self};
 use crate::store::tenants::Municipality;
+use crate::web::filters;
 use crate::web::layout::{self, PageContext};
 use crate::web::routes::Routes;
 
@@ -71,7 +72,7 @@ pub(super) fn age_text(
 
 pub(super) struct QueueLine {
     pub(super) id: String,
-    pub(super) received: String,
+    pub(super) received: time::OffsetDateTime,
     pub(super) days: i64,
     pub(super) source: &'static str,
     pub(super) subject_name: String,
@@ -129,7 +130,7 @@ pub(super) async fn show_intake_queue(
         .into_iter()
         .map(|r| QueueLine {
             id: r.id.to_string(),
-            received: format_datetime_da(r.received_at),
+            received: r.received_at,
             days: (today - today_copenhagen(r.received_at)).whole_days(),
             source: r.source.label(),
             age: age_text(
