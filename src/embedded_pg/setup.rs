@@ -13,7 +13,7 @@ use nix::errno::Errno;
 use nix::sys::signal::kill;
 use nix::unistd::{Gid, Pid, Uid, User};
 
-use super::*;
+use super::{Lifetime, MAX_SOCKET_PATH, PORT, PgBinaries};
 
 /// The unprivileged account initdb and the server run as.
 #[derive(Debug, Clone, Copy)]

@@ -1,7 +1,7 @@
 //! Horizontal bar charts drawn on the server: plain SVG markup with presentation attributes,
 //! no script, each beside the table it draws.
 
-use super::*;
+use super::{Shown, Table};
 
 /// A horizontal bar chart drawn on the server: plain SVG markup with presentation attributes,
 /// no script and no style attributes (the CSP forbids both).

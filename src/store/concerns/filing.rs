@@ -8,8 +8,9 @@ use crate::domain::intake::{self, ConcernSource};
 use crate::domain::workflow::ConcernStatus;
 
 use super::moves::{mark_repeat, record_history};
-use super::*;
 use crate::domain::intake::concern::ValidConcern;
+
+use super::HistoryAction;
 
 /// A concern about to be filed, validated.
 #[derive(Debug, Clone)]

@@ -9,7 +9,7 @@ use crate::domain::ids::{CaseId, ConcernId, UserId};
 use crate::domain::intake::{self, ConcernMove};
 use crate::domain::workflow::ConcernStatus;
 
-use super::*;
+use super::add_addendum;
 
 /// Marks repeats at the moment a concern reaches Infohus or joins a case: the concern itself
 /// when one about the same person was filed in the 12 months before it, and those filed in the

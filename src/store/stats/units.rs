@@ -6,7 +6,7 @@ use sqlx::PgConnection;
 use crate::domain::ids::{MunicipalityId, UnitId};
 use crate::domain::stats::Quarter;
 
-use super::*;
+use super::{instants, position};
 
 /// What a unit's page counts: its concerns per quarter, and what is open now.
 #[derive(Debug, Clone, Default)]

@@ -26,7 +26,7 @@ use crate::web::filters;
 use crate::web::forms::FieldErrors;
 use crate::web::layout::{self, PageContext};
 
-use super::*;
+use super::{CONFLICT, age_text};
 
 /// The person as the coordinator registers them on a new case, prefilled from the concern.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -19,7 +19,7 @@ use crate::web::extract::Form;
 use crate::web::forms::{self, FieldErrors};
 use crate::web::layout::set_notice;
 
-use super::concern::*;
+use super::concern::{LinkForm, OpenCaseForm, Outcome, conflict, load, render};
 
 /// Records the link (concern history, audit on the concern and the case) inside `tx`.
 pub(super) async fn link_in(

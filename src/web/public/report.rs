@@ -23,7 +23,7 @@ use crate::web::extract::Form;
 use crate::web::forms::FieldErrors;
 use crate::web::layout::{self, PageContext};
 
-use super::*;
+use super::{Info, municipality};
 
 #[derive(Template)]
 #[template(path = "public/report.html")]
