@@ -34,4 +34,19 @@ $$;
 
 alter table concerns add column repeat boolean not null default false;
 
-update concerns set repeat = infohus_concern_is_repeat(id) where status in ('received', 'linked');
+-- The concerns already there: the same case or the same CPR number, set-based, so that years of
+-- history migrate in seconds; the name-and-age match, which costs a scan per concern, only for
+-- the concerns waiting in the intake queue, where the coordinator reads the badge.
+update concerns c set repeat = true
+where c.status in ('received', 'linked') and c.case_id is not null
+  and exists (select 1 from concerns b
+              where b.case_id = c.case_id and b.id <> c.id
+                and b.filed_at <= c.filed_at and b.filed_at > c.filed_at - interval '12 months');
+update concerns c set repeat = true
+where c.status in ('received', 'linked') and c.subject_cpr is not null and not c.repeat
+  and exists (select 1 from concerns b
+              where b.municipality_id = c.municipality_id and b.subject_cpr = c.subject_cpr
+                and b.id <> c.id and b.status in ('received', 'linked')
+                and b.filed_at <= c.filed_at and b.filed_at > c.filed_at - interval '12 months');
+update concerns set repeat = true
+where status = 'received' and not repeat and infohus_concern_is_repeat(id);
