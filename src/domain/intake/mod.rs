@@ -125,9 +125,13 @@ impl ConcernMove {
         !matches!(self, ConcernMove::Forward)
     }
 
-    /// Who may take the move: the unit's leader, or the reporter who filed the concern.
-    pub const fn by_leader(self) -> bool {
-        !matches!(self, ConcernMove::Resubmit)
+    /// Who may take the move: the unit's leader forwards and returns, the reporter who filed
+    /// the concern answers. Anyone else is told the concern does not exist.
+    pub fn allowed(self, access: ConcernAccess, is_reporter: bool) -> bool {
+        match self {
+            ConcernMove::Forward | ConcernMove::Return => access == ConcernAccess::Leader,
+            ConcernMove::Resubmit => is_reporter,
+        }
     }
 }
 
@@ -315,6 +319,29 @@ pub mod receipt {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_leader_forwards_and_returns_and_only_the_reporter_answers() {
+        use ConcernAccess as A;
+        for access in [
+            A::None,
+            A::Reporter,
+            A::KeyEmployee,
+            A::Leader,
+            A::Coordinator,
+        ] {
+            assert_eq!(
+                ConcernMove::Forward.allowed(access, false),
+                access == A::Leader
+            );
+            assert_eq!(
+                ConcernMove::Return.allowed(access, true),
+                access == A::Leader
+            );
+            assert!(!ConcernMove::Resubmit.allowed(access, false));
+        }
+        assert!(ConcernMove::Resubmit.allowed(ConcernAccess::Leader, true));
+    }
     use time::macros::date;
 
     #[test]

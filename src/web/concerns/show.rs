@@ -218,12 +218,8 @@ async fn take_move(
     form: MoveForm,
 ) -> AppResult<Response> {
     let (concern, access) = load(state, current, raw).await?;
-    let permitted = if mv.by_leader() {
-        access == ConcernAccess::Leader
-    } else {
-        policy::is_reporter(&current.user.actor(), &concern.scope())
-    };
-    if !permitted {
+    let is_reporter = policy::is_reporter(&current.user.actor(), &concern.scope());
+    if !mv.allowed(access, is_reporter) {
         return Err(AppError::NotFound);
     }
     let (field, value) = match mv {
