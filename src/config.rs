@@ -158,6 +158,13 @@ pub struct Deadlines {
     pub screening_working_days: u32,
     pub review_interval_months: u32,
     pub post_closure_review_months: [u32; 2],
+    /// How long the police user named in a joint decision agreed by phone may object to it.
+    #[serde(default = "default_triage_objection_working_days")]
+    pub triage_objection_working_days: u32,
+}
+
+fn default_triage_objection_working_days() -> u32 {
+    2
 }
 
 impl Default for Deadlines {
@@ -166,6 +173,7 @@ impl Default for Deadlines {
             screening_working_days: 5,
             review_interval_months: 3,
             post_closure_review_months: [6, 12],
+            triage_objection_working_days: default_triage_objection_working_days(),
         }
     }
 }

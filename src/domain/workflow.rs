@@ -84,10 +84,19 @@ pub enum Move {
     ScreeningCleared,
     /// Police: they handle it on criminal or security grounds; the case closes for Infohus.
     ScreeningNotForInfohus,
-    /// Coordinator with police: within Infohus' remit.
+    /// Coordinator or police propose the joint decision; it waits for the other side.
+    ProposeTriage,
+    /// The joint decision takes effect: within Infohus' remit. Taken by the side that confirms
+    /// the other's proposal, or by the coordinator who agreed it with the police by phone
+    /// ([`JointTriage`] says which).
     TriageWithinRemit,
-    /// Coordinator with police: outside the remit; another authority should act.
+    /// The joint decision takes effect: outside the remit; another authority should act.
     TriageOutsideRemit,
+    /// The police user named in a decision agreed by phone confirms it.
+    ConfirmPhoneTriage,
+    /// The police user named in a decision agreed by phone objects in time; the case goes
+    /// back to the joint triage.
+    ObjectToTriage,
     /// The core group finds no basis for concern; the case closes.
     AssessmentNoBasis,
     /// The core group finds a basis and sets a level; a plan follows.
@@ -132,8 +141,9 @@ pub enum Refusal {
 pub enum Requirement {
     /// The police's note on why the police handle it themselves.
     PoliceNote,
-    /// The police user who took part in the joint triage.
-    PoliceParticipant,
+    /// A proposal from the other side to confirm, or (coordinator) the police user it was
+    /// agreed with by phone.
+    JointAgreement,
     /// The authority that should act instead.
     ReferredAuthority,
     /// A completed assessment: every factor rated, every dimension analysed.
@@ -176,6 +186,19 @@ const POLICE: &[CaseAccess] = &[CaseAccess::Police];
 /// The core group works the case from the assessment on: the municipality's coordinators
 /// and the core-group members on the team.
 const CORE: &[CaseAccess] = &[CaseAccess::Coordinator, CaseAccess::Team];
+/// The joint triage belongs to both.
+const JOINT: &[CaseAccess] = &[CaseAccess::Coordinator, CaseAccess::Police];
+/// Where a decision agreed by phone leaves the case: objecting is possible only from there.
+const AFTER_TRIAGE: &[Stage] = &[Stage::Assessment, Stage::Closed];
+const ANY: &[Stage] = &[
+    Stage::Received,
+    Stage::Screening,
+    Stage::Triage,
+    Stage::Assessment,
+    Stage::ActionPlan,
+    Stage::FollowUp,
+    Stage::Closed,
+];
 
 /// The rule of a move: from which stages, by whom, to where. `None` for a closing reason that
 /// belongs to another step.
@@ -186,8 +209,11 @@ fn rule(mv: Move) -> Option<(&'static [Stage], &'static [CaseAccess], Target)> {
         SendToScreening => (&[Stage::Received], COORDINATOR, To(Stage::Screening)),
         ScreeningCleared => (&[Stage::Screening], POLICE, To(Stage::Triage)),
         ScreeningNotForInfohus => (&[Stage::Screening], POLICE, To(Stage::Closed)),
-        TriageWithinRemit => (&[Stage::Triage], COORDINATOR, To(Stage::Assessment)),
-        TriageOutsideRemit => (&[Stage::Triage], COORDINATOR, To(Stage::Closed)),
+        ProposeTriage => (&[Stage::Triage], JOINT, Stay),
+        TriageWithinRemit => (&[Stage::Triage], JOINT, To(Stage::Assessment)),
+        TriageOutsideRemit => (&[Stage::Triage], JOINT, To(Stage::Closed)),
+        ConfirmPhoneTriage => (ANY, POLICE, Stay),
+        ObjectToTriage => (AFTER_TRIAGE, POLICE, To(Stage::Triage)),
         AssessmentNoBasis => (&[Stage::Assessment], CORE, To(Stage::Closed)),
         AssessmentBasis => (&[Stage::Assessment], CORE, To(Stage::ActionPlan)),
         Reassess => (PLAN_STAGES, CORE, To(Stage::Assessment)),
@@ -237,8 +263,11 @@ impl Move {
             Move::SendToScreening,
             Move::ScreeningCleared,
             Move::ScreeningNotForInfohus,
+            Move::ProposeTriage,
             Move::TriageWithinRemit,
             Move::TriageOutsideRemit,
+            Move::ConfirmPhoneTriage,
+            Move::ObjectToTriage,
             Move::AssessmentNoBasis,
             Move::AssessmentBasis,
             Move::Reassess,
@@ -260,8 +289,11 @@ impl Move {
             Move::SendToScreening => CaseEvent::SendToScreening,
             Move::ScreeningCleared => CaseEvent::ScreeningCleared,
             Move::ScreeningNotForInfohus => CaseEvent::ScreeningNotForInfohus,
+            Move::ProposeTriage => CaseEvent::TriageProposed,
             Move::TriageWithinRemit => CaseEvent::TriageWithinRemit,
             Move::TriageOutsideRemit => CaseEvent::TriageOutsideRemit,
+            Move::ConfirmPhoneTriage => CaseEvent::TriageConfirmed,
+            Move::ObjectToTriage => CaseEvent::TriageObjected,
             Move::AssessmentNoBasis => CaseEvent::AssessmentNoBasis,
             Move::AssessmentBasis => CaseEvent::AssessmentBasis,
             Move::Reassess => CaseEvent::Reassess,
@@ -305,8 +337,10 @@ impl Move {
         match self {
             Move::SendToScreening | Move::ScreeningCleared | Move::SaveIntervention => &[],
             Move::ScreeningNotForInfohus => &[R::PoliceNote],
-            Move::TriageWithinRemit => &[R::PoliceParticipant],
-            Move::TriageOutsideRemit => &[R::PoliceParticipant, R::ReferredAuthority],
+            Move::ProposeTriage | Move::ConfirmPhoneTriage => &[],
+            Move::TriageWithinRemit => &[R::JointAgreement],
+            Move::TriageOutsideRemit => &[R::JointAgreement, R::ReferredAuthority],
+            Move::ObjectToTriage => &[R::Reason],
             Move::AssessmentNoBasis => &[R::Assessment],
             Move::AssessmentBasis => &[R::Assessment, R::Level],
             Move::Reassess | Move::Reopen | Move::RecordPostClosureReview => &[R::Reason],
@@ -325,8 +359,11 @@ impl Move {
             Move::SendToScreening => "Send til politiets screening",
             Move::ScreeningCleared => "Screening: kan behandles i Infohus",
             Move::ScreeningNotForInfohus => "Screening: ikke til Infohus",
+            Move::ProposeTriage => "Fælles vurdering",
             Move::TriageWithinRemit => "Fælles vurdering: inden for Infohus' område",
             Move::TriageOutsideRemit => "Fælles vurdering: uden for Infohus' område",
+            Move::ConfirmPhoneTriage => "Bekræft den fælles vurdering",
+            Move::ObjectToTriage => "Gør indsigelse mod den fælles vurdering",
             Move::AssessmentNoBasis => "Vurdering: intet grundlag for bekymring",
             Move::AssessmentBasis => "Vurdering: grundlag for bekymring",
             Move::Reassess => "Ny vurdering",
@@ -387,8 +424,11 @@ code_enum! {
         SendToScreening => ("send_to_screening", "Sendt til politiets screening"),
         ScreeningCleared => ("screening_cleared", "Politiets screening: kan behandles i Infohus"),
         ScreeningNotForInfohus => ("screening_not_for_infohus", "Politiets screening: ikke til Infohus"),
+        TriageProposed => ("triage_proposed", "Forslag til fælles vurdering"),
         TriageWithinRemit => ("triage_within_remit", "Fælles vurdering: inden for Infohus' område"),
         TriageOutsideRemit => ("triage_outside_remit", "Fælles vurdering: uden for Infohus' område"),
+        TriageConfirmed => ("triage_confirmed", "Politiet har bekræftet den telefonisk aftalte vurdering"),
+        TriageObjected => ("triage_objected", "Politiet har gjort indsigelse mod den fælles vurdering"),
         AssessmentNoBasis => ("assessment_no_basis", "Analyse og vurdering: intet grundlag for bekymring"),
         AssessmentBasis => ("assessment_basis", "Analyse og vurdering: grundlag for bekymring"),
         Reassess => ("reassess", "Sendt til ny vurdering"),
@@ -422,6 +462,93 @@ code_enum! {
     pub enum TriageOutcome {
         WithinRemit => ("within_remit", "Inden for Infohus' område"),
         OutsideRemit => ("outside_remit", "Uden for Infohus' område"),
+    }
+}
+
+code_enum! {
+    /// The two parties of the joint triage.
+    pub enum TriageSide {
+        Coordinator => ("coordinator", "Infohus-tovholderen"),
+        Police => ("police", "Politiet"),
+    }
+}
+
+impl TriageSide {
+    /// The side a relation to the case speaks for in the joint triage, if any.
+    pub fn of(relation: CaseAccess) -> Option<TriageSide> {
+        match relation {
+            CaseAccess::Coordinator => Some(TriageSide::Coordinator),
+            CaseAccess::Police => Some(TriageSide::Police),
+            CaseAccess::Team | CaseAccess::None => None,
+        }
+    }
+}
+
+/// How a joint decision is made to take effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Agreement {
+    /// The other side's pending proposal is confirmed as it stands.
+    Confirm,
+    /// The coordinator records that it was agreed with a named police user by phone; that user
+    /// confirms it afterwards or objects within the profile's working days.
+    ByPhone,
+}
+
+/// The joint triage of one case as one viewer meets it, read with the case.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct JointTriage {
+    /// The proposal waiting for the other side: who proposed, and what.
+    pub pending: Option<(TriageSide, TriageOutcome)>,
+    /// The viewer is the police user named in a decision agreed by phone that they have neither
+    /// confirmed nor objected to: the last day they may object.
+    pub viewer_to_confirm: Option<time::Date>,
+}
+
+impl JointTriage {
+    /// The part of the rule that depends on the triage itself, after [`decide`] has allowed
+    /// the move by stage and relation. Confirming needs the other side's proposal with the same
+    /// outcome; by phone is the coordinator's; confirming or objecting to a phone decision is
+    /// the named police user's, objecting only until the deadline.
+    pub fn allows(
+        &self,
+        mv: Move,
+        relation: CaseAccess,
+        agreement: Agreement,
+        today: time::Date,
+    ) -> Result<(), Refusal> {
+        let outcome = match mv {
+            Move::TriageWithinRemit => TriageOutcome::WithinRemit,
+            Move::TriageOutsideRemit => TriageOutcome::OutsideRemit,
+            Move::ConfirmPhoneTriage => {
+                return self.viewer_to_confirm.map(|_| ()).ok_or(Refusal::NotTheirs);
+            }
+            Move::ObjectToTriage => {
+                return match self.viewer_to_confirm {
+                    Some(last) if today <= last => Ok(()),
+                    Some(_) => Err(Refusal::WrongStage),
+                    None => Err(Refusal::NotTheirs),
+                };
+            }
+            _ => return Ok(()),
+        };
+        let side = TriageSide::of(relation).ok_or(Refusal::NotTheirs)?;
+        match agreement {
+            Agreement::ByPhone if side == TriageSide::Coordinator => Ok(()),
+            Agreement::ByPhone => Err(Refusal::NotTheirs),
+            Agreement::Confirm => match self.pending {
+                Some((by, proposed)) if by != side && proposed == outcome => Ok(()),
+                // Proposed by the viewer's own side, changed, or withdrawn: the form is stale.
+                _ => Err(Refusal::WrongStage),
+            },
+        }
+    }
+
+    /// Whether the viewer has a proposal of the other side to confirm.
+    pub fn to_confirm_by(&self, relation: CaseAccess) -> Option<TriageOutcome> {
+        let side = TriageSide::of(relation)?;
+        self.pending
+            .filter(|&(by, _)| by != side)
+            .map(|(_, outcome)| outcome)
     }
 }
 
@@ -534,6 +661,22 @@ mod tests {
     /// (stage, move, relation) and where it leads. Everything not listed is refused.
     fn allowed() -> Vec<(Stage, Move, CaseAccess, Stage)> {
         let mut t = vec![
+            (S::Triage, Move::ProposeTriage, A::Coordinator, S::Triage),
+            (S::Triage, Move::ProposeTriage, A::Police, S::Triage),
+            (
+                S::Triage,
+                Move::TriageWithinRemit,
+                A::Coordinator,
+                S::Assessment,
+            ),
+            (S::Triage, Move::TriageWithinRemit, A::Police, S::Assessment),
+            (
+                S::Triage,
+                Move::TriageOutsideRemit,
+                A::Coordinator,
+                S::Closed,
+            ),
+            (S::Triage, Move::TriageOutsideRemit, A::Police, S::Closed),
             (
                 S::Received,
                 Move::SendToScreening,
@@ -547,18 +690,8 @@ mod tests {
                 A::Police,
                 S::Closed,
             ),
-            (
-                S::Triage,
-                Move::TriageWithinRemit,
-                A::Coordinator,
-                S::Assessment,
-            ),
-            (
-                S::Triage,
-                Move::TriageOutsideRemit,
-                A::Coordinator,
-                S::Closed,
-            ),
+            (S::Assessment, Move::ObjectToTriage, A::Police, S::Triage),
+            (S::Closed, Move::ObjectToTriage, A::Police, S::Triage),
             (
                 S::FollowUp,
                 Move::Close(CloseReason::GoalsMet),
@@ -583,6 +716,9 @@ mod tests {
                 t.push((stage, Move::SavePlan, who, stage));
                 t.push((stage, Move::SaveIntervention, who, stage));
             }
+        }
+        for stage in Stage::ALL {
+            t.push((stage, Move::ConfirmPhoneTriage, A::Police, stage));
         }
         for stage in Stage::ALL.into_iter().filter(|s| s.is_open()) {
             t.push((stage, Move::ChangeTeam, A::Coordinator, stage));
@@ -650,7 +786,7 @@ mod tests {
             Err(Refusal::NotTheirs)
         );
         assert_eq!(
-            decide(S::Triage, Move::TriageWithinRemit, A::Police),
+            decide(S::Triage, Move::TriageWithinRemit, A::Team),
             Err(Refusal::NotTheirs)
         );
         assert_eq!(
@@ -792,6 +928,93 @@ mod tests {
     }
 
     #[test]
+    fn a_joint_decision_takes_effect_only_when_the_other_side_confirms() {
+        let today = time::macros::date!(2026 - 12 - 03);
+        let within = Move::TriageWithinRemit;
+        let proposed = |side| JointTriage {
+            pending: Some((side, TriageOutcome::WithinRemit)),
+            viewer_to_confirm: None,
+        };
+        let by_coordinator = proposed(TriageSide::Coordinator);
+        // The proposer cannot confirm their own proposal; the other side can.
+        assert_eq!(
+            by_coordinator.allows(within, A::Coordinator, Agreement::Confirm, today),
+            Err(Refusal::WrongStage)
+        );
+        assert_eq!(
+            by_coordinator.allows(within, A::Police, Agreement::Confirm, today),
+            Ok(())
+        );
+        // Only what was proposed can be confirmed.
+        assert_eq!(
+            by_coordinator.allows(
+                Move::TriageOutsideRemit,
+                A::Police,
+                Agreement::Confirm,
+                today
+            ),
+            Err(Refusal::WrongStage)
+        );
+        assert_eq!(
+            proposed(TriageSide::Police).allows(within, A::Coordinator, Agreement::Confirm, today),
+            Ok(())
+        );
+        // Nothing proposed: nothing to confirm.
+        let none = JointTriage::default();
+        assert_eq!(
+            none.allows(within, A::Police, Agreement::Confirm, today),
+            Err(Refusal::WrongStage)
+        );
+        // By phone is the coordinator's.
+        assert_eq!(
+            none.allows(within, A::Coordinator, Agreement::ByPhone, today),
+            Ok(())
+        );
+        assert_eq!(
+            none.allows(within, A::Police, Agreement::ByPhone, today),
+            Err(Refusal::NotTheirs)
+        );
+        assert_eq!(
+            by_coordinator.to_confirm_by(A::Police),
+            Some(TriageOutcome::WithinRemit)
+        );
+        assert_eq!(by_coordinator.to_confirm_by(A::Coordinator), None);
+    }
+
+    #[test]
+    fn only_the_named_police_user_confirms_or_objects_to_a_phone_decision_in_time() {
+        let today = time::macros::date!(2026 - 12 - 03);
+        let named = JointTriage {
+            pending: None,
+            viewer_to_confirm: Some(today),
+        };
+        for mv in [Move::ConfirmPhoneTriage, Move::ObjectToTriage] {
+            assert_eq!(
+                named.allows(mv, A::Police, Agreement::Confirm, today),
+                Ok(())
+            );
+            assert_eq!(
+                JointTriage::default().allows(mv, A::Police, Agreement::Confirm, today),
+                Err(Refusal::NotTheirs)
+            );
+        }
+        let late = today.next_day().expect("a day");
+        assert_eq!(
+            named.allows(Move::ObjectToTriage, A::Police, Agreement::Confirm, late),
+            Err(Refusal::WrongStage)
+        );
+        assert_eq!(
+            named.allows(
+                Move::ConfirmPhoneTriage,
+                A::Police,
+                Agreement::Confirm,
+                late
+            ),
+            Ok(())
+        );
+    }
+
+    #[test]
     fn each_closing_path_has_its_reason_and_requirements() {
         assert_eq!(closing_reasons(S::FollowUp, A::Coordinator).len(), 4);
         assert_eq!(
@@ -817,7 +1040,7 @@ mod tests {
         assert!(
             Move::TriageWithinRemit
                 .requires()
-                .contains(&Requirement::PoliceParticipant)
+                .contains(&Requirement::JointAgreement)
         );
         assert!(
             Move::StartFollowUp

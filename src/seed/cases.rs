@@ -18,7 +18,8 @@ use crate::domain::ids::{CaseId, UserId};
 use crate::domain::intake::ConcernSource;
 use crate::domain::intake::concern::{Subject, ValidConcern};
 use crate::domain::workflow::{
-    Conclusion, Move, ScreeningOutcome, Stage, TriageOutcome, schedules_post_closure_reviews,
+    Conclusion, Move, ScreeningOutcome, Stage, TriageOutcome, TriageSide,
+    schedules_post_closure_reviews,
 };
 use crate::store::cases::{
     self as store, Change, LevelChange, assessment, closing, plan, review, screening,
@@ -587,12 +588,13 @@ async fn seed_case(
         triaged,
     )
     .await?;
-    screening::record_triage(
+    // The coordinator proposes at the meeting and the police confirm there and then.
+    let proposal = screening::propose_triage(
         &mut *conn,
-        &screening::NewTriage {
+        &screening::NewProposal {
             case: id,
-            coordinator: p.coordinator,
-            police_user: p.police,
+            proposed_by: p.coordinator,
+            side: TriageSide::Coordinator,
             outcome: if outside {
                 TriageOutcome::OutsideRemit
             } else {
@@ -604,6 +606,7 @@ async fn seed_case(
         },
     )
     .await?;
+    screening::confirm_proposal(&mut *conn, id, proposal, p.police, triaged).await?;
     if outside {
         closing::record(
             conn,

@@ -439,10 +439,11 @@ pub async fn write(
         .collect();
     sqlx::query!(
         r#"insert into triage_decisions (id, case_id, coordinator_user_id, police_user_id, outcome,
-                                         referred_to, decided_at)
+                                         referred_to, decided_at, proposed_by, confirmed_by,
+                                         confirmed_at)
            select gen_random_uuid(), case_id, $2, $3, outcome,
                   case when outcome = 'outside_remit' then 'Børne- og familieafdelingen' end,
-                  decided_at
+                  decided_at, $2, $3, decided_at
            from unnest($1::uuid[], $4::text[], $5::timestamptz[]) as t(case_id, outcome, decided_at)"#,
         &triaged.iter().map(|(s, _, _)| s.id.0).collect::<Vec<_>>(),
         actors.coordinator as UserId,

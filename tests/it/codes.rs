@@ -8,9 +8,10 @@ use infohus::domain::catalogue::{
 };
 use infohus::domain::intake::{AddendumKind, ConcernSource};
 use infohus::domain::policy::Role;
-use infohus::domain::workflow::TriageOutcome;
 use infohus::domain::workflow::{CaseEvent, ConcernStatus, Conclusion, ScreeningOutcome, Stage};
+use infohus::domain::workflow::{TriageOutcome, TriageSide};
 use infohus::store::audit::{AuditAction, ObjectType};
+use infohus::store::cases::screening::Settlement;
 use infohus::store::concerns::HistoryAction;
 
 use crate::support::fresh_database;
@@ -90,6 +91,18 @@ async fn every_stored_code_equals_the_check_list_of_its_column() {
         (
             "triage_decisions_outcome_known",
             ids(&TriageOutcome::ALL, TriageOutcome::as_str),
+        ),
+        (
+            "triage_proposals_outcome_known",
+            ids(&TriageOutcome::ALL, TriageOutcome::as_str),
+        ),
+        (
+            "triage_proposals_side_known",
+            ids(&TriageSide::ALL, TriageSide::as_str),
+        ),
+        (
+            "triage_proposals_settlement_known",
+            ids(&Settlement::ALL, Settlement::as_str),
         ),
         (
             "assessments_conclusion_known",

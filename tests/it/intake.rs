@@ -1030,3 +1030,111 @@ async fn the_demo_data_gives_a_newcomer_a_living_inbox_and_queue() {
         assert_eq!(r.texts("[role=status] strong"), vec!["Modtaget"], "{slug}");
     }
 }
+
+#[tokio::test]
+async fn the_case_timeline_holds_every_event_of_the_case_and_its_two_concerns_in_order() {
+    let app = TestApp::with_demo_users().await;
+    let mut staff = app.signed_in("staff@randers.demo").await;
+    let mut leader = app.signed_in("leader@randers.demo").await;
+    let mut coordinator = app.signed_in("coordinator@randers.demo").await;
+    let first = file(&mut staff, &[]).await;
+    let path = format!("/bekymringer/{first}");
+    let tick = || app.clock.advance(Duration::minutes(5));
+
+    // Returned with a question, answered, forwarded.
+    tick();
+    leader.get(&path).await;
+    let r = leader
+        .post(
+            &format!("{path}/returner"),
+            &[("version", "1"), ("question", "Hvem har set videoerne?")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    tick();
+    let r = staff
+        .post(
+            &format!("{path}/svar"),
+            &[("version", "2"), ("reply", "Tre drenge fra 9.b.")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    tick();
+    let r = leader
+        .post(
+            &format!("{path}/videresend"),
+            &[("version", "3"), ("remark", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // The coordinator opens the case.
+    tick();
+    coordinator.get(&format!("/infohus/indgang/{first}")).await;
+    let v = version_of(&app, first).await;
+    let r = coordinator
+        .post(
+            &format!("/infohus/indgang/{first}/opret-sag"),
+            &[
+                ("version", &v),
+                ("subject_name", "Mikkel Sørensen"),
+                ("subject_birth_date", "24.12.2010"),
+                ("subject_approx_age", ""),
+                ("subject_under_18", "ja"),
+                ("subject_cpr", ""),
+                ("subject_address", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let case = r.location().expect("to the case").to_owned();
+
+    // A second concern, sent directly past the leader, joins the case.
+    tick();
+    let second = file(
+        &mut staff,
+        &[
+            ("direct_to_infohus", "ja"),
+            ("direct_reason", "Min leder er selv nævnt i bekymringen."),
+        ],
+    )
+    .await;
+    tick();
+    coordinator.get(&format!("/infohus/indgang/{second}")).await;
+    let reference: String = sqlx::query_scalar("select reference from cases")
+        .fetch_one(&app.db)
+        .await
+        .expect("reference");
+    let r = coordinator
+        .post(
+            &format!("/infohus/indgang/{second}/tilknyt"),
+            &[("version", "1"), ("reference", &reference)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    let page = coordinator.get(&case).await;
+    let timeline: Vec<String> = page
+        .texts("ol.timeline li strong")
+        .into_iter()
+        .map(|t| t.trim().to_owned())
+        .collect();
+    assert_eq!(
+        timeline,
+        [
+            "Bekymring indberettet",
+            "Bekymring sendt tilbage til indberetter med et spørgsmål",
+            "Spørgsmålet er besvaret, og bekymringen er sendt til lederen igen",
+            "Bekymring sendt videre til Infohus af lederen",
+            "Sagen er oprettet",
+            "Bekymring knyttet til sagen",
+            "Bekymring indberettet og sendt direkte til Infohus",
+            "Bekymring knyttet til sagen",
+        ]
+    );
+    let entries = page.texts("ol.timeline li").join(" | ");
+    assert!(
+        entries.contains("Min leder er selv nævnt i bekymringen."),
+        "{entries}"
+    );
+}

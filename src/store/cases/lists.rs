@@ -116,6 +116,7 @@ code_enum! {
         Screening => "screening",
         SendToScreening => "send_to_screening",
         Triage => "triage",
+        ConfirmTriage => "confirm_triage",
         Assessment => "assessment",
         InterventionReview => "intervention_review",
         PlanReview => "plan_review",
@@ -160,6 +161,15 @@ pub async fn tasks(
                       c.id, c.reference, null, null
                from cases c
                where c.stage in ('received', 'triage') and c.municipality_id = any ($2)
+               union all
+               select 'triage', c.id, c.reference, null, null
+               from cases c
+               where c.stage = 'triage' and c.municipality_id = any ($3)
+               union all
+               select 'confirm_triage', c.id, c.reference, d.object_by, null
+               from triage_decisions d join cases c on c.id = d.case_id
+               where d.police_user_id = $1 and d.by_phone and d.confirmed_at is null
+                 and d.objected_at is null and c.municipality_id = any ($3)
                union all
                select 'assessment', c.id, c.reference, null, null
                from cases c

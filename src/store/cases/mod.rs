@@ -34,7 +34,8 @@ use crate::domain::catalogue::{CloseReason, Level};
 use crate::domain::ids::{CaseId, ConcernId, MunicipalityId, UserId};
 use crate::domain::intake::AddendumReader;
 use crate::domain::intake::{AddendumKind, ConcernSource};
-use crate::domain::workflow::{CaseEvent, Stage};
+use crate::domain::workflow::{CaseEvent, JointTriage, Stage, TriageOutcome, TriageSide};
+use crate::store::concerns::HistoryAction;
 
 /// A case as the workflow reads it, with the viewer's membership of its team.
 #[derive(Debug, Clone)]
@@ -58,6 +59,8 @@ pub struct CaseRecord {
     pub closed_at: Option<OffsetDateTime>,
     /// Whether the viewer the case was read for is on its team.
     pub viewer_on_team: bool,
+    /// The joint triage as the viewer meets it.
+    pub triage: JointTriage,
 }
 
 /// The case, read for `viewer` (whose team membership decides part of their access).
@@ -74,8 +77,15 @@ pub async fn case_for(
                   c.close_reason as "close_reason: CloseReason", c.opened_at, c.stage_changed_at, c.screening_due,
                   c.closed_at,
                   exists (select 1 from case_team t where t.case_id = c.id and t.user_id = $2)
-                      as "viewer_on_team!"
-           from cases c where c.id = $1"#,
+                      as "viewer_on_team!",
+                  p.side as "proposed_by_side?: TriageSide",
+                  p.outcome as "proposed_outcome?: TriageOutcome",
+                  (select max(d.object_by) from triage_decisions d
+                   where d.case_id = c.id and d.police_user_id = $2 and d.by_phone
+                     and d.confirmed_at is null and d.objected_at is null) as viewer_to_confirm
+           from cases c
+           left join triage_proposals p on p.case_id = c.id and p.settled_at is null
+           where c.id = $1"#,
         id as CaseId,
         viewer as UserId,
     )
@@ -101,7 +111,19 @@ pub async fn case_for(
         screening_due: r.screening_due,
         closed_at: r.closed_at,
         viewer_on_team: r.viewer_on_team,
+        triage: JointTriage {
+            pending: r.proposed_by_side.zip(r.proposed_outcome),
+            viewer_to_confirm: r.viewer_to_confirm,
+        },
     }))
+}
+
+/// What an entry of the case's timeline records: a step on the case, or something that
+/// happened to one of its concerns before or as it joined the case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimelineEvent {
+    Case(CaseEvent),
+    Concern(HistoryAction),
 }
 
 #[derive(Debug, Clone)]
@@ -109,35 +131,57 @@ pub struct HistoryEntry {
     pub occurred_at: OffsetDateTime,
     pub actor_name: String,
     pub from_stage: Option<Stage>,
-    pub to_stage: Stage,
-    pub code: CaseEvent,
+    pub to_stage: Option<Stage>,
+    pub event: TimelineEvent,
     pub reason: Option<String>,
 }
 
-/// The case's whole history, oldest first.
+/// The case's whole timeline, oldest first: its own history and that of every concern it
+/// holds (filed, returned with a question, answered, forwarded, sent directly, linked), each
+/// with who and when. At the same moment the case's own entry comes first.
 pub async fn history(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<Vec<HistoryEntry>> {
     let rows = sqlx::query!(
-        r#"select h.occurred_at, u.name as actor_name, h.from_stage as "from_stage: Stage",
-                  h.to_stage as "to_stage: Stage", h.move as "move: CaseEvent", h.reason
-           from case_history h join users u on u.id = h.actor_user_id
-           where h.case_id = $1
-           order by h.occurred_at, h.id"#,
+        r#"select occurred_at as "occurred_at!", actor_name as "actor_name!",
+                  from_stage as "from_stage: Stage", to_stage as "to_stage: Stage",
+                  case_event as "case_event: CaseEvent",
+                  concern_action as "concern_action: HistoryAction", reason
+           from (
+               select h.occurred_at, u.name as actor_name, h.from_stage, h.to_stage,
+                      h.move as case_event, null::text as concern_action, h.reason,
+                      0 as source, h.id as seq
+               from case_history h join users u on u.id = h.actor_user_id
+               where h.case_id = $1
+               union all
+               select ch.occurred_at, coalesce(u.name, k.reporter_name, 'Borger'), null, null,
+                      null, ch.action, ch.reason, 1, ch.id
+               from concern_history ch
+               join concerns k on k.id = ch.concern_id
+               left join users u on u.id = ch.actor_user_id
+               where k.case_id = $1
+           ) t
+           order by occurred_at, source, seq"#,
         case as CaseId,
     )
     .fetch_all(db)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(HistoryEntry {
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let event = match (r.case_event, r.concern_action) {
+                (Some(e), _) => TimelineEvent::Case(e),
+                (None, Some(a)) => TimelineEvent::Concern(a),
+                (None, None) => return None,
+            };
+            Some(HistoryEntry {
                 occurred_at: r.occurred_at,
                 actor_name: r.actor_name,
                 from_stage: r.from_stage,
                 to_stage: r.to_stage,
-                code: r.r#move,
+                event,
                 reason: r.reason,
             })
         })
-        .collect()
+        .collect())
 }
 
 /// A concern of the case as the case page shows it (read-only: filed concerns never change).

@@ -65,6 +65,11 @@ pub fn routes() -> Routes {
             get(triage::show_triage_form).post(triage::submit_triage),
         )
         .requires(
+            "/sager/{id}/faelles-vurdering/bekraeft",
+            WorkCases,
+            get(triage::show_answer_form).post(triage::submit_answer),
+        )
+        .requires(
             "/sager/{id}/team",
             WorkCases,
             get(team::show_team).post(team::submit_team_change),

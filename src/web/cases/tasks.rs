@@ -41,7 +41,8 @@ fn label(kind: TaskKind, detail: Option<&str>) -> String {
     match kind {
         TaskKind::Screening => "Politiets screening".to_owned(),
         TaskKind::SendToScreening => "Send til politiets screening".to_owned(),
-        TaskKind::Triage => "Fælles vurdering med politiet".to_owned(),
+        TaskKind::Triage => "Fælles vurdering".to_owned(),
+        TaskKind::ConfirmTriage => "Bekræft telefonisk aftalt fælles vurdering".to_owned(),
         TaskKind::Assessment => "Analyse og vurdering i kernegruppen".to_owned(),
         TaskKind::InterventionReview => format!(
             "Opfølgning på din indsats: {}",
@@ -80,10 +81,13 @@ pub async fn for_user(state: &AppState, current: &CurrentUser) -> AppResult<Task
     let mut items: Vec<TaskView> = rows
         .into_iter()
         .map(|r| TaskView {
-            href: if r.kind == TaskKind::Screening {
-                format!("/sager/{}/screening", r.case_id)
-            } else {
-                format!("/sager/{}", r.case_id)
+            href: match r.kind {
+                TaskKind::Screening => format!("/sager/{}/screening", r.case_id),
+                TaskKind::Triage => format!("/sager/{}/faelles-vurdering", r.case_id),
+                TaskKind::ConfirmTriage => {
+                    format!("/sager/{}/faelles-vurdering/bekraeft", r.case_id)
+                }
+                _ => format!("/sager/{}", r.case_id),
             },
             label: label(r.kind, r.detail.as_deref()),
             reference: r.reference,

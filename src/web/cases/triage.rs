@@ -1,5 +1,7 @@
-//! The joint triage: the coordinator records what they and the police decided together,
-//! naming the police user who took part.
+//! The joint triage, which belongs to the coordinator and the police together: either side
+//! proposes the decision, and it takes effect when the other confirms it. The coordinator may
+//! instead record that it was agreed by phone, naming the police user; that user then confirms
+//! it or objects within the profile's working days (`/faelles-vurdering/bekraeft`).
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -11,12 +13,14 @@ use super::step::{self, Step, Taken};
 use super::{Loaded, Verdict, load, not_now, verdict};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::domain::calendar::{add_working_days, today_copenhagen};
 use crate::domain::ids::UserId;
-use crate::domain::workflow::{Move, TriageOutcome};
-use crate::error::AppResult;
-use crate::store::cases::screening;
+use crate::domain::workflow::{Agreement, Move, Refusal, TriageOutcome, TriageSide};
+use crate::error::{AppError, AppResult};
+use crate::store::cases::screening::{self, NewProposal, PhoneTriage, Proposal};
 use crate::store::users;
 use crate::web::extract::Form;
+use crate::web::filters;
 use crate::web::forms::FormState;
 use crate::web::forms::{self, FieldErrors};
 use crate::web::layout::{self, PageContext, set_notice};
@@ -25,14 +29,38 @@ use crate::web::layout::{self, PageContext, set_notice};
 pub(crate) struct TriageForm {
     #[serde(default)]
     version: String,
+    /// `propose` (the form) or `confirm` (the other side's proposal, by its id).
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    proposal: String,
     #[serde(default)]
     outcome: String,
+    /// The coordinator's: `proposal` or `phone`.
+    #[serde(default)]
+    agreement: String,
     #[serde(default)]
     police_user: String,
     #[serde(default)]
     referred_to: String,
     #[serde(default)]
     note: String,
+}
+
+/// The proposal waiting on the case, as the page shows it.
+struct ProposalView {
+    id: String,
+    side: &'static str,
+    proposer: String,
+    proposed_at: time::OffsetDateTime,
+    outcome: &'static str,
+    outcome_code: &'static str,
+    referred_to: Option<String>,
+    note: Option<String>,
+    /// The viewer is on the other side and may confirm it.
+    to_confirm: bool,
+    /// Who must confirm it.
+    waits_for: &'static str,
 }
 
 #[derive(Template)]
@@ -43,7 +71,40 @@ struct TriagePage {
     conflict: Option<&'static str>,
     errors: FieldErrors,
     form: TriageForm,
-    police: Vec<(String, String)>,
+    proposal: Option<ProposalView>,
+    /// Coordinators may record a decision agreed by phone, naming one of these.
+    police: Option<Vec<(String, String)>>,
+    objection_days: u32,
+}
+
+fn outcome_move(outcome: TriageOutcome) -> Move {
+    match outcome {
+        TriageOutcome::WithinRemit => Move::TriageWithinRemit,
+        TriageOutcome::OutsideRemit => Move::TriageOutsideRemit,
+    }
+}
+
+/// [`verdict`], then the joint part of the rule (`JointTriage::allows`).
+fn joint_verdict(
+    state: &AppState,
+    loaded: &Loaded,
+    mv: Move,
+    agreement: Agreement,
+) -> AppResult<Verdict> {
+    if let Verdict::Stale = verdict(loaded, mv)? {
+        return Ok(Verdict::Stale);
+    }
+    let today = today_copenhagen(state.clock.now());
+    match loaded
+        .case
+        .triage
+        .allows(mv, loaded.access, agreement, today)
+    {
+        Ok(()) => Ok(Verdict::Allowed),
+        Err(Refusal::WrongStage) => Ok(Verdict::Stale),
+        Err(Refusal::NoAccess) => Err(AppError::NotFound),
+        Err(Refusal::NotTheirs | Refusal::ReasonHasOwnStep) => Err(AppError::Forbidden),
+    }
 }
 
 async fn render(
@@ -54,20 +115,58 @@ async fn render(
     errors: FieldErrors,
     form_state: FormState,
 ) -> AppResult<Response> {
-    let police = users::police_in_district(&state.db, loaded.district())
+    let side = TriageSide::of(loaded.access);
+    let police = if side == Some(TriageSide::Coordinator) {
+        Some(
+            users::police_in_district(&state.db, loaded.district())
+                .await?
+                .into_iter()
+                .map(|(id, name)| (id.to_string(), name))
+                .collect(),
+        )
+    } else {
+        None
+    };
+    let proposal = screening::pending_proposal(&state.db, loaded.case.id)
         .await?
-        .into_iter()
-        .map(|(id, name)| (id.to_string(), name))
-        .collect();
+        .map(|p| proposal_view(p, side));
     let page = TriagePage {
         page: PageContext::for_user(current, "Fælles vurdering", "/sager").await?,
         head: CaseHeader::of(loaded),
         conflict: form_state.conflict(super::CONFLICT_MESSAGE),
         errors,
         form,
+        proposal,
         police,
+        objection_days: objection_days(loaded),
     };
     layout::render(form_state.status(), &page)
+}
+
+fn proposal_view(p: Proposal, viewer: Option<TriageSide>) -> ProposalView {
+    ProposalView {
+        id: p.id.to_string(),
+        side: p.side.label(),
+        proposer: p.proposer_name,
+        proposed_at: p.proposed_at,
+        outcome: p.outcome.label(),
+        outcome_code: p.outcome.as_str(),
+        referred_to: p.referred_to,
+        note: p.note,
+        to_confirm: viewer.is_some_and(|v| v != p.side),
+        waits_for: match p.side {
+            TriageSide::Coordinator => "politiet",
+            TriageSide::Police => "Infohus-tovholderen",
+        },
+    }
+}
+
+fn objection_days(loaded: &Loaded) -> u32 {
+    loaded
+        .municipality
+        .profile
+        .deadlines
+        .triage_objection_working_days
 }
 
 pub(crate) async fn show_triage_form(
@@ -76,11 +175,12 @@ pub(crate) async fn show_triage_form(
     Path(raw): Path<String>,
 ) -> AppResult<Response> {
     let loaded = load(&state, &current, &raw).await?;
-    if let Verdict::Stale = verdict(&loaded, Move::TriageWithinRemit)? {
+    if let Verdict::Stale = verdict(&loaded, Move::ProposeTriage)? {
         return not_now(&current, &loaded).await;
     }
     let form = TriageForm {
         version: loaded.case.version.to_string(),
+        agreement: "proposal".to_owned(),
         ..TriageForm::default()
     };
     audit_view(&state, &current, &loaded).await?;
@@ -99,70 +199,291 @@ pub(crate) async fn submit_triage(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(raw): Path<String>,
-    Form(mut form): Form<TriageForm>,
+    Form(form): Form<TriageForm>,
 ) -> AppResult<Response> {
     let loaded = load(&state, &current, &raw).await?;
-    let mut errors = FieldErrors::new();
-    let outcome = TriageOutcome::parse(form.outcome.trim());
-    if outcome.is_none() {
-        errors.add("outcome", "Vælg jeres fælles vurdering.");
-    }
-    let police = users::police_in_district(&state.db, loaded.district()).await?;
-    let police_user =
-        UserId::parse(form.police_user.trim()).filter(|id| police.iter().any(|(p, _)| p == id));
-    if police_user.is_none() {
-        errors.add(
-            "police_user",
-            "Vælg den fra politiet, der deltog i vurderingen.",
-        );
-    }
-    let outside = outcome == Some(TriageOutcome::OutsideRemit);
-    let referred_to = forms::text(&mut errors, "referred_to", &form.referred_to, outside, 300);
-    let note = forms::text(&mut errors, "note", &form.note, false, 4000);
-    let mv = if outside {
-        Move::TriageOutsideRemit
+    if form.action == "confirm" {
+        confirm(&state, &current, &loaded, form).await
     } else {
-        Move::TriageWithinRemit
-    };
-    let verdict = verdict(&loaded, mv)?;
-    if let Verdict::Stale = verdict {
-        form.version = loaded.case.version.to_string();
-        return render(&state, &current, &loaded, form, errors, FormState::Conflict).await;
+        propose(&state, &current, &loaded, form).await
     }
-    let (Verdict::Allowed, Some(outcome), Some(police_user), true) =
-        (verdict, outcome, police_user, errors.is_empty())
-    else {
-        return render(&state, &current, &loaded, form, errors, FormState::Invalid).await;
+}
+
+/// The other side's proposal, confirmed as it was shown: the decision takes effect.
+async fn confirm(
+    state: &AppState,
+    current: &CurrentUser,
+    loaded: &Loaded,
+    mut form: TriageForm,
+) -> AppResult<Response> {
+    let errors = FieldErrors::new();
+    let shown = TriageOutcome::parse(form.outcome.trim());
+    let proposal = uuid::Uuid::parse_str(form.proposal.trim()).ok();
+    let pending = screening::pending_proposal(&state.db, loaded.case.id).await?;
+    // What is confirmed is the proposal as it was shown; anything else is someone else's change.
+    let current_proposal = pending.filter(|p| Some(p.id) == proposal && Some(p.outcome) == shown);
+    let Some(p) = current_proposal else {
+        form.version = loaded.case.version.to_string();
+        return render(state, current, loaded, form, errors, FormState::Conflict).await;
     };
+    let mv = outcome_move(p.outcome);
+    if let Verdict::Stale = joint_verdict(state, loaded, mv, Agreement::Confirm)? {
+        form.version = loaded.case.version.to_string();
+        return render(state, current, loaded, form, errors, FormState::Conflict).await;
+    }
     let now = state.clock.now();
-    let referred_to = if outside { referred_to } else { None };
+    let referred_to = p.referred_to.as_deref();
     let step = Step::new(mv, &form.version, now)
-        .reason(referred_to.as_deref())
-        .closing_text(referred_to.as_deref());
-    let triage = screening::NewTriage {
-        case: loaded.case.id,
-        coordinator: current.user.id,
-        police_user,
-        outcome,
-        referred_to: referred_to.as_deref(),
-        note: note.as_deref(),
-        at: now,
-    };
-    let taken = step::take(&state, &current, &loaded, step, async |conn| {
-        screening::record_triage(conn, &triage).await?;
-        Ok(true)
+        .reason(referred_to)
+        .closing_text(referred_to);
+    let (case, confirmer) = (loaded.case.id, current.user.id);
+    let taken = step::take(state, current, loaded, step, async |conn| {
+        Ok(screening::confirm_proposal(conn, case, p.id, confirmer, now).await?)
     })
     .await?;
     if let Taken::Conflict(fresh) = taken {
         form.version = fresh.case.version.to_string();
-        return render(&state, &current, &fresh, form, errors, FormState::Conflict).await;
+        return render(state, current, &fresh, form, errors, FormState::Conflict).await;
+    }
+    set_notice(&current.session, decided_notice(p.outcome)).await?;
+    Ok(Redirect::to(&loaded.href()).into_response())
+}
+
+fn decided_notice(outcome: TriageOutcome) -> &'static str {
+    match outcome {
+        TriageOutcome::OutsideRemit => {
+            "Den fælles vurdering er truffet: sagen er uden for Infohus' område og lukket."
+        }
+        TriageOutcome::WithinRemit => {
+            "Den fælles vurdering er truffet: sagen går videre til analyse og vurdering."
+        }
+    }
+}
+
+/// A proposal for the other side to confirm, or (coordinator) a decision agreed by phone.
+async fn propose(
+    state: &AppState,
+    current: &CurrentUser,
+    loaded: &Loaded,
+    mut form: TriageForm,
+) -> AppResult<Response> {
+    let mut errors = FieldErrors::new();
+    let side = TriageSide::of(loaded.access).ok_or(AppError::Forbidden)?;
+    let outcome = TriageOutcome::parse(form.outcome.trim());
+    if outcome.is_none() {
+        errors.add("outcome", "Vælg jeres vurdering.");
+    }
+    let by_phone = side == TriageSide::Coordinator && form.agreement.trim() == "phone";
+    let police_user = if by_phone {
+        let police = users::police_in_district(&state.db, loaded.district()).await?;
+        let chosen =
+            UserId::parse(form.police_user.trim()).filter(|id| police.iter().any(|(p, _)| p == id));
+        if chosen.is_none() {
+            errors.add(
+                "police_user",
+                "Vælg den fra politiet, som vurderingen er aftalt med.",
+            );
+        }
+        chosen
+    } else {
+        None
+    };
+    let outside = outcome == Some(TriageOutcome::OutsideRemit);
+    let referred_to = forms::text(&mut errors, "referred_to", &form.referred_to, outside, 300);
+    let note = forms::text(&mut errors, "note", &form.note, false, 4000);
+    let referred_to = if outside { referred_to } else { None };
+    let (mv, agreement) = match (by_phone, outcome) {
+        (true, Some(o)) => (outcome_move(o), Agreement::ByPhone),
+        _ => (Move::ProposeTriage, Agreement::Confirm),
+    };
+    if let Verdict::Stale = joint_verdict(state, loaded, mv, agreement)? {
+        form.version = loaded.case.version.to_string();
+        return render(state, current, loaded, form, errors, FormState::Conflict).await;
+    }
+    let (Some(outcome), true) = (outcome, errors.is_empty()) else {
+        return render(state, current, loaded, form, errors, FormState::Invalid).await;
+    };
+    let now = state.clock.now();
+    let case = loaded.case.id;
+    let taken = if let Some(police_user) = police_user {
+        let today = today_copenhagen(now);
+        let decision = PhoneTriage {
+            case,
+            coordinator: current.user.id,
+            police_user,
+            outcome,
+            referred_to: referred_to.as_deref(),
+            note: note.as_deref(),
+            object_by: add_working_days(today, objection_days(loaded)),
+            at: now,
+        };
+        let step = Step::new(mv, &form.version, now)
+            .reason(referred_to.as_deref())
+            .closing_text(referred_to.as_deref());
+        step::take(state, current, loaded, step, async |conn| {
+            screening::record_phone_triage(conn, &decision).await?;
+            Ok(true)
+        })
+        .await?
+    } else {
+        let proposal = NewProposal {
+            case,
+            proposed_by: current.user.id,
+            side,
+            outcome,
+            referred_to: referred_to.as_deref(),
+            note: note.as_deref(),
+            at: now,
+        };
+        let step = Step::new(mv, &form.version, now).reason(Some(outcome.label()));
+        step::take(state, current, loaded, step, async |conn| {
+            screening::propose_triage(conn, &proposal).await?;
+            Ok(true)
+        })
+        .await?
+    };
+    if let Taken::Conflict(fresh) = taken {
+        form.version = fresh.case.version.to_string();
+        return render(state, current, &fresh, form, errors, FormState::Conflict).await;
+    }
+    let notice = if by_phone {
+        decided_notice(outcome)
+    } else if side == TriageSide::Coordinator {
+        "Forslaget er sendt: det træder i kraft, når politiet bekræfter det."
+    } else {
+        "Forslaget er sendt: det træder i kraft, når Infohus-tovholderen bekræfter det."
+    };
+    set_notice(&current.session, notice).await?;
+    Ok(Redirect::to(&loaded.href()).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct AnswerForm {
+    #[serde(default)]
+    version: String,
+    /// `confirm` or `object`.
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "cases/triage_answer.html")]
+struct AnswerPage {
+    page: PageContext,
+    head: CaseHeader,
+    conflict: Option<&'static str>,
+    errors: FieldErrors,
+    form: AnswerForm,
+    decision: Option<screening::Triage>,
+    /// The last day to object, while it has not passed.
+    object_by: Option<time::Date>,
+}
+
+async fn render_answer(
+    state: &AppState,
+    current: &CurrentUser,
+    loaded: &Loaded,
+    form: AnswerForm,
+    errors: FieldErrors,
+    form_state: FormState,
+) -> AppResult<Response> {
+    let today = today_copenhagen(state.clock.now());
+    let decision = screening::triages_of(&state.db, loaded.case.id)
+        .await?
+        .into_iter()
+        .rev()
+        .find(|t| t.by_phone && t.confirmed_at.is_none() && t.objected_at.is_none());
+    let may_object = joint_verdict(state, loaded, Move::ObjectToTriage, Agreement::Confirm)
+        .is_ok_and(|v| matches!(v, Verdict::Allowed));
+    let page = AnswerPage {
+        page: PageContext::for_user(current, "Bekræft den fælles vurdering", "/sager").await?,
+        head: CaseHeader::of(loaded),
+        conflict: form_state.conflict(super::CONFLICT_MESSAGE),
+        errors,
+        form,
+        decision,
+        object_by: loaded
+            .case
+            .triage
+            .viewer_to_confirm
+            .filter(|&d| may_object && today <= d),
+    };
+    layout::render(form_state.status(), &page)
+}
+
+pub(crate) async fn show_answer_form(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+) -> AppResult<Response> {
+    let loaded = load(&state, &current, &raw).await?;
+    if let Verdict::Stale = joint_verdict(
+        &state,
+        &loaded,
+        Move::ConfirmPhoneTriage,
+        Agreement::Confirm,
+    )? {
+        return not_now(&current, &loaded).await;
+    }
+    let form = AnswerForm {
+        version: loaded.case.version.to_string(),
+        ..AnswerForm::default()
+    };
+    audit_view(&state, &current, &loaded).await?;
+    render_answer(
+        &state,
+        &current,
+        &loaded,
+        form,
+        FieldErrors::new(),
+        FormState::Fresh,
+    )
+    .await
+}
+
+/// The named police user confirms a decision agreed by phone, or objects to it with a reason.
+pub(crate) async fn submit_answer(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+    Form(mut form): Form<AnswerForm>,
+) -> AppResult<Response> {
+    let loaded = load(&state, &current, &raw).await?;
+    let mut errors = FieldErrors::new();
+    let object = form.action == "object";
+    let mv = if object {
+        Move::ObjectToTriage
+    } else {
+        Move::ConfirmPhoneTriage
+    };
+    let reason = forms::text(&mut errors, "reason", &form.reason, object, 4000);
+    if let Verdict::Stale = joint_verdict(&state, &loaded, mv, Agreement::Confirm)? {
+        form.version = loaded.case.version.to_string();
+        return render_answer(&state, &current, &loaded, form, errors, FormState::Conflict).await;
+    }
+    if !errors.is_empty() {
+        return render_answer(&state, &current, &loaded, form, errors, FormState::Invalid).await;
+    }
+    let now = state.clock.now();
+    let objection = if object { reason.as_deref() } else { None };
+    let step = Step::new(mv, &form.version, now).reason(objection);
+    let (case, police_user) = (loaded.case.id, current.user.id);
+    let taken = step::take(&state, &current, &loaded, step, async |conn| {
+        Ok(screening::answer_phone_triage(conn, case, police_user, objection, now).await?)
+    })
+    .await?;
+    if let Taken::Conflict(fresh) = taken {
+        form.version = fresh.case.version.to_string();
+        return render_answer(&state, &current, &fresh, form, errors, FormState::Conflict).await;
     }
     set_notice(
         &current.session,
-        if outside {
-            "Den fælles vurdering er registreret: sagen er uden for Infohus' område og lukket."
+        if object {
+            "Din indsigelse er registreret: sagen er tilbage til den fælles vurdering."
         } else {
-            "Den fælles vurdering er registreret: sagen går videre til analyse og vurdering."
+            "Du har bekræftet den fælles vurdering."
         },
     )
     .await?;

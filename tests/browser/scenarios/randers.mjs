@@ -70,13 +70,23 @@ scenario('Randers: a concern goes from staff through the leader to the coordinat
   await police.choose(/kriminelle eller sikkerhedsmæssige grunde/, /^Nej: sagen kan behandles i Infohus/);
   await police.submit('Registrér screening');
 
-  // Joint triage: within Infohus' remit; then the core group joins the case.
+  // Joint triage: the coordinator proposes "within Infohus' remit", and it takes effect when
+  // the police confirm it; then the core group joins the case.
   await coordinator.goto(casePath);
-  await coordinator.follow('Registrér fælles vurdering med politiet');
+  await coordinator.follow('Fælles vurdering');
   await coordinator.choose('Jeres vurdering', /^Inden for Infohus' område/);
-  await coordinator.select('Fra politiet deltog', /\S/, { exact: false });
-  await coordinator.submit('Registrér fælles vurdering');
+  await coordinator.choose('Er vurderingen aftalt med politiet?', /^Nej: send den som forslag/);
+  await coordinator.submit('Send');
   assert.equal(coordinator.path(), casePath);
+  await coordinator.expectText(/Jeres forslag venter på den andens bekræftelse/);
+  await police.goto(casePath);
+  await police.expectText(/Der er et forslag til dig at bekræfte/);
+  await police.follow('Fælles vurdering');
+  await police.expectText(/Forslag fra infohus-tovholderen/);
+  await police.submit('Bekræft forslaget');
+  assert.equal(police.path(), casePath);
+  await police.expectText(/Foreslået af .+, bekræftet af /);
+  await coordinator.goto(casePath);
   await coordinator.follow('Sagens team');
   const member = (await coordinator.page.locator('#user option').allInnerTexts()).find((t) => t !== 'Vælg');
   await coordinator.select('Medlem af kernegruppen', member);

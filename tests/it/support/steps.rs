@@ -130,6 +130,7 @@ pub async fn triage(
             &[
                 ("version", &v),
                 ("outcome", outcome),
+                ("agreement", "phone"),
                 ("police_user", &police),
                 ("referred_to", referred),
                 ("note", "Drøftet på telefon."),

@@ -400,6 +400,7 @@ async fn a_triage_outside_the_remit_closes_the_case_and_names_the_authority() {
             &[
                 ("version", &v),
                 ("outcome", "outside_remit"),
+                ("agreement", "phone"),
                 ("police_user", &east),
                 ("referred_to", ""),
             ],

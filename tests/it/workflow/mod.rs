@@ -6,3 +6,4 @@ mod access;
 mod conflicts;
 mod deadlines;
 mod flow;
+mod triage;

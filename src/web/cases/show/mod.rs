@@ -185,6 +185,7 @@ pub(crate) async fn render(
 
     let actions = actions(
         loaded,
+        today,
         the_plan.is_some(),
         open_interventions > 0,
         &post_closure,
@@ -228,17 +229,7 @@ pub(crate) async fn render(
             })
             .collect(),
         not_for_infohus_note: NOT_FOR_INFOHUS_NOTE,
-        triages: triages
-            .into_iter()
-            .map(|t| TriageView {
-                decided_at: t.decided_at,
-                coordinator_name: t.coordinator_name,
-                police_name: t.police_name,
-                outcome: t.outcome.label(),
-                referred_to: t.referred_to,
-                note: t.note,
-            })
-            .collect(),
+        triages: triages.into_iter().map(TriageView::of).collect(),
         assessment: assessment_view(&assessments),
         plan: the_plan.map(|p| PlanView {
             plan_coordinator: p.plan_coordinator_name,
@@ -307,21 +298,7 @@ pub(crate) async fn render(
                 note: p.note.clone(),
             })
             .collect(),
-        history: history
-            .into_iter()
-            .map(|h| HistoryView {
-                at: h.occurred_at,
-                actor: h.actor_name,
-                label: h.code.label().to_owned(),
-                stages: match h.from_stage {
-                    Some(from) if from != h.to_stage => {
-                        Some(format!("{} → {}", from.label(), h.to_stage.label()))
-                    }
-                    _ => None,
-                },
-                reason: h.reason,
-            })
-            .collect(),
+        history: history.into_iter().map(HistoryView::of).collect(),
         actions,
         access_log: (loaded.access == CaseAccess::Coordinator
             && policy::may(&current.user.actor(), policy::Capability::AccessLog))

@@ -4,10 +4,11 @@
 use time::{Date, OffsetDateTime};
 
 use super::super::Loaded;
-use crate::domain::calendar::format_date_da;
+use crate::domain::calendar::{format_date_da, format_datetime_da};
 use crate::domain::catalogue::{self, Rating};
 use crate::domain::workflow::{self, Move, Stage};
-use crate::store::cases::{assessment, closing, plan};
+use crate::store::cases::{self as store, TimelineEvent, assessment, closing, plan, screening};
+use crate::store::concerns::HistoryAction;
 
 pub(super) struct ConcernView {
     pub(super) filed_at: OffsetDateTime,
@@ -39,12 +40,60 @@ pub(super) struct ScreeningView {
 }
 
 pub(super) struct TriageView {
-    pub(super) decided_at: OffsetDateTime,
-    pub(super) coordinator_name: String,
-    pub(super) police_name: String,
     pub(super) outcome: &'static str,
     pub(super) referred_to: Option<String>,
     pub(super) note: Option<String>,
+    /// Who proposed and who confirmed, when; or the phone agreement and its answer.
+    pub(super) agreed: String,
+    pub(super) objection: Option<String>,
+}
+
+impl TriageView {
+    pub(super) fn of(t: screening::Triage) -> TriageView {
+        let agreed = if t.by_phone {
+            let answer = match (
+                &t.confirmed_by_name,
+                t.confirmed_at,
+                t.objected_at,
+                t.object_by,
+            ) {
+                (Some(by), Some(at), _, _) => {
+                    format!("bekræftet af {by} {}", format_datetime_da(at))
+                }
+                (_, _, Some(at), _) => format!(
+                    "{} gjorde indsigelse {}",
+                    t.police_name,
+                    format_datetime_da(at)
+                ),
+                (_, _, _, Some(last)) => format!(
+                    "afventer {}s bekræftelse (indsigelse senest {})",
+                    t.police_name,
+                    format_date_da(last)
+                ),
+                _ => String::new(),
+            };
+            format!(
+                "Aftalt telefonisk af {} med {}, {}; {answer}",
+                t.coordinator_name,
+                t.police_name,
+                format_datetime_da(t.decided_at)
+            )
+        } else {
+            format!(
+                "Foreslået af {}, bekræftet af {} {}",
+                t.proposed_by_name,
+                t.confirmed_by_name.as_deref().unwrap_or_default(),
+                format_datetime_da(t.confirmed_at.unwrap_or(t.decided_at))
+            )
+        };
+        TriageView {
+            outcome: t.outcome.label(),
+            referred_to: t.referred_to,
+            note: t.note,
+            agreed,
+            objection: t.objection,
+        }
+    }
 }
 
 pub(super) struct RatingView {
@@ -149,6 +198,42 @@ pub(super) struct HistoryView {
     pub(super) label: String,
     pub(super) stages: Option<String>,
     pub(super) reason: Option<String>,
+}
+
+impl HistoryView {
+    pub(super) fn of(h: store::HistoryEntry) -> HistoryView {
+        let label = match h.event {
+            TimelineEvent::Case(e) => e.label().to_owned(),
+            // A reason on the filing is why the reporter sent it past their leader.
+            TimelineEvent::Concern(a) => match a {
+                HistoryAction::Filed if h.reason.is_some() => {
+                    "Bekymring indberettet og sendt direkte til Infohus"
+                }
+                HistoryAction::Filed => "Bekymring indberettet",
+                HistoryAction::Returned => {
+                    "Bekymring sendt tilbage til indberetter med et spørgsmål"
+                }
+                HistoryAction::Resubmitted => {
+                    "Spørgsmålet er besvaret, og bekymringen er sendt til lederen igen"
+                }
+                HistoryAction::Forwarded => "Bekymring sendt videre til Infohus af lederen",
+                HistoryAction::Linked => "Bekymring knyttet til sagen",
+            }
+            .to_owned(),
+        };
+        HistoryView {
+            at: h.occurred_at,
+            actor: h.actor_name,
+            label,
+            stages: match (h.from_stage, h.to_stage) {
+                (Some(from), Some(to)) if from != to => {
+                    Some(format!("{} → {}", from.label(), to.label()))
+                }
+                _ => None,
+            },
+            reason: h.reason,
+        }
+    }
 }
 
 /// One action on the case page: a link to its form, or a button posting a step that needs
@@ -267,6 +352,7 @@ pub(super) fn assessment_view(all: &[assessment::Assessment]) -> Option<Assessme
 /// The actions open to the viewer now, one per form.
 pub(super) fn actions(
     loaded: &Loaded,
+    today: Date,
     has_plan: bool,
     has_open_intervention: bool,
     post_closure: &[closing::PostClosureReview],
@@ -292,12 +378,32 @@ pub(super) fn actions(
             Move::ScreeningCleared | Move::ScreeningNotForInfohus => {
                 push("Registrér politiets screening", "/screening", false, None)
             }
-            Move::TriageWithinRemit | Move::TriageOutsideRemit => push(
-                "Registrér fælles vurdering med politiet",
-                "/faelles-vurdering",
-                false,
-                None,
-            ),
+            Move::ProposeTriage => {
+                let triage = &loaded.case.triage;
+                let hint = match (triage.pending, triage.to_confirm_by(loaded.access)) {
+                    (_, Some(_)) => Some("Der er et forslag til dig at bekræfte."),
+                    (Some(_), None) => Some("Jeres forslag venter på den andens bekræftelse."),
+                    (None, None) => None,
+                };
+                push("Fælles vurdering", "/faelles-vurdering", false, hint)
+            }
+            // Taken from the joint triage's own page, by confirming or by phone.
+            Move::TriageWithinRemit | Move::TriageOutsideRemit => {}
+            Move::ConfirmPhoneTriage | Move::ObjectToTriage => {
+                let mine = loaded
+                    .case
+                    .triage
+                    .allows(mv, loaded.access, workflow::Agreement::Confirm, today)
+                    .is_ok();
+                if mine {
+                    push(
+                        "Bekræft den telefonisk aftalte vurdering",
+                        "/faelles-vurdering/bekraeft",
+                        false,
+                        None,
+                    )
+                }
+            }
             Move::AssessmentBasis | Move::AssessmentNoBasis => push(
                 "Analyse og vurdering (vurderingsværktøj)",
                 "/vurdering",
