@@ -577,6 +577,24 @@ code_enum! {
         Active => ("active", "Aktiv"),
         Completed => ("completed", "Afsluttet"),
         Stopped => ("stopped", "Stoppet"),
+        /// Answered at closing: the intervention goes on under another authority.
+        ContinuesOutside => ("continues_outside", "Fortsætter uden for Infohus"),
+    }
+}
+
+impl InterventionStatus {
+    /// The statuses a plan or a review sets; continuing outside Infohus is an answer given
+    /// when the case closes.
+    pub const IN_PLAN: [InterventionStatus; 4] = [
+        InterventionStatus::Planned,
+        InterventionStatus::Active,
+        InterventionStatus::Completed,
+        InterventionStatus::Stopped,
+    ];
+
+    /// A status a plan or review form may set.
+    pub fn parse_in_plan(raw: &str) -> Option<InterventionStatus> {
+        InterventionStatus::parse(raw).filter(|s| Self::IN_PLAN.contains(s))
     }
 }
 

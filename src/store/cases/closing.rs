@@ -95,7 +95,7 @@ pub async fn post_closure_reviews_of(
                   u.name as "done_by_name?", p.note
            from post_closure_reviews p
            left join users u on u.id = p.done_by
-           where p.case_id = $1
+           where p.case_id = $1 and p.cancelled_at is null
              and p.closing_id = (select c.id from case_closings c where c.case_id = $1
                                  order by c.closed_at desc, c.seq desc limit 1)
            order by p.due_date"#,
@@ -103,6 +103,23 @@ pub async fn post_closure_reviews_of(
     )
     .fetch_all(db)
     .await
+}
+
+/// Cancels the reviews after closing still to come: the case has been reopened.
+pub async fn cancel_pending_reviews(
+    conn: &mut PgConnection,
+    case: CaseId,
+    at: OffsetDateTime,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        r#"update post_closure_reviews set cancelled_at = $2
+           where case_id = $1 and done_at is null and cancelled_at is null"#,
+        case as CaseId,
+        at,
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// Marks a review after closing done; `false` when it is not this case's or already done.
@@ -116,7 +133,7 @@ pub async fn complete_post_closure_review(
 ) -> sqlx::Result<bool> {
     let done = sqlx::query!(
         r#"update post_closure_reviews set done_at = $3, done_by = $4, note = $5
-           where id = $1 and case_id = $2 and done_at is null"#,
+           where id = $1 and case_id = $2 and done_at is null and cancelled_at is null"#,
         id as PostClosureReviewId,
         case as CaseId,
         at,

@@ -38,11 +38,13 @@ pub async fn visible_cases(
     let rows = sqlx::query!(
         r#"select c.id as "id: CaseId", c.municipality_id as "municipality_id: MunicipalityId",
                   c.reference, c.stage as "stage: Stage", c.subject_name, c.stage_changed_at,
-                  case c.stage
-                      when 'screening' then c.screening_due
-                      when 'closed' then (select min(p.due_date) from post_closure_reviews p
-                                          where p.case_id = c.id and p.done_at is null)
-                      else (select min(i.next_review_date) from interventions i
+                  case when c.stage = 'screening' then c.screening_due
+                       when c.stage = 'closed' then
+                           (select min(p.due_date) from post_closure_reviews p
+                            where p.case_id = c.id and p.done_at is null
+                              and p.cancelled_at is null)
+                       when c.stage in ('action_plan', 'follow_up') then
+                           (select min(i.next_review_date) from interventions i
                             where i.case_id = c.id and i.status in ('planned', 'active'))
                   end as next_deadline,
                   exists (select 1 from concerns k where k.case_id = c.id and k.repeat) as "repeat!"
@@ -196,7 +198,8 @@ pub async fn tasks(
                union all
                select 'post_closure_review', c.id, c.reference, p.due_date, p.months::text
                from post_closure_reviews p join cases c on c.id = p.case_id
-               where p.done_at is null and c.stage = 'closed' and c.municipality_id = any ($2)
+               where p.done_at is null and p.cancelled_at is null and c.stage = 'closed'
+                 and c.municipality_id = any ($2)
                  and p.due_date <= $5
            ) t
            order by (due is not null and due < $4) desc, due nulls last, reference, kind"#,

@@ -1,6 +1,6 @@
 //! The action plan ("én plan") and its interventions.
 
-use sqlx::PgExecutor;
+use sqlx::{PgConnection, PgExecutor};
 use time::{Date, OffsetDateTime};
 
 use crate::domain::catalogue::{InterventionStatus, LegalBasis};
@@ -81,6 +81,9 @@ pub struct Intervention {
     pub start_date: Date,
     pub next_review_date: Date,
     pub status: InterventionStatus,
+    /// Set at closing: the day it ended, or the authority it continues under.
+    pub ended_on: Option<Date>,
+    pub continues_with: Option<String>,
 }
 
 impl Intervention {
@@ -106,7 +109,8 @@ pub async fn interventions_of(
         r#"select i.id as "id: InterventionId", i.type_id, i.type_other,
                   i.owner_user_id as "owner: UserId", u.name as owner_name, i.authority,
                   i.legal_basis as "legal_basis: LegalBasis", i.legal_basis_other, i.start_date,
-                  i.next_review_date, i.status as "status: InterventionStatus"
+                  i.next_review_date, i.status as "status: InterventionStatus", i.ended_on,
+                  i.continues_with
            from interventions i join users u on u.id = i.owner_user_id
            where i.case_id = $1 order by i.created_at, i.id"#,
         case as CaseId,
@@ -127,9 +131,53 @@ pub async fn interventions_of(
                 legal_basis_other: r.legal_basis_other,
                 start_date: r.start_date,
                 next_review_date: r.next_review_date,
+                ended_on: r.ended_on,
+                continues_with: r.continues_with,
             })
         })
         .collect()
+}
+
+/// What became of an open intervention when its case closed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Settled {
+    /// It ended on this day.
+    Ended(Date),
+    /// It goes on outside Infohus, under this authority.
+    Continues(String),
+}
+
+/// Settles an open intervention of the case at closing; `false` when it is no longer open
+/// (someone changed it since the form was shown; the caller rolls back).
+pub async fn settle_at_closing(
+    conn: &mut PgConnection,
+    case: CaseId,
+    id: InterventionId,
+    settled: &Settled,
+    now: OffsetDateTime,
+) -> sqlx::Result<bool> {
+    let (status, ended_on, continues_with) = match settled {
+        Settled::Ended(d) => (InterventionStatus::Completed, Some(*d), None),
+        Settled::Continues(authority) => (
+            InterventionStatus::ContinuesOutside,
+            None,
+            Some(authority.as_str()),
+        ),
+    };
+    let done = sqlx::query!(
+        r#"update interventions set status = $3, ended_on = $4, continues_with = $5,
+                  updated_at = $6, version = version + 1
+           where id = $1 and case_id = $2 and status in ('planned', 'active')"#,
+        id as InterventionId,
+        case as CaseId,
+        status.as_str(),
+        ended_on,
+        continues_with,
+        now,
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 pub struct InterventionInput<'a> {

@@ -124,7 +124,7 @@ async fn render_intervention(
             .iter()
             .map(|b| (b.as_str(), b.label()))
             .collect(),
-        statuses: InterventionStatus::ALL
+        statuses: InterventionStatus::IN_PLAN
             .iter()
             .map(|s| (s.as_str(), s.label()))
             .collect(),
@@ -308,7 +308,7 @@ async fn save_intervention(
             );
         }
     }
-    let status = InterventionStatus::parse(form.status.trim());
+    let status = InterventionStatus::parse_in_plan(form.status.trim());
     if status.is_none() {
         errors.add("status", "Vælg status.");
     }

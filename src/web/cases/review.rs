@@ -130,7 +130,7 @@ async fn render(
         progress: input.progress,
         next_review_date: input.next_review_date,
         items,
-        statuses: InterventionStatus::ALL
+        statuses: InterventionStatus::IN_PLAN
             .iter()
             .map(|s| (s.as_str(), s.label()))
             .collect(),
@@ -240,7 +240,7 @@ pub(crate) async fn submit_review(
     for (i, (id, status, note)) in open.iter().zip(&input.items) {
         let status_field = format!("status_{id}");
         let note_field = format!("note_{id}");
-        let status = InterventionStatus::parse(status.trim());
+        let status = InterventionStatus::parse_in_plan(status.trim());
         if status.is_none() {
             errors.add(&status_field, "Vælg indsatsens status.");
         }

@@ -163,6 +163,10 @@ pub(crate) async fn take(
         tx.rollback().await?;
         return conflict(state, current, loaded).await;
     }
+    if !loaded.case.stage.is_open() && to.is_open() {
+        // Reopened: the reviews after the closing no longer apply.
+        closing::cancel_pending_reviews(&mut tx, loaded.case.id, step.at).await?;
+    }
     if let Some(reason) = close_reason {
         let reviews = post_closure_reviews(loaded, today_copenhagen(step.at));
         closing::record(

@@ -158,9 +158,16 @@ scenario('Randers: a concern goes from staff through the leader to the coordinat
   await coordinator.follow('Afslut sagen');
   await coordinator.choose(/^Årsag/, 'Mål nået', { exact: true });
   await coordinator.fill(coordinator.page.locator('#evaluation'), 'Målene er nået: Frederik er ude af miljøet og går i skole.');
+  // Both interventions are still open: closing without answering for them is refused.
+  await coordinator.submit('Afslut sagen', { status: 422 });
+  const fates = coordinator.page.getByRole('group', { name: /^Hvad sker der med indsatsen\?/ });
+  assert.equal(await fates.count(), 2, 'one question per open intervention');
+  await coordinator.choose(fates.nth(0), 'Indsatsen er afsluttet');
+  await coordinator.choose(fates.nth(1), 'Indsatsen fortsætter uden for Infohus');
   await coordinator.submit('Afslut sagen');
   assert.equal(coordinator.path(), casePath);
   await coordinator.expectText('Mål nået');
+  await coordinator.expectText(/Fortsætter uden for Infohus \(/);
   await coordinator.expectText(/Afslutning/);
   // The case prints without its buttons and menus.
   await coordinator.page.emulateMedia({ media: 'print' });

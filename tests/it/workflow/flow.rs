@@ -532,18 +532,80 @@ async fn a_case_closed_during_follow_up_can_end_otherwise_and_be_reopened_with_a
             .join(" ")
             .contains("evaluering")
     );
-    let r = coordinator
-        .post(
-            &format!("/sager/{id}/afslut"),
-            &[
-                ("version", &v),
-                ("reason", "ended_otherwise"),
-                ("evaluation", "Familien er flyttet til udlandet."),
-            ],
-        )
-        .await;
+    // The mentor intervention is still active: closing asks what became of it.
+    let iv: Uuid = sqlx::query_scalar("select id from interventions where case_id = $1")
+        .bind(id)
+        .fetch_one(&app.db)
+        .await
+        .expect("intervention");
+    let form = coordinator.get(&format!("/sager/{id}/afslut")).await;
+    assert!(
+        form.texts("fieldset legend").join(" ").contains("Mentor"),
+        "the open intervention is listed"
+    );
+    let (fate, ended_on, with) = (
+        format!("fate_{iv}"),
+        format!("ended_on_{iv}"),
+        format!("continues_with_{iv}"),
+    );
+    let closing = |fate_value: &'static str, with_value: &'static str| {
+        vec![
+            ("version".to_owned(), v.clone()),
+            ("reason".to_owned(), "ended_otherwise".to_owned()),
+            (
+                "evaluation".to_owned(),
+                "Familien er flyttet til udlandet.".to_owned(),
+            ),
+            (fate.clone(), fate_value.to_owned()),
+            (ended_on.clone(), String::new()),
+            (with.clone(), with_value.to_owned()),
+        ]
+    };
+    let r = post_owned(
+        &mut coordinator,
+        &format!("/sager/{id}/afslut"),
+        &closing("", ""),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!r.texts(&format!("#{fate}-error")).is_empty());
+    assert_eq!(
+        r.field_value("evaluation").as_deref(),
+        Some("Familien er flyttet til udlandet."),
+        "what was typed comes back"
+    );
+    let r = post_owned(
+        &mut coordinator,
+        &format!("/sager/{id}/afslut"),
+        &closing("continues", ""),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!r.texts(&format!("#{with}-error")).is_empty());
+    let r = post_owned(
+        &mut coordinator,
+        &format!("/sager/{id}/afslut"),
+        &closing("continues", "Børn og Familie, Myndighed"),
+    )
+    .await;
     see_other(&r);
     assert_eq!(stage(&app, id).await, "closed");
+    let (status, continues_with): (String, Option<String>) =
+        sqlx::query_as("select status, continues_with from interventions where id = $1")
+            .bind(iv)
+            .fetch_one(&app.db)
+            .await
+            .expect("intervention");
+    assert_eq!(
+        (status.as_str(), continues_with.as_deref()),
+        ("continues_outside", Some("Børn og Familie, Myndighed"))
+    );
+    let page = coordinator.get(&format!("/sager/{id}")).await;
+    assert!(
+        page.body
+            .contains("Fortsætter uden for Infohus (Børn og Familie, Myndighed)"),
+        "the case page shows the answer beside the evaluation"
+    );
 
     // Reopening needs a reason and starts again as received.
     let v = version(&app, id).await;
@@ -570,6 +632,40 @@ async fn a_case_closed_during_follow_up_can_end_otherwise_and_be_reopened_with_a
     assert_eq!(
         (stage_now.as_str(), reason, closed_at),
         ("received", None, None)
+    );
+    // The reopened case's deadline is its new stage's: none while received, not the old
+    // intervention review date nor the cancelled reviews after closing.
+    let list = coordinator.get("/sager").await;
+    let row = list
+        .texts("tbody tr")
+        .into_iter()
+        .find(|r| r.contains("Mikkel Sørensen"))
+        .expect("the case in the list");
+    assert!(!row.contains("20.02.2027"), "{row}");
+    let pending: i64 = sqlx::query_scalar(
+        "select count(*) from post_closure_reviews where case_id = $1 and cancelled_at is null
+         and done_at is null",
+    )
+    .bind(id)
+    .fetch_one(&app.db)
+    .await
+    .expect("reviews");
+    assert_eq!(pending, 0);
+    send_to_screening(&app, &mut coordinator, id).await;
+    let list = coordinator.get("/sager").await;
+    let row = list
+        .texts("tbody tr")
+        .into_iter()
+        .find(|r| r.contains("Mikkel Sørensen"))
+        .expect("the case in the list");
+    let due: time::Date = sqlx::query_scalar("select screening_due from cases where id = $1")
+        .bind(id)
+        .fetch_one(&app.db)
+        .await
+        .expect("due");
+    assert!(
+        row.contains(&infohus::domain::calendar::format_date_da(due)),
+        "{row}"
     );
     let page = coordinator.get(&format!("/sager/{id}")).await;
     let timeline = page.texts("ol.timeline li").join(" | ");

@@ -136,7 +136,7 @@ pub(crate) struct InterventionView {
     pub legal_basis: String,
     pub start_date: Date,
     pub next_review_date: Date,
-    pub status: &'static str,
+    pub status: String,
     pub overdue: bool,
 }
 
@@ -153,7 +153,11 @@ impl InterventionView {
             },
             start_date: i.start_date,
             next_review_date: i.next_review_date,
-            status: i.status.label(),
+            status: match (&i.ended_on, &i.continues_with) {
+                (Some(d), _) => format!("{} {}", i.status.label(), format_date_da(*d)),
+                (_, Some(by)) => format!("{} ({by})", i.status.label()),
+                _ => i.status.label().to_owned(),
+            },
             overdue: i.review_overdue(today),
         }
     }
