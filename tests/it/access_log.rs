@@ -82,7 +82,7 @@ async fn list_pages_log_which_cases_and_concerns_they_showed_and_the_access_log_
     // A concern filed by the employee: the reporter's own list is a read of it, and so are
     // the leader's inbox and, once forwarded, the intake queue.
     let mut staff = app.signed_in("staff@randers.demo").await;
-    staff.get("/bekymringer/ny").await;
+    staff.get("/bekymringer/ny?akut=nej").await;
     let r = staff
         .post(
             "/bekymringer/ny",

@@ -356,7 +356,7 @@ async fn an_anonymous_visitor_leaves_only_a_short_lived_session_and_signing_in_k
     let mut visitor = app.client();
     visitor.get("/login").await;
     let mut citizen = app.client();
-    citizen.get("/k/randers/bekymring").await;
+    citizen.get("/k/randers/bekymring?akut=nej").await;
     let hours = stored_for(&app).await;
     assert_eq!(hours.len(), 2, "{hours:?}");
     assert!(

@@ -315,7 +315,7 @@ async fn while_the_database_is_away_every_page_says_so_with_503_and_retry_after(
     let app = TestApp::with_demo_users().await;
     let mut signed_in = app.signed_in("coordinator@randers.demo").await;
     let mut anonymous = app.client();
-    anonymous.get("/k/randers/bekymring").await;
+    anonymous.get("/k/randers/bekymring?akut=nej").await;
 
     // The database goes away: every connection of the pool is gone and no new one is made.
     app.db.close().await;

@@ -53,7 +53,7 @@ async fn post_fields(c: &mut Client, path: &str, fields: &[(String, String)]) ->
 
 /// Files a concern as the client's user and returns its id.
 async fn file(c: &mut Client, changes: &[(&str, &str)]) -> Uuid {
-    c.get("/bekymringer/ny").await;
+    c.get("/bekymringer/ny?akut=nej").await;
     let r = post_fields(c, "/bekymringer/ny", &concern_form(changes)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let location = r.location().expect("redirect");
@@ -194,8 +194,8 @@ async fn a_randers_staff_concern_waits_for_the_leader_who_forwards_it_to_the_coo
 async fn a_ballerup_staff_concern_goes_straight_to_the_coordinator() {
     let app = TestApp::with_demo_users().await;
     let mut staff = app.signed_in("staff@ballerup.demo").await;
-    staff.get("/bekymringer/ny").await;
-    let form = staff.get("/bekymringer/ny").await;
+    staff.get("/bekymringer/ny?akut=nej").await;
+    let form = staff.get("/bekymringer/ny?akut=nej").await;
     assert!(
         !form.body.contains("direct_to_infohus"),
         "no leader to bypass in Ballerup"
@@ -232,7 +232,7 @@ async fn a_ballerup_staff_concern_goes_straight_to_the_coordinator() {
 async fn a_randers_employee_may_send_directly_to_infohus_with_a_reason() {
     let app = TestApp::with_demo_users().await;
     let mut staff = app.signed_in("staff@randers.demo").await;
-    let form = staff.get("/bekymringer/ny").await;
+    let form = staff.get("/bekymringer/ny?akut=nej").await;
     assert!(form.body.contains("name=\"direct_to_infohus\""));
 
     let refused = post_fields(
@@ -364,7 +364,7 @@ async fn a_leader_of_another_unit_and_a_coordinator_of_another_municipality_get_
 async fn invalid_concerns_are_refused_in_danish_with_the_input_kept_and_nothing_stored() {
     let app = TestApp::with_demo_users().await;
     let mut staff = app.signed_in("staff@randers.demo").await;
-    staff.get("/bekymringer/ny").await;
+    staff.get("/bekymringer/ny?akut=nej").await;
 
     let r = post_fields(
         &mut staff,
@@ -459,7 +459,7 @@ async fn invalid_concerns_are_refused_in_danish_with_the_input_kept_and_nothing_
 async fn someone_in_acute_danger_is_told_to_call_112_and_nothing_is_stored() {
     let app = TestApp::with_demo_users().await;
     let mut staff = app.signed_in("staff@randers.demo").await;
-    let form = staff.get("/bekymringer/ny").await;
+    let form = staff.get("/bekymringer/ny?akut=nej").await;
     assert!(form.body.contains("Er nogen i akut fare?"));
     let r = post_fields(
         &mut staff,
@@ -485,7 +485,7 @@ async fn someone_in_acute_danger_is_told_to_call_112_and_nothing_is_stored() {
 async fn a_leader_filing_their_own_concern_goes_straight_to_infohus() {
     let app = TestApp::with_demo_users().await;
     let mut leader = app.signed_in("leader@randers.demo").await;
-    let form = leader.get("/bekymringer/ny").await;
+    let form = leader.get("/bekymringer/ny?akut=nej").await;
     assert!(!form.body.contains("name=\"direct_to_infohus\""));
     let id = file(&mut leader, &[("reporter_name", "Henrik Mølgaard")]).await;
     assert_eq!(status_of(&app, id).await, "received");
@@ -930,7 +930,7 @@ async fn the_pages_are_offered_by_role() {
     );
     let mut steering = app.signed_in("steering_group@randers.demo").await;
     assert_eq!(
-        steering.get("/bekymringer/ny").await.status,
+        steering.get("/bekymringer/ny?akut=nej").await.status,
         StatusCode::FORBIDDEN
     );
     let mut coordinator = app.signed_in("coordinator@randers.demo").await;
@@ -942,7 +942,7 @@ async fn the_pages_are_offered_by_role() {
             .contains("href=\"/infohus/indgang\"")
     );
     let mut anonymous = app.client();
-    let r = anonymous.get("/bekymringer/ny").await;
+    let r = anonymous.get("/bekymringer/ny?akut=nej").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
 }
 
@@ -1137,4 +1137,45 @@ async fn the_case_timeline_holds_every_event_of_the_case_and_its_two_concerns_in
         entries.contains("Min leder er selv nævnt i bekymringen."),
         "{entries}"
     );
+}
+
+#[tokio::test]
+async fn the_acute_question_comes_first_and_a_yes_stops_before_the_form() {
+    let app = TestApp::with_demo_users().await;
+    let mut staff = app.signed_in("staff@randers.demo").await;
+    let mut citizen = app.client();
+    for (c, path) in [
+        (&mut staff, "/bekymringer/ny"),
+        (&mut citizen, "/k/randers/bekymring"),
+    ] {
+        // First the question alone, as a plain GET form.
+        let ask = c.get(path).await;
+        assert_eq!(ask.status, StatusCode::OK);
+        let radios = scraper::Selector::parse("form[method=get] input[name=akut]").expect("css");
+        assert_eq!(ask.html().select(&radios).count(), 2);
+        assert!(!ask.body.contains("name=\"observation\""));
+
+        // Yes: call 112; no form, nothing stored.
+        let stop = c.get(&format!("{path}?akut=ja")).await;
+        assert_eq!(stop.status, StatusCode::OK);
+        assert!(stop.body.contains("Ring 112 nu"), "{path}");
+        assert!(!stop.body.contains("name=\"observation\""));
+        assert!(stop.body.contains(&format!("{path}?akut=nej")));
+
+        // Neither: asked again with a message at the question.
+        let unanswered = c.get(&format!("{path}?akut=maaske")).await;
+        assert_eq!(unanswered.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(!unanswered.texts("#akut-error").is_empty());
+
+        // No: the form, with the answer carried along.
+        let form = c.get(&format!("{path}?akut=nej")).await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(form.body.contains("name=\"observation\""));
+        assert!(form.body.contains("name=\"acute\" value=\"nej\""));
+    }
+    let concerns: i64 = sqlx::query_scalar("select count(*) from concerns")
+        .fetch_one(&app.db)
+        .await
+        .expect("count");
+    assert_eq!(concerns, 0);
 }

@@ -32,7 +32,7 @@ async fn report(
     slug: &str,
     changes: &[(&'static str, &'static str)],
 ) -> TestResponse {
-    c.get(&format!("/k/{slug}/bekymring")).await;
+    c.get(&format!("/k/{slug}/bekymring?akut=nej")).await;
     c.post(&format!("/k/{slug}/bekymring"), &citizen_report(changes))
         .await
 }

@@ -1,11 +1,12 @@
 //! Concerns as staff see them: filing one, the reporter's own list, the leader's inbox, the key
 //! employee's overview of the unit, and one concern with what the viewer may do with it.
 
+pub(crate) mod acute;
 pub mod form;
 pub(crate) mod show;
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -25,6 +26,7 @@ use crate::web::extract::Form;
 use crate::web::forms::FieldErrors;
 use crate::web::layout::{self, PageContext, set_notice};
 use crate::web::routes::Routes;
+use acute::{AcuteQuery, AcuteStep};
 use form::{Checked, ConcernForm, FormChoices, FormRules};
 
 mod lists;
@@ -173,8 +175,24 @@ pub(super) async fn render_new(
 pub(super) async fn show_new_concern(
     State(state): State<AppState>,
     current: CurrentUser,
+    Query(answer): Query<AcuteQuery>,
 ) -> AppResult<Response> {
     let filing = filing(&state, &current.user)?;
+    let step = answer.step();
+    if step != AcuteStep::Form {
+        let emergency = match filing.municipalities.as_slice() {
+            [m] => m.profile.emergency.as_str(),
+            _ => "112",
+        };
+        let page = PageContext::for_user(&current, "Ny bekymring", "/bekymringer/ny").await?;
+        return acute::render(
+            page,
+            "Ny bekymring",
+            "/bekymringer/ny".to_owned(),
+            emergency,
+            step,
+        );
+    }
     let form = ConcernForm {
         reporter_name: current.user.name.clone(),
         reporter_email: current.user.email.clone(),

@@ -1,7 +1,7 @@
 //! A citizen's report: the form, the receipt code shown once, and the status lookup by that code.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -17,6 +17,7 @@ use crate::store::concerns;
 use crate::store::rate_limits;
 use crate::store::tenants::Municipality;
 use crate::web::client_ip::ClientIp;
+use crate::web::concerns::acute::{self, AcuteQuery, AcuteStep};
 use crate::web::concerns::form::{self, Checked, ConcernForm, FormChoices, FormRules};
 use crate::web::concerns::new_concern;
 use crate::web::extract::Form;
@@ -62,8 +63,23 @@ pub(super) async fn show_citizen_report(
     State(state): State<AppState>,
     session: Session,
     Path(slug): Path<String>,
+    Query(answer): Query<AcuteQuery>,
 ) -> AppResult<Response> {
     let m = municipality(&state, &slug)?;
+    let step = answer.step();
+    if step != AcuteStep::Form {
+        let page = PageContext::anonymous(
+            format!("Fortæl om din bekymring – {}", m.name()),
+            csrf::token(&session).await?,
+        );
+        return acute::render(
+            page,
+            "Fortæl om din bekymring",
+            format!("/k/{}/bekymring", m.slug),
+            &m.profile.emergency,
+            step,
+        );
+    }
     render_report(
         &session,
         m,

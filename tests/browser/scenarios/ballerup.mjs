@@ -10,7 +10,8 @@ const SUBJECT = 'Bo Browsertest';
 scenario('Ballerup: a concern goes straight to the coordinator, the police find it not for Infohus, and the case closes', async (s) => {
   const staff = await s.signIn('staff@ballerup.demo');
   await staff.activate(staff.page.locator('main a[href="/bekymringer/ny"]'));
-  await staff.choose(/Er nogen i akut fare/, 'Nej', { exact: true });
+  await staff.choose(/Er nogen i fare lige nu/, 'Nej', { exact: true });
+  await staff.submit('Videre');
   await staff.fill(staff.page.locator('#subject_name'), SUBJECT);
   await staff.fill(staff.page.locator('#subject_approx_age'), '19');
   await staff.choose('Er personen under 18 år?', 'Nej', { exact: true });

@@ -12,15 +12,24 @@ scenario('a citizen reports anonymously from the public page and follows it with
   await citizen.follow('Fortæl om din bekymring');
   await citizen.expectH1('Fortæl om din bekymring');
 
+  // The acute question comes first: a yes stops before the form, with the number to call.
+  await citizen.submit('Videre', { status: 422 });
+  await citizen.expectFormErrors({ akut: /\S/ });
+  await citizen.choose(/Er nogen i fare lige nu/, 'Ja', { exact: true });
+  await citizen.submit('Videre');
+  await citizen.expectText('Ring 112 nu');
+  assert.equal(await citizen.page.locator('#observation').count(), 0, 'no form while someone is in danger');
+  await citizen.follow('Faren er overstået: fortæl om bekymringen');
+  assert.equal(await citizen.page.locator('#observation').count(), 1, 'the form once the danger is over');
+
   // First without the required answers: the form comes back with what was typed.
   await citizen.fill(citizen.page.locator('#subject_name'), 'Naboens søn');
   await citizen.fill(citizen.page.locator('#subject_approx_age'), '16');
   await citizen.submit('Send din bekymring', { status: 422 });
-  await citizen.expectFormErrors({ acute: /\S/, observation: /\S/, kind: /\S/ });
+  await citizen.expectFormErrors({ observation: /\S/, kind: /\S/ });
   assert.equal(await citizen.page.locator('#subject_name').inputValue(), 'Naboens søn', 'the name is kept');
   assert.equal(await citizen.page.locator('#subject_approx_age').inputValue(), '16', 'the age is kept');
 
-  await citizen.choose(/Er nogen i fare lige nu/, 'Nej', { exact: true });
   await citizen.choose('Er personen under 18 år?', 'Ja', { exact: true });
   await citizen.fill(
     citizen.page.locator('#observation'),

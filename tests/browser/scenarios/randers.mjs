@@ -13,7 +13,9 @@ scenario('Randers: a concern goes from staff through the leader to the coordinat
   const staff = await s.signIn('staff@randers.demo');
   await staff.activate(staff.page.locator('main a[href="/bekymringer/ny"]'));
   await staff.expectH1('Ny bekymring');
-  await staff.choose(/Er nogen i akut fare/, 'Nej', { exact: true });
+  // The acute question comes first, on its own page.
+  await staff.choose(/Er nogen i fare lige nu/, 'Nej', { exact: true });
+  await staff.submit('Videre');
   await staff.fill(staff.page.locator('#subject_name'), SUBJECT);
   await staff.fill(staff.page.locator('#subject_birth_date'), '14.03.2010');
   await staff.fill(staff.page.locator('#subject_connection'), 'Elev i 9.b');
@@ -194,6 +196,7 @@ scenario('Randers: a concern goes from staff through the leader to the coordinat
   const citizen = await s.anonymous();
   await citizen.goto('/k/randers/bekymring');
   await citizen.choose(/Er nogen i fare lige nu/, 'Nej', { exact: true });
+  await citizen.submit('Videre');
   await citizen.fill(citizen.page.locator('#subject_name'), SUBJECT);
   await citizen.fill(citizen.page.locator('#subject_birth_date'), '14.03.2010');
   await citizen.fill(citizen.page.locator('#observation'), 'Han er begyndt at dele de samme videoer igen.');

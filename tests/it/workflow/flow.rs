@@ -19,7 +19,7 @@ async fn a_randers_concern_goes_from_the_employee_to_a_closed_case_with_an_evalu
     let mut core = app.signed_in("core_group@randers.demo").await;
 
     // The employee files, the leader forwards, the coordinator opens a case: intake.
-    staff.get("/bekymringer/ny").await;
+    staff.get("/bekymringer/ny?akut=nej").await;
     let r = staff.post("/bekymringer/ny", &concern_fields()).await;
     see_other(&r);
     let concern = Uuid::parse_str(
