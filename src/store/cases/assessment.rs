@@ -139,3 +139,28 @@ pub async fn latest_ratings(
     .await?;
     Ok(rows.into_iter().map(|r| (r.factor_id, r.rating)).collect())
 }
+
+/// The four analysis texts of the latest assessment (person, network, ideology, intent and
+/// capability), which a reassessment starts from.
+pub async fn latest_analyses(
+    db: impl PgExecutor<'_>,
+    case: CaseId,
+) -> sqlx::Result<Option<[String; 4]>> {
+    let row = sqlx::query!(
+        r#"select a.analysis_person, a.analysis_network, a.analysis_ideology,
+                  a.analysis_intent_capability
+           from assessments a where a.case_id = $1
+           order by a.created_at desc, a.seq desc limit 1"#,
+        case as CaseId,
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| {
+        [
+            r.analysis_person,
+            r.analysis_network,
+            r.analysis_ideology,
+            r.analysis_intent_capability,
+        ]
+    }))
+}

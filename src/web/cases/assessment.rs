@@ -84,7 +84,8 @@ struct FactorGroup {
 struct AnalysisField {
     name: &'static str,
     label: &'static str,
-    hint: &'static str,
+    /// With "copied from the previous assessment" while the text is still that one.
+    hint: String,
     value: String,
 }
 
@@ -114,6 +115,7 @@ async fn render(
     form_state: FormState,
 ) -> AppResult<Response> {
     let previous = assessment::latest_ratings(&state.db, loaded.case.id).await?;
+    let earlier_texts = assessment::latest_analyses(&state.db, loaded.case.id).await?;
     let prev = |id: &str| {
         previous
             .iter()
@@ -159,11 +161,24 @@ async fn render(
         ),
     ]
     .into_iter()
-    .map(|(d, name, value)| AnalysisField {
-        name,
-        label: d.label(),
-        hint: d.hint(),
-        value,
+    .zip(0..)
+    .map(|((d, name, value), i)| {
+        let copied = earlier_texts
+            .as_ref()
+            .is_some_and(|t: &[String; 4]| !value.trim().is_empty() && t[i] == value);
+        AnalysisField {
+            name,
+            label: d.label(),
+            hint: if copied {
+                format!(
+                    "Kopieret fra sidste vurdering: ret det, der har ændret sig. {}",
+                    d.hint()
+                )
+            } else {
+                d.hint().to_owned()
+            },
+            value,
+        }
     })
     .collect();
     let page = AssessmentPage {
@@ -212,6 +227,17 @@ pub(crate) async fn show_assessment_form(
             })
             .collect(),
         ..AssessmentInput::default()
+    };
+    // And from the previous analysis texts, marked as copied, to be edited rather than retyped.
+    let input = match assessment::latest_analyses(&state.db, loaded.case.id).await? {
+        Some([person, network, ideology, intent_capability]) => AssessmentInput {
+            analysis_person: person,
+            analysis_network: network,
+            analysis_ideology: ideology,
+            analysis_intent_capability: intent_capability,
+            ..input
+        },
+        None => input,
     };
     audit_view(&state, &current, &loaded).await?;
     render(

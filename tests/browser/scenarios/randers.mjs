@@ -80,10 +80,9 @@ scenario('Randers: a concern goes from staff through the leader to the coordinat
   await coordinator.choose('Er vurderingen aftalt med politiet?', /^Nej: send den som forslag/);
   await coordinator.submit('Send');
   assert.equal(coordinator.path(), casePath);
-  await coordinator.expectText(/Jeres forslag venter på den andens bekræftelse/);
+  await coordinator.expectText('Fælles vurdering: jeres forslag venter på den anden part');
   await police.goto(casePath);
-  await police.expectText(/Der er et forslag til dig at bekræfte/);
-  await police.follow('Fælles vurdering');
+  await police.follow('Fælles vurdering: bekræft eller svar på forslaget');
   await police.expectText(/Forslag fra infohus-tovholderen/);
   await police.submit('Bekræft forslaget');
   assert.equal(police.path(), casePath);

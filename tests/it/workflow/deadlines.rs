@@ -175,6 +175,16 @@ async fn a_reassessment_shows_what_changed_since_the_previous_assessment() {
     let form = core.get(&format!("/sager/{id}/vurdering")).await;
     assert!(form.body.contains("value=\"some\" checked"));
     assert!(form.body.contains("(sidst: Noget)"));
+    // And from the previous analysis texts, marked as copied so they are edited, not retyped.
+    assert_eq!(
+        form.field_value("analysis_person").as_deref(),
+        Some("Trives dårligt i skolen.")
+    );
+    assert!(
+        form.texts("#analysis_network-hint")
+            .join(" ")
+            .contains("Kopieret fra sidste vurdering")
+    );
     let v = version(&app, id).await;
     let mut fields =
         assessment_fields(&v, "basis", "intervening", "Mere isoleret end før.", "some");

@@ -92,7 +92,10 @@ async fn a_coordinators_proposal_waits_for_the_police_and_the_case_page_names_bo
 
     // The police see it waiting for them, on the case page and among their tasks.
     let page = police.get(&format!("/sager/{id}")).await;
-    assert!(page.body.contains("Der er et forslag til dig at bekræfte"));
+    assert!(
+        page.body
+            .contains("Fælles vurdering: bekræft eller svar på forslaget")
+    );
     let home = police.get("/").await;
     assert!(
         home.body

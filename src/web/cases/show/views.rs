@@ -384,12 +384,12 @@ pub(super) fn actions(
             }
             Move::ProposeTriage => {
                 let triage = &loaded.case.triage;
-                let hint = match (triage.pending, triage.to_confirm_by(loaded.access)) {
-                    (_, Some(_)) => Some("Der er et forslag til dig at bekræfte."),
-                    (Some(_), None) => Some("Jeres forslag venter på den andens bekræftelse."),
-                    (None, None) => None,
+                let label = match (triage.pending, triage.to_confirm_by(loaded.access)) {
+                    (_, Some(_)) => "Fælles vurdering: bekræft eller svar på forslaget",
+                    (Some(_), None) => "Fælles vurdering: jeres forslag venter på den anden part",
+                    (None, None) => "Fælles vurdering",
                 };
-                push("Fælles vurdering", "/faelles-vurdering", false, hint)
+                push(label, "/faelles-vurdering", false, None)
             }
             // Taken from the joint triage's own page, by confirming or by phone.
             Move::TriageWithinRemit | Move::TriageOutsideRemit => {}
