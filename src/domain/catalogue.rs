@@ -555,13 +555,26 @@ pub fn intervention_types_for(age: AgeGroup) -> impl Iterator<Item = &'static In
 code_enum! {
     /// The law an intervention is given under. `Other` requires the plan to name it.
     pub enum LegalBasis {
-        BarnetsLov => ("barnets_lov", "Barnets lov"),
-        Serviceloven12b => ("serviceloven_12b", "Serviceloven § 12 b"),
+        BarnetsLov => ("barnets_lov", "Barnets lov § 32 (støttende indsatser til barnet eller den unge)"),
+        Serviceloven12b => ("serviceloven_12b", "Serviceloven § 12 b (forebyggende indsats for voksne)"),
         Other => ("other", "Anden (angiv)"),
     }
 }
 
 impl LegalBasis {
+    /// The bases that fit a person of this age: Barnets lov only for children and young people
+    /// under 18.
+    pub fn for_age(age: AgeGroup) -> &'static [LegalBasis] {
+        match age {
+            AgeGroup::Under18 => &[
+                LegalBasis::BarnetsLov,
+                LegalBasis::Serviceloven12b,
+                LegalBasis::Other,
+            ],
+            AgeGroup::Adult => &[LegalBasis::Serviceloven12b, LegalBasis::Other],
+        }
+    }
+
     /// The basis a new intervention starts with, so the form suggests the usual one.
     pub const fn default_for(age: AgeGroup) -> Self {
         match age {

@@ -63,7 +63,27 @@ struct InterventionPage {
     types: Vec<(&'static str, &'static str)>,
     workers: Vec<(String, String)>,
     bases: Vec<(&'static str, &'static str)>,
+    /// Examples from the municipality's own units.
+    authority_hint: String,
     statuses: Vec<(&'static str, &'static str)>,
+}
+
+/// The deciding authorities are the municipality's social and employment units: its own
+/// profile names them, so Ballerup sees Ballerup's.
+fn authority_hint(loaded: &Loaded) -> String {
+    let names: Vec<&str> = loaded
+        .municipality
+        .profile
+        .units
+        .iter()
+        .filter(|u| matches!(u.sector.as_str(), "Socialområdet" | "Beskæftigelse"))
+        .map(|u| u.name.as_str())
+        .collect();
+    match names.as_slice() {
+        [] => "Den enhed i kommunen, der træffer afgørelse efter loven.".to_owned(),
+        [one] => format!("F.eks. {one}."),
+        [first @ .., last] => format!("F.eks. {} eller {last}.", first.join(", ")),
+    }
 }
 
 fn age_group(loaded: &Loaded, state: &AppState) -> AgeGroup {
@@ -120,10 +140,11 @@ async fn render_intervention(
         new,
         age_label: age.label(),
         workers,
-        bases: LegalBasis::ALL
+        bases: LegalBasis::for_age(age)
             .iter()
             .map(|b| (b.as_str(), b.label()))
             .collect(),
+        authority_hint: authority_hint(loaded),
         statuses: InterventionStatus::IN_PLAN
             .iter()
             .map(|s| (s.as_str(), s.label()))
@@ -287,10 +308,22 @@ async fn save_intervention(
         );
     }
     let authority = forms::text(&mut errors, "authority", &form.authority, true, 300);
+    let age = age_group(&loaded, &state);
     let basis = LegalBasis::parse(form.legal_basis.trim());
-    if basis.is_none() {
-        errors.add("legal_basis", "Vælg hjemmel.");
-    }
+    let basis = match basis {
+        Some(b) if LegalBasis::for_age(age).contains(&b) => Some(b),
+        Some(_) => {
+            errors.add(
+                "legal_basis",
+                "Barnets lov gælder kun for børn og unge under 18. Vælg en anden hjemmel.",
+            );
+            None
+        }
+        None => {
+            errors.add("legal_basis", "Vælg hjemmel.");
+            None
+        }
+    };
     let basis_other = forms::text(
         &mut errors,
         "legal_basis_other",

@@ -412,3 +412,68 @@ async fn the_demo_has_cases_in_every_stage_for_both_municipalities_including_ove
         "{home}"
     );
 }
+
+#[tokio::test]
+async fn the_legal_basis_fits_the_persons_age_and_the_authority_hint_is_the_municipalitys() {
+    let app = TestApp::with_demo_users().await;
+    // A 15-year-old in Randers.
+    let (child, _coordinator, mut core) = randers_case_in_follow_up(&app, "20.02.2027").await;
+    let form = core.get(&format!("/sager/{child}/indsatser/ny")).await;
+    let bases = form.texts("#legal_basis label").join(" | ");
+    assert!(bases.contains("Barnets lov § 32"), "{bases}");
+    assert!(bases.contains("Serviceloven § 12 b"), "{bases}");
+
+    // A 24-year-old in Ballerup: no Barnets lov, and Ballerup's own units as examples.
+    let adult = open_case(&app, "ballerup", "Voksen Testperson", false).await;
+    let mut coordinator = app.signed_in("coordinator@ballerup.demo").await;
+    let mut police = app
+        .signed_in("police@koebenhavns-vestegns-politi.demo")
+        .await;
+    let mut core = app.signed_in("core_group@ballerup.demo").await;
+    send_to_screening(&app, &mut coordinator, adult).await;
+    screen(&app, &mut police, adult, "cleared", "").await;
+    triage(
+        &app,
+        &mut coordinator,
+        adult,
+        "police@koebenhavns-vestegns-politi.demo",
+        "within_remit",
+        "",
+    )
+    .await;
+    add_to_team(&app, &mut coordinator, adult, "core_group@ballerup.demo").await;
+    assess(&app, &mut core, adult, "basis", "preemptive").await;
+    let form = core.get(&format!("/sager/{adult}/indsatser/ny")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let bases = form.texts("#legal_basis label").join(" | ");
+    assert!(!bases.contains("Barnets lov"), "{bases}");
+    assert!(bases.contains("Serviceloven § 12 b"), "{bases}");
+    let hint = form.texts("#authority-hint").join(" ");
+    assert!(hint.contains("Jobcenter Ballerup"), "{hint}");
+    assert!(!hint.contains("Randers"), "{hint}");
+
+    // Sent anyway, Barnets lov is refused for an adult, with the input kept.
+    let v = version(&app, adult).await;
+    let owner = app.user_id("core_group@ballerup.demo").await.to_string();
+    let r = core
+        .post(
+            &format!("/sager/{adult}/indsatser/ny"),
+            &[
+                ("version", &v),
+                ("type_id", "mentor_adult"),
+                ("owner", &owner),
+                ("authority", "Jobcenter Ballerup"),
+                ("legal_basis", "barnets_lov"),
+                ("start_date", "20.11.2026"),
+                ("next_review_date", "20.02.2027"),
+                ("status", "planned"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.texts("#legal_basis-error").join(" ").contains("under 18"));
+    assert_eq!(
+        r.field_value("authority").as_deref(),
+        Some("Jobcenter Ballerup")
+    );
+}
