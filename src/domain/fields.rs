@@ -5,6 +5,10 @@
 #[derive(Debug, Clone, Default)]
 pub struct FieldErrors {
     errors: Vec<FieldError>,
+    /// The label of each wrong field, as the page's own fields name it while it is rendered
+    /// (`web::layout::render` renders a page with errors twice, so that the summary at the top
+    /// can name fields the page only labels further down).
+    labels: std::cell::RefCell<Vec<(String, String)>>,
 }
 
 #[derive(Debug, Clone)]
@@ -45,6 +49,37 @@ impl FieldErrors {
 
     pub fn is_empty(&self) -> bool {
         self.errors.is_empty()
+    }
+
+    /// Notes the label a page gives a field, for the summary; renders as nothing.
+    pub fn label(&self, field: &str, label: &str) -> &'static str {
+        let label = label.trim().trim_end_matches(':').trim();
+        if self.has(field) && !label.is_empty() {
+            let mut labels = self.labels.borrow_mut();
+            if !labels.iter().any(|(f, _)| f == field) {
+                labels.push((field.to_owned(), label.to_owned()));
+            }
+        }
+        ""
+    }
+
+    /// The summary's line for an error: the field's label, then the message ("Navn: Feltet
+    /// skal udfyldes."), or the message alone for a field the page has not labelled.
+    pub fn summary_line(&self, error: &FieldError) -> String {
+        let labels = self.labels.borrow();
+        match labels.iter().find(|(f, _)| *f == error.field) {
+            Some((_, l)) if l.ends_with('?') => format!("{l} {}", error.message),
+            Some((_, l)) => format!("{l}: {}", error.message),
+            None => error.message.clone(),
+        }
+    }
+
+    /// Whether every wrong field has been labelled by the page.
+    pub fn all_labelled(&self) -> bool {
+        let labels = self.labels.borrow();
+        self.errors
+            .iter()
+            .all(|e| labels.iter().any(|(f, _)| *f == e.field))
     }
 }
 

@@ -123,9 +123,19 @@ async fn take_notice(session: &tower_sessions::Session) -> Result<Option<String>
 }
 
 /// A page rendered with its status: the one way a handler answers with a template.
+///
+/// A page with an error summary is rendered twice: the first pass lets each field note its
+/// label (`FieldErrors::label`), so that the summary at the top names the fields below it.
 pub fn render(status: axum::http::StatusCode, page: &impl askama::Template) -> AppResult<Response> {
-    Ok((status, Html(page.render()?)).into_response())
+    let mut html = page.render()?;
+    if html.contains(ERROR_SUMMARY) {
+        html = page.render()?;
+    }
+    Ok((status, Html(html)).into_response())
 }
+
+/// How the error summary (templates/macros.html) starts.
+const ERROR_SUMMARY: &str = "<div class=\"error-summary\"";
 
 /// A page rendered with 200 OK.
 pub fn ok(page: &impl askama::Template) -> AppResult<Response> {

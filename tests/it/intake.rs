@@ -1163,9 +1163,11 @@ async fn the_acute_question_comes_first_and_a_yes_stops_before_the_form() {
         assert!(stop.body.contains(&format!("{path}?akut=nej")));
 
         // Neither: asked again with a message at the question.
-        let unanswered = c.get(&format!("{path}?akut=maaske")).await;
-        assert_eq!(unanswered.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(!unanswered.texts("#akut-error").is_empty());
+        for wrong in ["akut=maaske", "spurgt=ja"] {
+            let unanswered = c.get(&format!("{path}?{wrong}")).await;
+            assert_eq!(unanswered.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(!unanswered.texts("#akut-error").is_empty());
+        }
 
         // No: the form, with the answer carried along.
         let form = c.get(&format!("{path}?akut=nej")).await;

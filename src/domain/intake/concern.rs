@@ -382,23 +382,36 @@ mod tests {
     }
 
     #[test]
-    fn without_a_birth_date_the_under_18_question_must_be_answered() {
+    fn the_under_18_question_is_asked_only_when_neither_birth_date_nor_age_is_known() {
+        // An age answers it: 15 is under 18, without asking again.
         let form = ConcernForm {
             subject_birth_date: String::new(),
             subject_approx_age: "15".into(),
+            subject_under_18: String::new(),
             ..filled()
         };
-        let (_, errors) = check(&form, staff());
-        assert!(errors.has("subject_under_18"));
-        let answered = ConcernForm {
-            subject_under_18: "ja".into(),
-            ..form.clone()
-        };
-        let (valid, errors) = check(&answered, staff());
+        let (valid, errors) = check(&form, staff());
         assert!(errors.is_empty(), "{errors:?}");
         let v = valid.expect("valid");
         assert_eq!(v.subject.approx_age, Some(15));
         assert!(v.subject.is_minor);
+        // Neither birth date nor age: the question must be answered.
+        let unknown = ConcernForm {
+            subject_approx_age: String::new(),
+            ..form.clone()
+        };
+        let (_, errors) = check(&unknown, staff());
+        assert!(errors.has("subject_under_18"));
+        let (valid, errors) = check(
+            &ConcernForm {
+                subject_under_18: "ja".into(),
+                ..unknown
+            },
+            staff(),
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(valid.expect("valid").subject.is_minor);
+        // An answer that contradicts the age is refused.
         let contradicting = ConcernForm {
             subject_under_18: "nej".into(),
             ..form

@@ -141,13 +141,18 @@ pub fn validate_subject(
                     );
                 }
             }
-            if under_18.is_none() && !errors.has("subject_under_18") {
+            // An age answers the question; it is asked only when neither is known.
+            let derived = under_18.or(approx_age.map(|age| age < 18));
+            if derived.is_none()
+                && !errors.has("subject_under_18")
+                && !errors.has("subject_approx_age")
+            {
                 errors.add(
                     "subject_under_18",
-                    "Angiv, om personen er under 18 år, når du ikke kender fødselsdatoen.",
+                    "Angiv, om personen er under 18 år, når du hverken kender fødselsdato eller alder.",
                 );
             }
-            under_18
+            derived
         }
     };
 

@@ -16,6 +16,10 @@ use crate::web::layout::{self, PageContext};
 pub(crate) struct AcuteQuery {
     #[serde(default)]
     akut: Option<String>,
+    /// Sent by the question's own form, so that submitting it unanswered is told apart from
+    /// arriving at the page.
+    #[serde(default)]
+    spurgt: Option<String>,
 }
 
 /// Where the answer leads.
@@ -32,7 +36,9 @@ pub(crate) enum AcuteStep {
 impl AcuteQuery {
     pub fn step(&self) -> AcuteStep {
         match self.akut.as_deref().map(str::trim) {
-            None => AcuteStep::Ask { unanswered: false },
+            None => AcuteStep::Ask {
+                unanswered: self.spurgt.is_some(),
+            },
             Some("nej") => AcuteStep::Form,
             Some("ja") => AcuteStep::Stop,
             Some(_) => AcuteStep::Ask { unanswered: true },

@@ -33,4 +33,9 @@ scenario('a concern form with errors keeps the typed values and announces each e
   await v.tabTo(first, 'the first link of the error summary');
   await v.page.keyboard.press('Enter');
   await v.page.waitForFunction((id) => location.hash === `#${id}`, target);
+  // The focus moves to the field itself, so typing corrects it at once.
+  await v.page.waitForFunction((id) => document.activeElement?.id === id, target);
+  // Each line of the summary names its field ("Navn: …").
+  const lines = await v.page.locator('.error-summary a').allInnerTexts();
+  assert.ok(lines.some((l) => /^Navn: /.test(l)), `the summary names the field (${lines.join(' | ')})`);
 });

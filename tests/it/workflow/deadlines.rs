@@ -477,3 +477,75 @@ async fn the_legal_basis_fits_the_persons_age_and_the_authority_hint_is_the_muni
         Some("Jobcenter Ballerup")
     );
 }
+
+/// Every line of the error summary names its field before the message, and links to it.
+fn assert_summary_names_fields(r: &crate::support::TestResponse) {
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let html = r.html();
+    let links = scraper::Selector::parse(".error-summary a").expect("css");
+    let mut seen = 0;
+    for a in html.select(&links) {
+        let id = a
+            .value()
+            .attr("href")
+            .expect("href")
+            .trim_start_matches('#');
+        let line: String = a.text().collect();
+        let inline = r.texts(&format!("[id=\"{id}-error\"]")).join(" ");
+        let message = inline.trim_start_matches("Fejl:").trim();
+        assert!(
+            line.ends_with(message) && line.len() > message.len() + 2,
+            "the summary line «{line}» names the field #{id} before «{message}»"
+        );
+        seen += 1;
+    }
+    assert!(seen > 0, "an error summary");
+}
+
+#[tokio::test]
+async fn error_summaries_name_the_field_in_every_kind_of_form() {
+    let app = TestApp::with_demo_users().await;
+    // The concern form: text fields, radio groups and the ones written by hand.
+    let mut staff = app.signed_in("staff@randers.demo").await;
+    staff.get("/bekymringer/ny?akut=nej").await;
+    let r = staff
+        .post(
+            "/bekymringer/ny",
+            &[("acute", "nej"), ("subject_birth_date", "31.02.2010")],
+        )
+        .await;
+    assert_summary_names_fields(&r);
+    let summary = r.texts(".error-summary a").join(" | ");
+    assert!(summary.contains("Navn: "), "{summary}");
+    assert!(
+        summary.contains("Hvad handler bekymringen om? "),
+        "{summary}"
+    );
+
+    // A case step: the intervention form (selects, radios, dates).
+    let (id, _coordinator, mut core) = randers_case_in_follow_up(&app, "20.02.2027").await;
+    core.get(&format!("/sager/{id}/indsatser/ny")).await;
+    let v = version(&app, id).await;
+    let r = core
+        .post(
+            &format!("/sager/{id}/indsatser/ny"),
+            &[("version", &v), ("start_date", "i går")],
+        )
+        .await;
+    assert_summary_names_fields(&r);
+
+    // The review with a field per intervention, named by the intervention.
+    core.get(&format!("/sager/{id}/opfoelgning")).await;
+    let r = core
+        .post(&format!("/sager/{id}/opfoelgning"), &[("version", &v)])
+        .await;
+    assert_summary_names_fields(&r);
+
+    // Closing, with its question per open intervention.
+    let mut coordinator = app.signed_in("coordinator@randers.demo").await;
+    coordinator.get(&format!("/sager/{id}/afslut")).await;
+    let r = coordinator
+        .post(&format!("/sager/{id}/afslut"), &[("version", &v)])
+        .await;
+    assert_summary_names_fields(&r);
+}
