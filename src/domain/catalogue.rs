@@ -269,6 +269,16 @@ code_enum! {
     }
 }
 
+impl FactorKind {
+    /// The kind of one factor, as a table cell names it.
+    pub fn singular(self) -> &'static str {
+        match self {
+            FactorKind::Risk => "Risikofaktor",
+            FactorKind::Protective => "Beskyttende faktor",
+        }
+    }
+}
+
 /// One factor the core group rates in its assessment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Factor {

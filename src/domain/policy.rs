@@ -117,6 +117,9 @@ pub struct Actor {
     pub municipality_id: Option<MunicipalityId>,
     pub police_district_id: Option<PoliceDistrictId>,
     pub unit_id: Option<UnitId>,
+    /// The actor's municipality routes staff concerns through the nearest leader; where it
+    /// does not (Ballerup), leaders have no inbox.
+    pub leader_routing: bool,
 }
 
 impl Actor {
@@ -135,6 +138,10 @@ impl Actor {
 
 /// May the actor use this function of the system at all?
 pub fn may(actor: &Actor, capability: Capability) -> bool {
+    // A leader's inbox exists only where concerns pass through the leader.
+    if capability == Capability::LeaderInbox && !actor.leader_routing {
+        return false;
+    }
     actor.roles.iter().any(|&role| capability.granted_to(role))
 }
 
@@ -288,7 +295,17 @@ mod tests {
             municipality_id: m,
             police_district_id: d,
             unit_id: None,
+            leader_routing: true,
         }
+    }
+
+    #[test]
+    fn a_leader_has_an_inbox_only_where_concerns_pass_through_the_leader() {
+        let mut leader = actor(&[Role::Leader], Some(MunicipalityId::new()), None);
+        assert!(may(&leader, Capability::LeaderInbox));
+        leader.leader_routing = false;
+        assert!(!may(&leader, Capability::LeaderInbox));
+        assert!(may(&leader, Capability::FileConcern));
     }
 
     #[test]

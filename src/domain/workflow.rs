@@ -823,6 +823,7 @@ mod tests {
             municipality_id: m,
             police_district_id: d,
             unit_id: None,
+            leader_routing: true,
         }
     }
 

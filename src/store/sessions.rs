@@ -37,6 +37,7 @@ pub async fn touch(
     let row = sqlx::query!(
         r#"update auth_sessions s set last_seen_at = $2
            from users u left join units un on un.id = u.unit_id
+           left join municipalities m on m.id = u.municipality_id
            where s.id = $1 and u.id = s.user_id
              and s.revoked_at is null and u.active
              and s.last_seen_at > $2::timestamptz - $3::interval
@@ -44,7 +45,8 @@ pub async fn touch(
            returning u.id as "id: UserId", u.email, u.name, u.roles as "roles: Vec<Role>",
                      u.municipality_id as "municipality_id: MunicipalityId",
                      u.police_district_id as "police_district_id: PoliceDistrictId",
-                     u.unit_id as "unit_id: UnitId", un.name as "unit_name?", u.active"#,
+                     u.unit_id as "unit_id: UnitId", un.name as "unit_name?", u.active,
+                     coalesce(m.routes_via_leader, false) as "leader_routing!""#,
         id as AuthSessionId,
         now,
         pg_interval(idle),
@@ -62,6 +64,7 @@ pub async fn touch(
         unit_id: r.unit_id,
         unit_name: r.unit_name,
         active: r.active,
+        leader_routing: r.leader_routing,
     }))
 }
 

@@ -19,6 +19,9 @@ pub struct User {
     pub unit_id: Option<UnitId>,
     pub unit_name: Option<String>,
     pub active: bool,
+    /// The user's municipality sends staff concerns through the nearest leader (its profile's
+    /// `routes_via_leader`).
+    pub leader_routing: bool,
 }
 
 impl User {
@@ -29,6 +32,7 @@ impl User {
             municipality_id: self.municipality_id,
             police_district_id: self.police_district_id,
             unit_id: self.unit_id,
+            leader_routing: self.leader_routing,
         }
     }
 
@@ -171,8 +175,10 @@ pub async fn by_id(db: impl PgExecutor<'_>, id: UserId) -> sqlx::Result<Option<U
         r#"select u.id as "id: UserId", u.email, u.name, u.roles as "roles: Vec<Role>",
                   u.municipality_id as "municipality_id: MunicipalityId",
                   u.police_district_id as "police_district_id: PoliceDistrictId",
-                  u.unit_id as "unit_id: UnitId", un.name as "unit_name?", u.active
+                  u.unit_id as "unit_id: UnitId", un.name as "unit_name?", u.active,
+                  coalesce(m.routes_via_leader, false) as "leader_routing!"
            from users u left join units un on un.id = u.unit_id
+           left join municipalities m on m.id = u.municipality_id
            where u.id = $1"#,
         id as UserId,
     )
@@ -188,6 +194,7 @@ pub async fn by_id(db: impl PgExecutor<'_>, id: UserId) -> sqlx::Result<Option<U
         unit_id: r.unit_id,
         unit_name: r.unit_name,
         active: r.active,
+        leader_routing: r.leader_routing,
     }))
 }
 
@@ -197,8 +204,10 @@ pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<User>> {
         r#"select u.id as "id: UserId", u.email, u.name, u.roles as "roles: Vec<Role>",
                   u.municipality_id as "municipality_id: MunicipalityId",
                   u.police_district_id as "police_district_id: PoliceDistrictId",
-                  u.unit_id as "unit_id: UnitId", un.name as "unit_name?", u.active
+                  u.unit_id as "unit_id: UnitId", un.name as "unit_name?", u.active,
+                  coalesce(m.routes_via_leader, false) as "leader_routing!"
            from users u left join units un on un.id = u.unit_id
+           left join municipalities m on m.id = u.municipality_id
            order by u.name, u.email"#,
     )
     .fetch_all(db)
@@ -215,6 +224,7 @@ pub async fn list(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<User>> {
             unit_id: r.unit_id,
             unit_name: r.unit_name,
             active: r.active,
+            leader_routing: r.leader_routing,
         })
         .collect())
 }

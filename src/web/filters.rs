@@ -1,5 +1,6 @@
 //! The pages' own template filters: Danish dates, `{{ due|date }}` gives `02.12.2026` and
-//! `{{ at|datetime }}` gives `02.12.2026 kl. 17.39` in Copenhagen time. View structs carry
+//! `{{ at|datetime }}` gives `02.12.2026 kl. 17.39` in Copenhagen time, never broken over two
+//! lines. View structs carry
 //! `Date` and `OffsetDateTime`, and the page decides how they read. A module with templates that
 //! use them imports this module as `filters`.
 
@@ -38,5 +39,6 @@ pub fn datetime(
     value: impl Moment<OffsetDateTime>,
     _: &dyn askama::Values,
 ) -> askama::Result<String> {
-    Ok(format_datetime_da(value.get()))
+    // Non-breaking spaces: a date and its time stay on one line, in a table cell too.
+    Ok(format_datetime_da(value.get()).replace(' ', "\u{a0}"))
 }

@@ -46,6 +46,8 @@ pub struct PageContext {
     pub csrf_token: String,
     /// A one-line notice after a successful action (Post/Redirect/Get).
     pub notice: Option<String>,
+    /// For police users, on every page: Retsplejeloven § 115, in one wording.
+    pub section_115: Option<&'static str>,
 }
 
 impl PageContext {
@@ -89,6 +91,9 @@ impl PageContext {
             nav,
             csrf_token: current.csrf_token().await?,
             notice: take_notice(&current.session).await?,
+            section_115: actor
+                .has(crate::domain::policy::Role::Police)
+                .then_some(crate::domain::workflow::SECTION_115_REMINDER),
         })
     }
 
@@ -101,6 +106,7 @@ impl PageContext {
             nav: Vec::new(),
             csrf_token,
             notice: None,
+            section_115: None,
         }
     }
 }

@@ -32,7 +32,7 @@ pub async fn filed_by(db: impl PgExecutor<'_>, reporter: UserId) -> sqlx::Result
     let rows = sqlx::query!(
         r#"select c.id as "id: ConcernId", c.filed_at, c.subject_name, c.kind as "kind: ConcernKind",
                   c.status as "status: ConcernStatus",
-                  k.stage as "case_stage?: Stage", c.read_by_coordinator_at
+                  k.stage as "case_stage?: Stage", coalesce(c.read_by_coordinator_at, c.linked_at) as "read_by_coordinator_at"
            from concerns c
            left join cases k on k.id = c.case_id
            where c.reporter_user_id = $1
@@ -143,7 +143,7 @@ pub async fn intake_queue(
         r#"select c.id as "id: ConcernId", c.received_at as "received_at!",
                   c.source as "source: ConcernSource",
                   c.subject_name, c.subject_birth_date, c.subject_approx_age,
-                  c.subject_is_minor, c.kind as "kind: ConcernKind", c.read_by_coordinator_at, c.direct_to_infohus,
+                  c.subject_is_minor, c.kind as "kind: ConcernKind", coalesce(c.read_by_coordinator_at, c.linked_at) as "read_by_coordinator_at", c.direct_to_infohus,
                   c.repeat
            from concerns c
            where c.municipality_id = $1 and c.status = 'received'

@@ -88,7 +88,7 @@ pub async fn by_id(db: impl PgExecutor<'_>, id: ConcernId) -> sqlx::Result<Optio
                   c.observed_when, c.observed_where, c.warning_signs, c.kind as "kind: ConcernKind",
                   c.leader_informed,
                   c.parents_informed, c.key_employee_involved, c.direct_to_infohus,
-                  c.direct_reason, c.filed_at, c.received_at, c.read_by_coordinator_at,
+                  c.direct_reason, c.filed_at, c.received_at, coalesce(c.read_by_coordinator_at, c.linked_at) as "read_by_coordinator_at",
                   c.linked_at, c.repeat
            from concerns c
            left join cases k on k.id = c.case_id

@@ -172,7 +172,8 @@ pub async fn link(
 ) -> sqlx::Result<bool> {
     let done = sqlx::query!(
         r#"update concerns
-           set status = 'linked', case_id = $3, linked_at = $4, version = version + 1
+           set status = 'linked', case_id = $3, linked_at = $4, version = version + 1,
+               read_by_coordinator_at = coalesce(read_by_coordinator_at, $4)
            where id = $1 and version = $2 and status = 'received'"#,
         id as ConcernId,
         version,

@@ -31,6 +31,8 @@ pub(super) struct OwnLine {
 pub(super) struct OwnConcernsPage {
     pub(super) page: PageContext,
     pub(super) rows: Vec<OwnLine>,
+    /// What the municipality calls its Infohus (Ballerup: Den Lille Enhed).
+    pub(super) infohus_name: String,
 }
 
 pub(super) async fn list_own_concerns(
@@ -64,6 +66,11 @@ pub(super) async fn list_own_concerns(
     let page = OwnConcernsPage {
         page: PageContext::for_user(&current, "Mine bekymringer", "/bekymringer").await?,
         rows,
+        infohus_name: current
+            .user
+            .municipality_id
+            .and_then(|m| state.tenants.by_id(m))
+            .map_or_else(|| "Infohus".to_owned(), |m| m.infohus_name().to_owned()),
     };
     layout::ok(&page)
 }

@@ -68,6 +68,10 @@ scenario('the public pages and the printable action card of both municipalities'
     // It prints: the print stylesheet leaves the content on the page.
     await v.page.emulateMedia({ media: 'print' });
     assert.ok((await v.page.locator('main').innerText()).length > 200, 'the action card has content when printed');
+    // And fits one A4 page.
+    const pdf = (await v.page.pdf({ format: 'A4' })).toString('latin1');
+    const pages = (pdf.match(/\/Type\s*\/Page(?!s)/g) ?? []).length;
+    assert.equal(pages, 1, `the action card of ${kommune} prints on one A4 page (${pages})`);
     await v.page.emulateMedia({ media: 'screen' });
   }
   await v.goto('/k/findes-ikke', { status: 404 });

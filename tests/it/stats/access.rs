@@ -89,6 +89,7 @@ async fn no_route_lets_the_steering_group_see_a_person_or_a_case() {
         municipality_id: Some(fx.randers),
         police_district_id: None,
         unit_id: None,
+        leader_routing: true,
     };
     let mut c = app.signed_in("steering_group@randers.demo").await;
     let mut theirs = Vec::new();

@@ -15,9 +15,7 @@ use crate::domain::catalogue::{self};
 use crate::domain::cpr;
 use crate::domain::intake::AddendumReader;
 use crate::domain::policy::{self, CaseAccess};
-use crate::domain::workflow::{
-    self, Move, NOT_FOR_INFOHUS_NOTE, SECTION_115_REMINDER, ScreeningOutcome, Stage,
-};
+use crate::domain::workflow::{self, Move, NOT_FOR_INFOHUS_NOTE, ScreeningOutcome, Stage};
 use crate::error::AppResult;
 use crate::store::audit::{self, AuditAction};
 use crate::store::cases::{self as store, assessment, closing, plan, review, screening};
@@ -29,15 +27,13 @@ mod views;
 use views::*;
 pub(crate) use views::{InterventionView, intervention_label};
 
-/// What every case page and form shows at the top: which case, and for police the § 115
-/// reminder.
+/// What every case page and form shows at the top: which case (the police's § 115 reminder
+/// is on every page of theirs, `PageContext::section_115`).
 pub(crate) struct CaseHeader {
     pub href: String,
     pub reference: String,
     pub subject_name: String,
     pub stage: &'static str,
-    pub police: bool,
-    pub reminder: &'static str,
 }
 
 impl CaseHeader {
@@ -47,8 +43,6 @@ impl CaseHeader {
             reference: loaded.case.reference.clone(),
             subject_name: loaded.case.subject_name.clone(),
             stage: loaded.case.stage.label(),
-            police: loaded.access == CaseAccess::Police,
-            reminder: SECTION_115_REMINDER,
         }
     }
 }

@@ -324,7 +324,7 @@ pub(super) fn assessment_view(all: &[assessment::Assessment]) -> Option<Assessme
                 let r = find(f.id);
                 RatingView {
                     label: f.label,
-                    kind: f.kind.label(),
+                    kind: f.kind.singular(),
                     rating: rating_label(r),
                     notable: matches!(r, Some(Rating::Some | Rating::Marked)),
                 }
