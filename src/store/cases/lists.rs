@@ -23,18 +23,66 @@ pub struct CaseListRow {
     pub repeat: bool,
 }
 
-/// The cases an actor may see: every case of `whole` (their coordinator's or police
-/// district's municipalities) and, in `team_in`, the cases whose team they are on. Open cases
-/// first, the most recently moved first.
+/// Which cases of the list: the open ones (the default), all, or one stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseFilter {
+    Open,
+    All,
+    Stage(Stage),
+}
+
+/// Where a page of the case list starts: after this row of the previous page (keyset paging,
+/// so that a page costs the same however far into the list it is).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListCursor {
+    pub stage_changed_at: OffsetDateTime,
+    pub id: CaseId,
+}
+
+impl ListCursor {
+    /// As the address carries it: the instant in nanoseconds, a dot, the case id.
+    pub fn encode(&self) -> String {
+        format!(
+            "{}.{}",
+            self.stage_changed_at.unix_timestamp_nanos(),
+            self.id
+        )
+    }
+
+    /// `None` for anything that is not a cursor this list wrote: the first page.
+    pub fn decode(raw: &str) -> Option<ListCursor> {
+        let (nanos, id) = raw.trim().split_once('.')?;
+        let at = OffsetDateTime::from_unix_timestamp_nanos(nanos.parse().ok()?).ok()?;
+        Some(ListCursor {
+            stage_changed_at: at,
+            id: CaseId(uuid::Uuid::parse_str(id).ok()?),
+        })
+    }
+}
+
+/// A page of the cases an actor may see: every case of `whole` (their coordinator's or police
+/// district's municipalities) and, in `team_in`, the cases whose team they are on. The most
+/// recently moved first; at most `limit` rows after `after`.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "who sees what (three), which cases (two) and the page's size; a struct would only restate them"
+)]
 pub async fn visible_cases(
     db: impl PgExecutor<'_>,
     whole: &[MunicipalityId],
     team_in: &[MunicipalityId],
     viewer: UserId,
-    stage: Option<Stage>,
+    filter: CaseFilter,
+    after: Option<ListCursor>,
+    limit: i64,
 ) -> sqlx::Result<Vec<CaseListRow>> {
     let whole: Vec<uuid::Uuid> = whole.iter().map(|m| m.0).collect();
     let team_in: Vec<uuid::Uuid> = team_in.iter().map(|m| m.0).collect();
+    let (open_only, stage) = match filter {
+        CaseFilter::Open => (true, None),
+        CaseFilter::All => (false, None),
+        CaseFilter::Stage(s) => (false, Some(s)),
+    };
     let rows = sqlx::query!(
         r#"select c.id as "id: CaseId", c.municipality_id as "municipality_id: MunicipalityId",
                   c.reference, c.stage as "stage: Stage", c.subject_name, c.stage_changed_at,
@@ -54,12 +102,18 @@ pub async fn visible_cases(
                       and exists (select 1 from case_team t
                                   where t.case_id = c.id and t.user_id = $3)))
              and ($4::text is null or c.stage = $4)
-           order by c.stage = 'closed', c.stage_changed_at desc, c.reference
-           limit 1000"#,
+             and (not $5 or c.stage <> 'closed')
+             and ($6::timestamptz is null or (c.stage_changed_at, c.id) < ($6, $7))
+           order by c.stage_changed_at desc, c.id desc
+           limit $8"#,
         &whole,
         &team_in,
         viewer as UserId,
         stage.map(|s| s.as_str()),
+        open_only,
+        after.map(|a| a.stage_changed_at),
+        after.map(|a| a.id.0),
+        limit,
     )
     .fetch_all(db)
     .await?;

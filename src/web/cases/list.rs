@@ -13,15 +13,30 @@ use crate::domain::calendar::today_copenhagen;
 use crate::domain::workflow::Stage;
 use crate::error::AppResult;
 use crate::store::audit::{self, AuditAction};
-use crate::store::cases as store;
+use crate::store::cases::{self as store, CaseFilter, ListCursor};
 use crate::web::extract::Query;
 use crate::web::filters;
 use crate::web::layout::{self, PageContext};
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct ListQuery {
+    /// Empty: the open cases; `alle`: every case; a stage's code: that stage.
     #[serde(default)]
     fase: String,
+    /// Where the page starts (`ListCursor::encode`).
+    #[serde(default)]
+    efter: String,
+}
+
+/// Rows per page: enough for a working day's overview, small enough to stay fast.
+const PAGE_SIZE: usize = 50;
+
+fn filter_of(raw: &str) -> CaseFilter {
+    match raw.trim() {
+        "" => CaseFilter::Open,
+        "alle" => CaseFilter::All,
+        code => Stage::parse(code).map_or(CaseFilter::Open, CaseFilter::Stage),
+    }
 }
 
 struct Row {
@@ -41,9 +56,15 @@ struct Row {
 struct CaseListPage {
     page: PageContext,
     rows: Vec<Row>,
+    /// (value, label, selected) of the filter's choices.
     stages: Vec<(&'static str, &'static str, bool)>,
-    filter: Option<&'static str>,
+    /// What the page lists, for its caption.
+    caption: String,
     show_municipality: bool,
+    /// The next page's address, when there are more rows.
+    next: Option<String>,
+    /// The first page's address, on a later page.
+    first: Option<String>,
 }
 
 pub(crate) async fn show_cases(
@@ -52,16 +73,35 @@ pub(crate) async fn show_cases(
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
     let reach = reach_of(&state, &current);
-    let stage = Stage::parse(q.fase.trim());
+    let filter = filter_of(&q.fase);
+    let after = ListCursor::decode(&q.efter);
     let today = today_copenhagen(state.clock.now());
-    let rows = store::visible_cases(
+    // One row more than the page shows says whether there is a next page.
+    let mut rows = store::visible_cases(
         &state.db,
         &reach.whole(),
         &reach.as_team,
         current.user.id,
-        stage,
+        filter,
+        after,
+        i64::try_from(PAGE_SIZE + 1).unwrap_or(i64::MAX),
     )
     .await?;
+    let more = rows.len() > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE);
+    let fase = match filter {
+        CaseFilter::Open => String::new(),
+        CaseFilter::All => "alle".to_owned(),
+        CaseFilter::Stage(s) => s.as_str().to_owned(),
+    };
+    let next = rows.last().filter(|_| more).map(|r| {
+        let cursor = ListCursor {
+            stage_changed_at: r.stage_changed_at,
+            id: r.id,
+        };
+        format!("/sager?fase={fase}&efter={}", cursor.encode())
+    });
+    let first = after.map(|_| format!("/sager?fase={fase}"));
     let municipalities: Vec<_> = reach
         .whole()
         .into_iter()
@@ -92,12 +132,26 @@ pub(crate) async fn show_cases(
     let page = CaseListPage {
         page: PageContext::for_user(&current, "Sager", "/sager").await?,
         rows,
-        stages: Stage::ALL
-            .iter()
-            .map(|s| (s.as_str(), s.label(), Some(*s) == stage))
+        stages: std::iter::once(("", "Åbne sager", filter == CaseFilter::Open))
+            .chain(
+                Stage::ALL
+                    .iter()
+                    .map(|s| (s.as_str(), s.label(), filter == CaseFilter::Stage(*s))),
+            )
+            .chain(std::iter::once((
+                "alle",
+                "Alle sager",
+                filter == CaseFilter::All,
+            )))
             .collect(),
-        filter: stage.map(|s| s.label()),
+        caption: match filter {
+            CaseFilter::Open => "Åbne sager, du har adgang til".to_owned(),
+            CaseFilter::All => "Alle sager, du har adgang til".to_owned(),
+            CaseFilter::Stage(s) => format!("Sager i fasen «{}»", s.label()),
+        },
         show_municipality: distinct.len() > 1,
+        next,
+        first,
     };
     audit::record(
         &state.db,

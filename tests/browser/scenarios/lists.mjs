@@ -62,7 +62,7 @@ scenario('each role opens the lists and counts it works from', async (s) => {
   await coordinator.activate(coordinator.page.locator('nav a[href="/sager"]'));
   await coordinator.expectH1('Sager');
   const stages = await coordinator.page.locator('#fase option').allInnerTexts();
-  await coordinator.select('Vis fase', stages[stages.length - 1], { exact: true });
+  await coordinator.select('Vis sager', stages[stages.length - 1], { exact: true });
   await coordinator.submit('Vis');
   assert.match(coordinator.path(), /^\/sager\?fase=/);
   await coordinator.goto('/sager');

@@ -549,3 +549,49 @@ async fn error_summaries_name_the_field_in_every_kind_of_form() {
         .await;
     assert_summary_names_fields(&r);
 }
+
+#[tokio::test]
+async fn the_case_list_shows_the_open_cases_a_page_at_a_time() {
+    let app = TestApp::with_demo_users().await;
+    for n in 0..53 {
+        open_case(&app, "randers", &format!("Side Testperson {n:02}"), true).await;
+        app.clock.advance(Duration::minutes(1));
+    }
+    let closed = open_case(&app, "randers", "Lukket Testperson", true).await;
+    sqlx::query("update cases set stage = 'closed', close_reason = 'duplicate', closed_at = now() where id = $1")
+        .bind(closed)
+        .execute(&app.db)
+        .await
+        .expect("closed");
+    let mut coordinator = app.signed_in("coordinator@randers.demo").await;
+
+    // The default view: open cases only, newest first, 50 to a page.
+    let first = coordinator.get("/sager").await;
+    let rows = first.texts("tbody tr");
+    assert_eq!(rows.len(), 50);
+    assert!(rows[0].contains("Side Testperson 52"), "{}", rows[0]);
+    assert!(!first.body.contains("Lukket Testperson"));
+    let next = first
+        .html()
+        .select(&scraper::Selector::parse("nav.pager a").expect("css"))
+        .find(|a| a.text().collect::<String>() == "Næste side")
+        .and_then(|a| a.value().attr("href").map(str::to_owned))
+        .expect("a next page");
+    let second = coordinator.get(&next.replace("&amp;", "&")).await;
+    let rows = second.texts("tbody tr");
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert!(rows[2].contains("Side Testperson 00"), "{}", rows[2]);
+    assert!(
+        second
+            .texts("nav.pager a")
+            .join(" ")
+            .contains("Første side")
+    );
+
+    // Every case, closed ones too; and a cursor the list did not write is the first page.
+    let all = coordinator.get("/sager?fase=alle").await;
+    assert!(all.body.contains("Lukket Testperson"));
+    let odd = coordinator.get("/sager?efter=ikke-en-markør").await;
+    assert_eq!(odd.status, StatusCode::OK);
+    assert_eq!(odd.texts("tbody tr").len(), 50);
+}
