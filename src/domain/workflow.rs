@@ -502,6 +502,9 @@ pub struct JointTriage {
     /// The viewer is the police user named in a decision agreed by phone that they have neither
     /// confirmed nor objected to: the last day they may object.
     pub viewer_to_confirm: Option<time::Date>,
+    /// The case has moved to another stage since that decision: objecting would undo work
+    /// done on it, so only confirming remains.
+    pub moved_since: bool,
 }
 
 impl JointTriage {
@@ -524,7 +527,7 @@ impl JointTriage {
             }
             Move::ObjectToTriage => {
                 return match self.viewer_to_confirm {
-                    Some(last) if today <= last => Ok(()),
+                    Some(last) if today <= last && !self.moved_since => Ok(()),
                     Some(_) => Err(Refusal::WrongStage),
                     None => Err(Refusal::NotTheirs),
                 };
@@ -934,7 +937,7 @@ mod tests {
         let within = Move::TriageWithinRemit;
         let proposed = |side| JointTriage {
             pending: Some((side, TriageOutcome::WithinRemit)),
-            viewer_to_confirm: None,
+            ..JointTriage::default()
         };
         let by_coordinator = proposed(TriageSide::Coordinator);
         // The proposer cannot confirm their own proposal; the other side can.
@@ -986,8 +989,8 @@ mod tests {
     fn only_the_named_police_user_confirms_or_objects_to_a_phone_decision_in_time() {
         let today = time::macros::date!(2026 - 12 - 03);
         let named = JointTriage {
-            pending: None,
             viewer_to_confirm: Some(today),
+            ..JointTriage::default()
         };
         for mv in [Move::ConfirmPhoneTriage, Move::ObjectToTriage] {
             assert_eq!(

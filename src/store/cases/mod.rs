@@ -82,7 +82,14 @@ pub async fn case_for(
                   p.outcome as "proposed_outcome?: TriageOutcome",
                   (select max(d.object_by) from triage_decisions d
                    where d.case_id = c.id and d.police_user_id = $2 and d.by_phone
-                     and d.confirmed_at is null and d.objected_at is null) as viewer_to_confirm
+                     and d.confirmed_at is null and d.objected_at is null) as viewer_to_confirm,
+                  exists (select 1 from triage_decisions d
+                          join case_history h on h.case_id = d.case_id
+                                             and h.occurred_at > d.decided_at
+                                             and h.from_stage is distinct from h.to_stage
+                          where d.case_id = c.id and d.police_user_id = $2 and d.by_phone
+                            and d.confirmed_at is null and d.objected_at is null)
+                      as "moved_since!"
            from cases c
            left join triage_proposals p on p.case_id = c.id and p.settled_at is null
            where c.id = $1"#,
@@ -114,6 +121,7 @@ pub async fn case_for(
         triage: JointTriage {
             pending: r.proposed_by_side.zip(r.proposed_outcome),
             viewer_to_confirm: r.viewer_to_confirm,
+            moved_since: r.moved_since,
         },
     }))
 }

@@ -254,3 +254,37 @@ async fn after_the_working_days_the_police_user_can_still_confirm_but_no_longer_
     .expect("decision");
     assert!(confirmed);
 }
+
+#[tokio::test]
+async fn once_the_case_has_moved_on_the_police_user_can_confirm_but_not_object() {
+    let app = TestApp::with_demo_users().await;
+    let (id, mut coordinator, _) = in_triage(&app).await;
+    triage(&app, &mut coordinator, id, POLICE, "within_remit", "").await;
+    add_to_team(&app, &mut coordinator, id, "core_group@randers.demo").await;
+    app.clock.advance(time::Duration::hours(3));
+    let mut core = app.signed_in("core_group@randers.demo").await;
+    assess(&app, &mut core, id, "no_basis", "").await;
+    let mut police = app.signed_in(POLICE).await;
+    assert_eq!(stage(&app, id).await, "closed");
+
+    let answer = format!("/sager/{id}/faelles-vurdering/bekraeft");
+    let form = police.get(&answer).await;
+    assert!(
+        form.texts("textarea[name=reason]").is_empty(),
+        "no objection offered"
+    );
+    let v = version(&app, id).await;
+    let r = police
+        .post(
+            &answer,
+            &[("version", &v), ("action", "object"), ("reason", "Uenig.")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(stage(&app, id).await, "closed");
+    see_other(
+        &police
+            .post(&answer, &[("version", &v), ("action", "confirm")])
+            .await,
+    );
+}
