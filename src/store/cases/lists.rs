@@ -63,10 +63,6 @@ impl ListCursor {
 /// A page of the cases an actor may see: every case of `whole` (their coordinator's or police
 /// district's municipalities) and, in `team_in`, the cases whose team they are on. The most
 /// recently moved first; at most `limit` rows after `after`.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "who sees what (three), which cases (two) and the page's size; a struct would only restate them"
-)]
 pub async fn visible_cases(
     db: impl PgExecutor<'_>,
     whole: &[MunicipalityId],
