@@ -9,5 +9,6 @@ pub mod ids;
 pub mod intake;
 pub mod lix;
 pub mod policy;
+pub mod search;
 pub mod stats;
 pub mod workflow;

@@ -82,6 +82,8 @@ pub struct AuditEvent {
     pub request_id: Option<String>,
     /// The objects a list page showed.
     pub shown: Vec<Uuid>,
+    /// A list's search criterion (`CaseSearch::audit_criterion`).
+    pub search: Option<String>,
 }
 
 impl AuditEvent {
@@ -94,6 +96,7 @@ impl AuditEvent {
             police_district_id: None,
             request_id: None,
             shown: Vec::new(),
+            search: None,
         }
     }
 
@@ -133,6 +136,11 @@ impl AuditEvent {
     }
 
     /// The ids of the cases or concerns a list showed.
+    pub fn searching(mut self, criterion: Option<String>) -> Self {
+        self.search = criterion;
+        self
+    }
+
     pub fn showing(mut self, ids: impl IntoIterator<Item = Uuid>) -> Self {
         self.shown = ids.into_iter().collect();
         self
@@ -156,8 +164,8 @@ pub async fn record(
     sqlx::query!(
         r#"insert into audit_events
                (occurred_at, actor_user_id, action, object_type, object_id,
-                municipality_id, police_district_id, request_id, shown_ids)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9)"#,
+                municipality_id, police_district_id, request_id, shown_ids, search)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"#,
         at,
         event.actor as Option<UserId>,
         event.action.as_str(),
@@ -167,6 +175,7 @@ pub async fn record(
         event.police_district_id as Option<PoliceDistrictId>,
         event.request_id.as_deref(),
         &event.shown,
+        event.search.as_deref(),
     )
     .execute(db)
     .await?;

@@ -5,6 +5,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::domain::code::code_enum;
 use crate::domain::ids::{CaseId, MunicipalityId, UserId};
+use crate::domain::search::{self, CaseSearch};
 use crate::domain::workflow::Stage;
 
 /// One row of the case list, with what its next deadline is computed from.
@@ -29,6 +30,13 @@ pub enum CaseFilter {
     Open,
     All,
     Stage(Stage),
+}
+
+/// Which cases the list shows: a filter and an optional search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseQuery {
+    pub filter: CaseFilter,
+    pub search: Option<CaseSearch>,
 }
 
 /// Where a page of the case list starts: after this row of the previous page (keyset paging,
@@ -68,10 +76,19 @@ pub async fn visible_cases(
     whole: &[MunicipalityId],
     team_in: &[MunicipalityId],
     viewer: UserId,
-    filter: CaseFilter,
+    which: &CaseQuery,
     after: Option<ListCursor>,
     limit: i64,
 ) -> sqlx::Result<Vec<CaseListRow>> {
+    let filter = which.filter;
+    let (reference, cpr, birth_date, name) = match &which.search {
+        Some(CaseSearch::Reference(r)) => (Some(r.as_str()), None, None, None),
+        Some(CaseSearch::Cpr(c)) => (None, Some(c.as_str()), None, None),
+        Some(CaseSearch::BirthDate(d)) => (None, None, Some(*d), None),
+        Some(CaseSearch::Name(n)) => (None, None, None, Some(n.as_str())),
+        None => (None, None, None, None),
+    };
+    let name_pattern = name.map(search::contains_pattern);
     let whole: Vec<uuid::Uuid> = whole.iter().map(|m| m.0).collect();
     let team_in: Vec<uuid::Uuid> = team_in.iter().map(|m| m.0).collect();
     let (open_only, stage) = match filter {
@@ -100,6 +117,10 @@ pub async fn visible_cases(
              and ($4::text is null or c.stage = $4)
              and (not $5 or c.stage <> 'closed')
              and ($6::timestamptz is null or (c.stage_changed_at, c.id) < ($6, $7))
+             and ($9::text is null or c.reference = $9)
+             and ($10::text is null or c.subject_cpr = $10)
+             and ($11::date is null or c.subject_birth_date = $11)
+             and ($12::text is null or c.subject_name % $12 or c.subject_name ilike $13)
            order by c.stage_changed_at desc, c.id desc
            limit $8"#,
         &whole,
@@ -110,6 +131,11 @@ pub async fn visible_cases(
         after.map(|a| a.stage_changed_at),
         after.map(|a| a.id.0),
         limit,
+        reference,
+        cpr,
+        birth_date,
+        name,
+        name_pattern,
     )
     .fetch_all(db)
     .await?;

@@ -10,10 +10,11 @@ use super::reach_of;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::calendar::today_copenhagen;
+use crate::domain::search::{self, CaseSearch};
 use crate::domain::workflow::Stage;
 use crate::error::AppResult;
 use crate::store::audit::{self, AuditAction};
-use crate::store::cases::{self as store, CaseFilter, ListCursor};
+use crate::store::cases::{self as store, CaseFilter, CaseQuery, ListCursor};
 use crate::web::extract::Query;
 use crate::web::filters;
 use crate::web::layout::{self, PageContext};
@@ -26,6 +27,29 @@ pub(crate) struct ListQuery {
     /// Where the page starts (`ListCursor::encode`).
     #[serde(default)]
     efter: String,
+    /// A reference, CPR number, birth date or name (`CaseSearch`).
+    #[serde(default)]
+    q: String,
+}
+
+/// The list's address with its filter, search and (for a later page) cursor.
+fn list_href(fase: &str, q: &str, after: Option<&ListCursor>) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    if !fase.is_empty() {
+        query.append_pair("fase", fase);
+    }
+    if !q.is_empty() {
+        query.append_pair("q", q);
+    }
+    if let Some(cursor) = after {
+        query.append_pair("efter", &cursor.encode());
+    }
+    let query = query.finish();
+    if query.is_empty() {
+        "/sager".to_owned()
+    } else {
+        format!("/sager?{query}")
+    }
 }
 
 /// Rows per page: enough for a working day's overview, small enough to stay fast.
@@ -65,6 +89,9 @@ struct CaseListPage {
     next: Option<String>,
     /// The first page's address, on a later page.
     first: Option<String>,
+    /// The search as typed, to show it again.
+    q: String,
+    searched: bool,
 }
 
 pub(crate) async fn show_cases(
@@ -73,16 +100,26 @@ pub(crate) async fn show_cases(
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
     let reach = reach_of(&state, &current);
-    let filter = filter_of(&q.fase);
+    let search = CaseSearch::parse(&q.q);
+    // Whoever searches for a person wants their closed cases too, unless they chose otherwise.
+    let filter = match (q.fase.trim(), &search) {
+        ("", Some(_)) => CaseFilter::All,
+        (fase, _) => filter_of(fase),
+    };
+    let typed: String = q.q.trim().chars().take(search::MAX_CHARS).collect();
     let after = ListCursor::decode(&q.efter);
     let today = today_copenhagen(state.clock.now());
+    let which = CaseQuery {
+        filter,
+        search: search.clone(),
+    };
     // One row more than the page shows says whether there is a next page.
     let mut rows = store::visible_cases(
         &state.db,
         &reach.whole(),
         &reach.as_team,
         current.user.id,
-        filter,
+        &which,
         after,
         i64::try_from(PAGE_SIZE + 1).unwrap_or(i64::MAX),
     )
@@ -99,9 +136,9 @@ pub(crate) async fn show_cases(
             stage_changed_at: r.stage_changed_at,
             id: r.id,
         };
-        format!("/sager?fase={fase}&efter={}", cursor.encode())
+        list_href(&fase, &typed, Some(&cursor))
     });
-    let first = after.map(|_| format!("/sager?fase={fase}"));
+    let first = after.map(|_| list_href(&fase, &typed, None));
     let municipalities: Vec<_> = reach
         .whole()
         .into_iter()
@@ -152,12 +189,15 @@ pub(crate) async fn show_cases(
         show_municipality: distinct.len() > 1,
         next,
         first,
+        searched: search.is_some(),
+        q: typed,
     };
     audit::record(
         &state.db,
         &current
             .audit(AuditAction::CaseListViewed)
             .showing(shown)
+            .searching(search.as_ref().map(CaseSearch::audit_criterion))
             .in_municipality(current.user.municipality_id)
             .in_district(current.user.police_district_id),
         state.clock.now(),
