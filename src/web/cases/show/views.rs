@@ -66,7 +66,7 @@ impl TriageView {
                     format_datetime_da(at)
                 ),
                 (_, _, _, Some(last)) => format!(
-                    "afventer {}s bekræftelse (indsigelse senest {})",
+                    "afventer bekræftelse fra {} (indsigelse senest {})",
                     t.police_name,
                     format_date_da(last)
                 ),
