@@ -1181,3 +1181,53 @@ async fn the_acute_question_comes_first_and_a_yes_stops_before_the_form() {
         .expect("count");
     assert_eq!(concerns, 0);
 }
+
+#[tokio::test]
+async fn the_leaders_home_counts_the_inbox_and_a_returned_question_is_the_employees_task() {
+    let app = TestApp::with_demo_users().await;
+    let mut staff = app.signed_in("staff@randers.demo").await;
+    let mut leader = app.signed_in("leader@randers.demo").await;
+    let id = file(&mut staff, &[]).await;
+    let path = format!("/bekymringer/{id}");
+
+    let home = leader.get("/").await;
+    let tasks = home.texts(".tasks").join(" ");
+    assert!(
+        tasks.contains("1 bekymring venter i din indbakke"),
+        "{tasks}"
+    );
+    assert!(home.texts(".tasks a[href=\"/leder/indbakke\"]").len() == 1);
+
+    leader.get(&path).await;
+    let r = leader
+        .post(
+            &format!("{path}/returner"),
+            &[("version", "1"), ("question", "Hvem har set videoerne?")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let home = staff.get("/").await;
+    assert!(
+        home.body.contains(&format!("href=\"{path}\"")),
+        "the returned concern is a task"
+    );
+    assert!(home.body.contains("Besvar lederens spørgsmål"));
+    // The leader's count no longer holds it: it waits for the employee now.
+    let tasks = leader.get("/").await.texts(".tasks").join(" ");
+    assert!(!tasks.contains("venter i din indbakke"), "{tasks}");
+
+    let r = staff
+        .post(
+            &format!("{path}/svar"),
+            &[("version", "2"), ("reply", "Tre drenge fra 9.b.")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        !staff
+            .get("/")
+            .await
+            .body
+            .contains("Besvar lederens spørgsmål")
+    );
+}

@@ -171,3 +171,46 @@ pub async fn intake_queue(
         })
         .collect()
 }
+
+/// What waits for a user in the concern flow before Infohus: their own concerns sent back with
+/// a question (oldest first, at most `limit`), and for a leader the concerns waiting in their
+/// unit's inbox.
+#[derive(Debug, Clone, Default)]
+pub struct ConcernTasks {
+    pub returned: Vec<(ConcernId, OffsetDateTime)>,
+    pub inbox: i64,
+}
+
+pub async fn waiting_for(
+    db: &mut sqlx::PgConnection,
+    reporter: UserId,
+    inbox_of: Option<UnitId>,
+    limit: i64,
+) -> sqlx::Result<ConcernTasks> {
+    let returned = sqlx::query!(
+        r#"select c.id as "id: ConcernId", c.filed_at from concerns c
+           where c.reporter_user_id = $1 and c.status = 'returned'
+           order by c.filed_at, c.id
+           limit $2"#,
+        reporter as UserId,
+        limit,
+    )
+    .fetch_all(&mut *db)
+    .await?
+    .into_iter()
+    .map(|r| (r.id, r.filed_at))
+    .collect();
+    let inbox = match inbox_of {
+        Some(unit) => {
+            sqlx::query_scalar!(
+                r#"select count(*) as "n!" from concerns
+                   where unit_id = $1 and status = 'awaiting_leader' and not direct_to_infohus"#,
+                unit as UnitId,
+            )
+            .fetch_one(&mut *db)
+            .await?
+        }
+        None => 0,
+    };
+    Ok(ConcernTasks { returned, inbox })
+}

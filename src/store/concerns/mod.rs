@@ -9,7 +9,9 @@ mod lists;
 mod moves;
 mod receipts;
 pub use filing::{NewConcern, case_is_repeat, file, is_repeat_subject};
-pub use lists::{OwnRow, QueueRow, UnitRow, filed_by, in_unit, intake_queue};
+pub use lists::{
+    ConcernTasks, OwnRow, QueueRow, UnitRow, filed_by, in_unit, intake_queue, waiting_for,
+};
 pub use moves::{HistoryAction, link, mark_read_by_coordinator, take_move};
 pub use receipts::{ReceiptStatus, by_receipt};
 

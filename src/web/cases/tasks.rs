@@ -1,11 +1,15 @@
-//! "Mine opgaver": what waits for the signed-in user, overdue first, for the home page.
+//! "Mine opgaver": what waits for the signed-in user, overdue first, for the home page: the
+//! steps on cases, and before that a question from the leader to answer or concerns waiting
+//! in the leader's inbox.
 
 use super::reach_of;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::calendar::today_copenhagen;
+use crate::domain::policy::{self, Capability};
 use crate::error::AppResult;
 use crate::store::cases::{self as store, TaskKind};
+use crate::store::concerns;
 
 /// Reviews show up this many days before they are due.
 const REVIEW_HORIZON_DAYS: i64 = 14;
@@ -19,11 +23,23 @@ pub struct TaskView {
     pub overdue: bool,
 }
 
+/// One of the user's own concerns, sent back to them with a question.
+#[derive(Debug, Clone)]
+pub struct ReturnedView {
+    pub href: String,
+    /// The day it was filed, in Copenhagen.
+    pub filed: time::Date,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Tasks {
     pub items: Vec<TaskView>,
     /// Concerns waiting in the coordinator's intake queue.
     pub intake_waiting: i64,
+    /// Concerns waiting in the leader's inbox.
+    pub inbox_waiting: i64,
+    /// The user's own concerns sent back to them with a question.
+    pub returned: Vec<ReturnedView>,
     /// Tasks beyond the first [`SHOWN`], counted but not listed: a long list hides what is urgent.
     pub more: usize,
 }
@@ -33,7 +49,10 @@ const SHOWN: usize = 15;
 
 impl Tasks {
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty() && self.intake_waiting == 0
+        self.items.is_empty()
+            && self.intake_waiting == 0
+            && self.inbox_waiting == 0
+            && self.returned.is_empty()
     }
 }
 
@@ -58,9 +77,35 @@ fn label(kind: TaskKind, detail: Option<&str>) -> String {
 
 /// The user's tasks: one query, plus a count of the intake queue for coordinators.
 pub async fn for_user(state: &AppState, current: &CurrentUser) -> AppResult<Tasks> {
+    // Before Infohus: a question from the leader to answer, concerns waiting in the inbox.
+    let inbox_of = current
+        .user
+        .unit_id
+        .filter(|_| policy::may(&current.user.actor(), Capability::LeaderInbox));
+    let mut conn = state.db.acquire().await?;
+    let waiting = concerns::waiting_for(
+        &mut conn,
+        current.user.id,
+        inbox_of,
+        i64::try_from(SHOWN).unwrap_or(i64::MAX),
+    )
+    .await?;
+    drop(conn);
+    let returned = waiting
+        .returned
+        .into_iter()
+        .map(|(id, filed)| ReturnedView {
+            href: format!("/bekymringer/{id}"),
+            filed: today_copenhagen(filed),
+        })
+        .collect();
     let reach = reach_of(state, current);
     if reach.is_empty() {
-        return Ok(Tasks::default());
+        return Ok(Tasks {
+            inbox_waiting: waiting.inbox,
+            returned,
+            ..Tasks::default()
+        });
     }
     let today = today_copenhagen(state.clock.now());
     let horizon = today + time::Duration::days(REVIEW_HORIZON_DAYS);
@@ -100,6 +145,8 @@ pub async fn for_user(state: &AppState, current: &CurrentUser) -> AppResult<Task
     Ok(Tasks {
         items,
         intake_waiting,
+        inbox_waiting: waiting.inbox,
+        returned,
         more,
     })
 }

@@ -28,12 +28,17 @@ scenario('a leader sends a concern back with a question, the employee answers, a
   await leader.fill(leader.page.locator('#question'), 'Hvornår så du tegningerne første gang?');
   await leader.submit('Send tilbage med spørgsmål');
 
-  // The employee answers; the concern goes back to the leader, who forwards it.
-  await staff.goto(concernPath);
+  // The employee finds the question as a task on the home page and answers it; the concern
+  // goes back to the leader, whose home page counts it, and who forwards it.
+  await staff.goto('/');
+  await staff.follow(/^Besvar lederens spørgsmål/);
+  assert.equal(staff.path(), concernPath);
   await staff.expectText('Hvornår så du tegningerne første gang?');
   await staff.fill(staff.page.locator('#reply'), 'For to uger siden, i dansktimen.');
   await staff.submit('Send svar og bekymringen igen');
-  await leader.goto('/leder/indbakke');
+  await leader.goto('/');
+  await leader.follow(/venter i din indbakke$/);
+  assert.equal(leader.path(), '/leder/indbakke');
   await leader.openRow(SUBJECT);
   await leader.expectText('For to uger siden, i dansktimen.');
   await leader.submit(/^Send videre til/);
