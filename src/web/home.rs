@@ -7,12 +7,15 @@ use axum::routing::get;
 use crate::auth::CurrentUser;
 use crate::domain::policy::{self, Capability};
 use crate::error::AppResult;
+use crate::web::cases::tasks;
 use crate::web::filters;
 use crate::web::layout::{self, PageContext};
 use crate::web::routes::Routes;
 
 pub fn routes() -> Routes {
-    Routes::new().requires("/", Capability::SignedIn, get(show_home))
+    Routes::new()
+        .requires("/", Capability::SignedIn, get(show_home))
+        .requires("/opgaver", Capability::SignedIn, get(show_tasks))
 }
 
 pub struct Action {
@@ -112,7 +115,41 @@ async fn show_home(
         page: PageContext::for_user(&current, "Forside", "/").await?,
         actions,
         unit_name: current.user.unit_name.clone(),
-        tasks: crate::web::cases::tasks::for_user(&state, &current).await?,
+        tasks: tasks::for_user(&state, &current, tasks::ON_HOME).await?,
+    };
+    layout::ok(&page)
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct TasksQuery {
+    /// `ja`: only what is overdue.
+    #[serde(default)]
+    overskredne: String,
+}
+
+#[derive(Template)]
+#[template(path = "tasks.html")]
+struct TasksPage {
+    page: PageContext,
+    tasks: tasks::Tasks,
+    overdue_only: bool,
+}
+
+/// "Mine opgaver" in full: everything the home page lists the first of, overdue first.
+async fn show_tasks(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    current: CurrentUser,
+    crate::web::extract::Query(q): crate::web::extract::Query<TasksQuery>,
+) -> AppResult<Response> {
+    let overdue_only = q.overskredne.trim() == "ja";
+    let mut all = tasks::for_user(&state, &current, tasks::ON_PAGE).await?;
+    if overdue_only {
+        all.items.retain(|t| t.overdue);
+    }
+    let page = TasksPage {
+        page: PageContext::for_user(&current, "Mine opgaver", "/opgaver").await?,
+        tasks: all,
+        overdue_only,
     };
     layout::ok(&page)
 }

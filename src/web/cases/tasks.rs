@@ -40,12 +40,15 @@ pub struct Tasks {
     pub inbox_waiting: i64,
     /// The user's own concerns sent back to them with a question.
     pub returned: Vec<ReturnedView>,
-    /// Tasks beyond the first [`SHOWN`], counted but not listed: a long list hides what is urgent.
+    /// Tasks beyond the ones listed, counted: a long list hides what is urgent.
     pub more: usize,
 }
 
 /// How many tasks the home page lists; the most urgent come first.
-const SHOWN: usize = 15;
+pub const ON_HOME: usize = 15;
+
+/// How many the full task page lists: more than anyone can act on in a day, still bounded.
+pub const ON_PAGE: usize = 500;
 
 impl Tasks {
     pub fn is_empty(&self) -> bool {
@@ -76,7 +79,7 @@ fn label(kind: TaskKind, detail: Option<&str>) -> String {
 }
 
 /// The user's tasks: one query, plus a count of the intake queue for coordinators.
-pub async fn for_user(state: &AppState, current: &CurrentUser) -> AppResult<Tasks> {
+pub async fn for_user(state: &AppState, current: &CurrentUser, shown: usize) -> AppResult<Tasks> {
     // Before Infohus: a question from the leader to answer, concerns waiting in the inbox.
     let inbox_of = current
         .user
@@ -87,7 +90,7 @@ pub async fn for_user(state: &AppState, current: &CurrentUser) -> AppResult<Task
         &mut conn,
         current.user.id,
         inbox_of,
-        i64::try_from(SHOWN).unwrap_or(i64::MAX),
+        i64::try_from(shown).unwrap_or(i64::MAX),
     )
     .await?;
     drop(conn);
@@ -140,8 +143,8 @@ pub async fn for_user(state: &AppState, current: &CurrentUser) -> AppResult<Task
             overdue: r.due.is_some_and(|d| d < today),
         })
         .collect();
-    let more = items.len().saturating_sub(SHOWN);
-    items.truncate(SHOWN);
+    let more = items.len().saturating_sub(shown);
+    items.truncate(shown);
     Ok(Tasks {
         items,
         intake_waiting,

@@ -64,6 +64,12 @@ scenario('each role opens the lists and counts it works from', async (s) => {
   await randersLeader.expectH1('Lederens indbakke');
 
   const coordinator = await s.signIn('coordinator@randers.demo');
+  // Every task, beyond the home page's first fifteen, and only the overdue ones.
+  await coordinator.goto('/opgaver');
+  await coordinator.expectH1('Mine opgaver');
+  await coordinator.check('Kun overskredne');
+  await coordinator.submit('Vis');
+  assert.match(coordinator.path(), /^\/opgaver\?overskredne=ja/);
   await coordinator.activate(coordinator.page.locator('nav a[href="/sager"]'));
   await coordinator.expectH1('Sager');
   const stages = await coordinator.page.locator('#fase option').allInnerTexts();

@@ -690,3 +690,23 @@ async fn keyset_paging_returns_every_case_once_while_cases_are_added_between_pag
     assert_eq!(unique.len(), seen.len(), "no case twice");
     assert_eq!(seen.len(), 60, "every case once");
 }
+
+#[tokio::test]
+async fn the_home_page_lists_fifteen_tasks_and_mine_opgaver_all_of_them() {
+    let app = TestApp::with_demo_users().await;
+    for n in 0..20 {
+        open_case(&app, "randers", &format!("Opgave Testperson {n:02}"), true).await;
+    }
+    let mut coordinator = app.signed_in("coordinator@randers.demo").await;
+    let home = coordinator.get("/").await;
+    assert_eq!(home.texts(".task-list li").len(), 15);
+    assert!(home.body.contains("Og 5 opgaver mere"));
+    assert!(home.body.contains("href=\"/opgaver\""));
+    let all = coordinator.get("/opgaver").await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert_eq!(all.texts(".task-list li").len(), 20);
+    // None of them has a deadline yet, so none is overdue.
+    let overdue = coordinator.get("/opgaver?overskredne=ja").await;
+    assert!(overdue.texts(".task-list li").is_empty());
+    assert!(overdue.body.contains("ingen overskredne opgaver"));
+}
