@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
+use super::settle::{self, Answers, FATES, OpenRow};
 use super::show::{CaseHeader, audit_view};
 use super::step::{self, Step, Taken};
 use super::{Loaded, Verdict, date_field, load, not_now, verdict};
@@ -14,7 +15,7 @@ use crate::domain::calendar::{format_date_da, today_copenhagen};
 use crate::domain::catalogue::{ASSESSMENT_FACTORS, Dimension, FactorKind, Level, Rating};
 use crate::domain::workflow::{Conclusion, Move};
 use crate::error::AppResult;
-use crate::store::cases::assessment;
+use crate::store::cases::{assessment, plan};
 use crate::web::extract::Form;
 use crate::web::forms::FormState;
 use crate::web::forms::{self, FieldErrors};
@@ -34,10 +35,12 @@ struct AssessmentInput {
     conclusion: String,
     level: String,
     ratings: Vec<(&'static str, String)>,
+    /// What becomes of each open intervention if the conclusion closes the case.
+    answers: Answers,
 }
 
 impl AssessmentInput {
-    fn from_pairs(pairs: Vec<(String, String)>) -> AssessmentInput {
+    fn from_pairs(pairs: Vec<(String, String)>, open: &[plan::Intervention]) -> AssessmentInput {
         let get = |name: &str| {
             pairs
                 .iter()
@@ -58,6 +61,7 @@ impl AssessmentInput {
                 .iter()
                 .map(|f| (f.id, get(&format!("rating_{}", f.id))))
                 .collect(),
+            answers: settle::answers(&pairs, open),
         }
     }
 
@@ -104,6 +108,8 @@ struct AssessmentPage {
     conclusion: String,
     level: String,
     reassessment: bool,
+    /// The open interventions (after a reassessment): asked about in case "no basis" closes it.
+    open: Vec<OpenRow>,
 }
 
 async fn render(
@@ -197,6 +203,11 @@ async fn render(
         conclusion: input.conclusion,
         level: input.level,
         reassessment: !previous.is_empty(),
+        open: settle::rows(
+            &settle::open_interventions(state, loaded).await?,
+            &input.answers,
+            today_copenhagen(state.clock.now()),
+        ),
     };
     layout::render(form_state.status(), &page)
 }
@@ -258,7 +269,8 @@ pub(crate) async fn submit_assessment(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let loaded = load(&state, &current, &raw).await?;
-    let mut input = AssessmentInput::from_pairs(pairs);
+    let open = settle::open_interventions(&state, &loaded).await?;
+    let mut input = AssessmentInput::from_pairs(pairs, &open);
     let mut errors = FieldErrors::new();
     let meeting_date = date_field(&mut errors, "meeting_date", &input.meeting_date);
     let mut ratings: Vec<(&'static str, Rating)> = Vec::new();
@@ -317,6 +329,16 @@ pub(crate) async fn submit_assessment(
         }
         _ => None,
     };
+    // "No basis" closes the case: the open interventions are settled as on the closing form.
+    let settled = match conclusion {
+        Some(Conclusion::NoBasis) => settle::settlements(
+            &mut errors,
+            &input.answers,
+            &open,
+            today_copenhagen(state.clock.now()),
+        ),
+        _ => Vec::new(),
+    };
     let mv = conclusion.map_or(Move::AssessmentBasis, Conclusion::as_move);
     let verdict = verdict(&loaded, mv)?;
     if let Verdict::Stale = verdict {
@@ -368,9 +390,10 @@ pub(crate) async fn submit_assessment(
         ratings: &ratings,
         at: now,
     };
+    let case = loaded.case.id;
     let taken = step::take(&state, &current, &loaded, step, async |conn| {
         assessment::record(conn, &new).await?;
-        Ok(true)
+        Ok(settle::settle_all(conn, case, &settled, now).await?)
     })
     .await?;
     if let Taken::Conflict(fresh) = taken {

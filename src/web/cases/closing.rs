@@ -5,20 +5,20 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use time::Date;
 
-use super::show::{CaseHeader, audit_view, intervention_label};
+use super::settle::{self, Answers, FATES, OpenRow};
+use super::show::{CaseHeader, audit_view};
 use super::step::{self, Step, Taken};
 use super::{Loaded, Verdict, load, not_now, verdict};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::calendar::{format_date_da, today_copenhagen};
 use crate::domain::catalogue::CloseReason;
-use crate::domain::ids::{InterventionId, PostClosureReviewId};
+use crate::domain::ids::PostClosureReviewId;
 use crate::domain::workflow::{self, Move, Requirement};
 use crate::error::{AppError, AppResult};
 use crate::store::cases::closing;
-use crate::store::cases::plan::{self, Settled};
+use crate::store::cases::plan;
 use crate::web::extract::{Form, parse_id};
 use crate::web::forms::FormState;
 use crate::web::forms::{self, FieldErrors};
@@ -31,8 +31,8 @@ pub(crate) struct CloseForm {
     version: String,
     reason: String,
     evaluation: String,
-    /// Per open intervention, by id: (fate, end date, authority).
-    answers: Vec<(String, String, String, String)>,
+    /// Per open intervention (`settle::Answers`).
+    answers: Answers,
 }
 
 impl CloseForm {
@@ -48,30 +48,9 @@ impl CloseForm {
             version: get("version"),
             reason: get("reason"),
             evaluation: get("evaluation"),
-            answers: open
-                .iter()
-                .map(|i| {
-                    let id = i.id.to_string();
-                    let fate = get(&format!("fate_{id}"));
-                    let ended_on = get(&format!("ended_on_{id}"));
-                    let with = get(&format!("continues_with_{id}"));
-                    (id, fate, ended_on, with)
-                })
-                .collect(),
+            answers: settle::answers(pairs, open),
         }
     }
-}
-
-/// One open intervention on the closing form.
-struct OpenRow {
-    label: String,
-    owner: String,
-    fate_field: String,
-    ended_field: String,
-    with_field: String,
-    fate: String,
-    ended_on: String,
-    with: String,
 }
 
 #[derive(Template)]
@@ -85,22 +64,6 @@ struct ClosePage {
     reasons: Vec<(&'static str, &'static str)>,
     post_closure: Option<String>,
     open: Vec<OpenRow>,
-}
-
-const FATES: [(&str, &str); 2] = [
-    ("ended", "Indsatsen er afsluttet"),
-    ("continues", "Indsatsen fortsætter uden for Infohus"),
-];
-
-async fn open_interventions(
-    state: &AppState,
-    loaded: &Loaded,
-) -> AppResult<Vec<plan::Intervention>> {
-    Ok(plan::interventions_of(&state.db, loaded.case.id)
-        .await?
-        .into_iter()
-        .filter(plan::Intervention::is_open)
-        .collect())
 }
 
 async fn render_close(
@@ -118,23 +81,7 @@ async fn render_close(
         .deadlines
         .post_closure_review_months;
     let today = today_copenhagen(state.clock.now());
-    let open = open
-        .iter()
-        .map(|i| {
-            let id = i.id.to_string();
-            let typed = form.answers.iter().find(|a| a.0 == id);
-            OpenRow {
-                label: intervention_label(&i.type_id, i.type_other.as_deref()),
-                owner: format!("{}, {}", i.owner_name, i.authority),
-                fate_field: format!("fate_{id}"),
-                ended_field: format!("ended_on_{id}"),
-                with_field: format!("continues_with_{id}"),
-                fate: typed.map(|a| a.1.clone()).unwrap_or_default(),
-                ended_on: typed.map_or_else(|| format_date_da(today), |a| a.2.clone()),
-                with: typed.map_or_else(|| i.authority.clone(), |a| a.3.clone()),
-            }
-        })
-        .collect();
+    let open = settle::rows(open, &form.answers, today);
     let page = ClosePage {
         page: PageContext::for_user(current, "Afslut sagen", "/sager").await?,
         head: CaseHeader::of(loaded),
@@ -161,7 +108,7 @@ pub(crate) async fn show_close_form(
     if let Verdict::Stale = verdict(&loaded, Move::Close(CloseReason::EndedOtherwise))? {
         return not_now(&current, &loaded).await;
     }
-    let open = open_interventions(&state, &loaded).await?;
+    let open = settle::open_interventions(&state, &loaded).await?;
     let form = CloseForm {
         version: loaded.case.version.to_string(),
         ..CloseForm::default()
@@ -179,47 +126,6 @@ pub(crate) async fn show_close_form(
     .await
 }
 
-/// Reads each open intervention's answer; a Danish message at each field left wrong.
-fn settlements(
-    errors: &mut FieldErrors,
-    form: &CloseForm,
-    open: &[plan::Intervention],
-    today: Date,
-) -> Vec<(InterventionId, Settled)> {
-    let mut out = Vec::new();
-    for (i, (id, fate, ended_on, with)) in open.iter().zip(&form.answers) {
-        let settled = match fate.as_str() {
-            "ended" => {
-                let field = format!("ended_on_{id}");
-                match super::date_field(errors, &field, ended_on) {
-                    Some(d) if d < i.start_date => {
-                        errors.add(&field, "Slutdatoen kan ikke ligge før indsatsens start.");
-                        None
-                    }
-                    Some(d) if d > today => {
-                        errors.add(&field, "Slutdatoen kan ikke ligge efter i dag.");
-                        None
-                    }
-                    d => d.map(Settled::Ended),
-                }
-            }
-            "continues" => forms::text(errors, &format!("continues_with_{id}"), with, true, 300)
-                .map(Settled::Continues),
-            _ => {
-                errors.add(
-                    &format!("fate_{id}"),
-                    "Svar, om indsatsen er afsluttet eller fortsætter uden for Infohus.",
-                );
-                None
-            }
-        };
-        if let Some(s) = settled {
-            out.push((i.id, s));
-        }
-    }
-    out
-}
-
 pub(crate) async fn submit_close(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -227,7 +133,7 @@ pub(crate) async fn submit_close(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let loaded = load(&state, &current, &raw).await?;
-    let open = open_interventions(&state, &loaded).await?;
+    let open = settle::open_interventions(&state, &loaded).await?;
     let mut form = CloseForm::from_pairs(&pairs, &open);
     let mut errors = FieldErrors::new();
     let reason = CloseReason::parse(form.reason.trim());
@@ -265,7 +171,7 @@ pub(crate) async fn submit_close(
         );
     }
     let now = state.clock.now();
-    let settled = settlements(&mut errors, &form, &open, today_copenhagen(now));
+    let settled = settle::settlements(&mut errors, &form.answers, &open, today_copenhagen(now));
     let (Some(reason), Some(evaluation), true) = (allowed, evaluation, errors.is_empty()) else {
         return render_close(
             &state,
@@ -281,17 +187,12 @@ pub(crate) async fn submit_close(
     let step = Step::new(Move::Close(reason), &form.version, now).closing_text(Some(&evaluation));
     let case = loaded.case.id;
     let taken = step::take(&state, &current, &loaded, step, async |conn| {
-        for (id, s) in &settled {
-            if !plan::settle_at_closing(conn, case, *id, s, now).await? {
-                return Ok(false);
-            }
-        }
-        Ok(true)
+        Ok(settle::settle_all(conn, case, &settled, now).await?)
     })
     .await?;
     if let Taken::Conflict(fresh) = taken {
         form.version = fresh.case.version.to_string();
-        let open = open_interventions(&state, &fresh).await?;
+        let open = settle::open_interventions(&state, &fresh).await?;
         return render_close(
             &state,
             &current,

@@ -15,6 +15,7 @@ mod plan;
 mod reason_move;
 mod review;
 mod screening;
+mod settle;
 mod show;
 mod step;
 pub mod tasks;

@@ -710,3 +710,49 @@ async fn the_home_page_lists_fifteen_tasks_and_mine_opgaver_all_of_them() {
     assert!(overdue.texts(".task-list li").is_empty());
     assert!(overdue.body.contains("ingen overskredne opgaver"));
 }
+
+#[tokio::test]
+async fn a_reassessment_that_finds_no_basis_asks_what_became_of_the_open_interventions() {
+    let app = TestApp::with_demo_users().await;
+    let (id, _coordinator, mut core) = randers_case_in_follow_up(&app, "20.02.2027").await;
+    let v = version(&app, id).await;
+    see_other(
+        &core
+            .post(
+                &format!("/sager/{id}/ny-vurdering"),
+                &[("version", &v), ("reason", "Situationen er forbedret.")],
+            )
+            .await,
+    );
+    let iv: Uuid = sqlx::query_scalar("select id from interventions where case_id = $1")
+        .bind(id)
+        .fetch_one(&app.db)
+        .await
+        .expect("intervention");
+    let form = core.get(&format!("/sager/{id}/vurdering")).await;
+    assert!(form.body.contains(&format!("name=\"fate_{iv}\"")));
+
+    // "No basis" closes the case: without an answer for the mentor, nothing is stored.
+    let v = version(&app, id).await;
+    let fields = assessment_fields(&v, "no_basis", "", "Trives i skolen igen.", "not_seen");
+    let r = post_owned(&mut core, &format!("/sager/{id}/vurdering"), &fields).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!r.texts(&format!("#fate_{iv}-error")).is_empty());
+    assert_eq!(stage(&app, id).await, "assessment");
+
+    let mut answered = fields.clone();
+    answered.push((format!("fate_{iv}"), "ended".to_owned()));
+    answered.push((format!("ended_on_{iv}"), "20.11.2026".to_owned()));
+    see_other(&post_owned(&mut core, &format!("/sager/{id}/vurdering"), &answered).await);
+    assert_eq!(stage(&app, id).await, "closed");
+    let (status, ended_on): (String, Option<time::Date>) =
+        sqlx::query_as("select status, ended_on from interventions where id = $1")
+            .bind(iv)
+            .fetch_one(&app.db)
+            .await
+            .expect("intervention");
+    assert_eq!(
+        (status.as_str(), ended_on),
+        ("completed", Some(date!(2026 - 11 - 20)))
+    );
+}
