@@ -22,8 +22,10 @@ use crate::store::cases::{self as store, assessment, closing, plan, review, scre
 use crate::web::filters;
 use crate::web::layout::{self, PageContext};
 
+mod actions;
 mod views;
 
+use actions::{ActionView, actions};
 use views::*;
 pub(crate) use views::{InterventionView, intervention_label};
 
