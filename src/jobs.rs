@@ -8,6 +8,9 @@ use time::{Duration, OffsetDateTime};
 use tower_sessions::ExpiredDeletion;
 
 use crate::AppState;
+use crate::domain::calendar::{add_working_days, to_copenhagen, today_copenhagen};
+use crate::mail::Mailer;
+use crate::store::alerts::DueWindow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -36,6 +39,52 @@ pub async fn housekeeping(state: &AppState) -> anyhow::Result<Outcome> {
     store.delete_expired().await?;
     crate::store::rate_limits::prune(&mut *tx, now).await?;
     tx.commit().await?;
+    Ok(Outcome::Ran)
+}
+
+/// Raises the alerts that deadlines cause (a screening due or overdue, a review due).
+pub const DEADLINE_ALERTS: &str = "deadline_alerts";
+pub const DEADLINE_ALERTS_EVERY: Duration = Duration::minutes(30);
+
+pub async fn deadline_alerts(state: &AppState) -> anyhow::Result<Outcome> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let outcome = claim(&mut tx, DEADLINE_ALERTS, DEADLINE_ALERTS_EVERY, now).await?;
+    if outcome != Outcome::Ran {
+        tx.rollback().await?;
+        return Ok(outcome);
+    }
+    let today = today_copenhagen(now);
+    let window = DueWindow {
+        today,
+        screening_soon: add_working_days(today, 1),
+        review_soon: today + Duration::days(7),
+        overdue_since: today - Duration::days(14),
+    };
+    crate::store::alerts::raise_due(&mut tx, window, now).await?;
+    tx.commit().await?;
+    Ok(Outcome::Ran)
+}
+
+/// Sends the daily mails, once a day from the configured hour.
+pub const DAILY_MAIL: &str = "daily_mail";
+
+pub async fn daily_mail(state: &AppState, mailer: &Mailer) -> anyhow::Result<Outcome> {
+    let now = state.clock.now();
+    if to_copenhagen(now).hour() < state.settings.mail.daily_hour {
+        return Ok(Outcome::NotDue);
+    }
+    let mut tx = state.db.begin().await?;
+    // A little under a day, so that the hour does not creep later day by day.
+    let outcome = claim(&mut tx, DAILY_MAIL, Duration::hours(20), now).await?;
+    if outcome != Outcome::Ran {
+        tx.rollback().await?;
+        return Ok(outcome);
+    }
+    // The run is recorded before the mails go out: a crash halfway sends the rest tomorrow
+    // rather than some twice today.
+    tx.commit().await?;
+    crate::mail::send_daily(state, mailer).await?;
     Ok(Outcome::Ran)
 }
 

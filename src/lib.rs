@@ -9,6 +9,7 @@ pub mod domain;
 pub mod embedded_pg;
 pub mod error;
 pub mod jobs;
+pub mod mail;
 pub mod report;
 pub mod seed;
 pub mod store;

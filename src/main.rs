@@ -225,6 +225,13 @@ async fn serve(
         );
     }
     tokio::spawn(housekeeping(state.clone()));
+    match infohus::mail::Mailer::from_settings(&state.settings.mail)? {
+        Some(mailer) => {
+            tracing::info!("alerts are mailed");
+            tokio::spawn(send_mail(state.clone(), mailer));
+        }
+        None => tracing::info!("no mail.smtp_host: alerts are shown in the app only"),
+    }
     let app = build_app(state);
     axum::serve(
         listener,
@@ -244,6 +251,25 @@ async fn housekeeping(state: AppState) {
         tick.tick().await;
         if let Err(e) = infohus::jobs::housekeeping(&state).await {
             tracing::warn!(error = %e, "housekeeping failed");
+        }
+        if let Err(e) = infohus::jobs::deadline_alerts(&state).await {
+            tracing::warn!(error = %e, "deadline alerts failed");
+        }
+    }
+}
+
+/// Mails the alerts that are due, and the daily mails; every instance does (see
+/// `infohus::mail`).
+async fn send_mail(state: AppState, mailer: infohus::mail::Mailer) {
+    let every = std::time::Duration::from_secs(state.settings.mail.poll_seconds.max(1));
+    let mut tick = tokio::time::interval(every);
+    loop {
+        tick.tick().await;
+        if let Err(e) = infohus::mail::send_pending(&state, &mailer).await {
+            tracing::warn!(error = %e, "sending mail failed");
+        }
+        if let Err(e) = infohus::jobs::daily_mail(&state, &mailer).await {
+            tracing::warn!(error = %e, "daily mail failed");
         }
     }
 }

@@ -19,6 +19,8 @@ const KEY: &str = "auth";
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
     pub user: User,
+    /// Unread alerts, counted to 100: the number on "Beskeder" in the header.
+    pub unread_alerts: i64,
     pub auth_session_id: AuthSessionId,
     pub request_id: String,
     pub session: Session,
@@ -72,9 +74,10 @@ pub async fn load_user(
         )
         .await?
         {
-            Some(user) => {
+            Some((user, unread_alerts)) => {
                 current = Some(CurrentUser {
                     user,
+                    unread_alerts,
                     auth_session_id: id,
                     request_id: request_id.clone(),
                     session: session.clone(),

@@ -1,5 +1,6 @@
 //! Pure domain rules: no I/O.
 
+pub mod alerts;
 pub mod calendar;
 pub mod catalogue;
 pub mod code;

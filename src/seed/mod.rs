@@ -30,8 +30,45 @@ pub async fn demo(state: &AppState) -> anyhow::Result<Option<Vec<DemoLogin>>> {
     history::seed(state, &mut tx).await?;
     intake::seed(state, &mut tx).await?;
     cases::seed(state, &mut tx).await?;
+    alerts(state, &mut tx).await?;
     tx.commit().await?;
     Ok(Some(logins))
+}
+
+/// The alerts the story raised as it was seeded, as they would stand today: those older than
+/// two days mailed and read, the recent ones waiting (for a mail server, when none is set up)
+/// and unread, the deadlines' alerts raised, and one mail that failed, for "Udgående post".
+async fn alerts(state: &AppState, conn: &mut sqlx::PgConnection) -> anyhow::Result<()> {
+    let now = state.clock.now();
+    let today = crate::domain::calendar::today_copenhagen(now);
+    let window = crate::store::alerts::DueWindow {
+        today,
+        screening_soon: crate::domain::calendar::add_working_days(today, 1),
+        review_soon: today + time::Duration::days(7),
+        overdue_since: today - time::Duration::days(14),
+    };
+    crate::store::alerts::raise_due(&mut *conn, window, now).await?;
+    sqlx::query!(
+        r#"update alerts
+           set mail_state = 'sent', mailed_at = created_at + interval '1 minute',
+               read_at = created_at + interval '3 hours'
+           where created_at < $1 and mail_state = 'pending'"#,
+        now - time::Duration::days(2),
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        r#"update alerts
+           set mail_state = 'failed', attempts = $2,
+               last_error = 'permanent error (550): 5.1.1 mailbox unavailable'
+           where id = (select min(id) from alerts where mail_state = 'pending'
+                       and created_at >= $1)"#,
+        now - time::Duration::days(2),
+        crate::domain::alerts::MAX_ATTEMPTS,
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// Only the demo users, one per role and municipality (and police district), into an empty

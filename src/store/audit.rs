@@ -57,6 +57,8 @@ code_enum! {
         StatisticsViewed => "statistics_viewed",
         StatisticsDownloaded => "statistics_downloaded",
         UnitCountsViewed => "unit_counts_viewed",
+        AlertSettingsChanged => "alert_settings_changed",
+        OutboxViewed => "outbox_viewed",
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod access_log;
 pub mod accounts;
+pub mod alerts;
 pub mod audit;
 pub mod cases;
 pub mod concerns;

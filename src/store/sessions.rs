@@ -25,15 +25,16 @@ pub async fn create(
     Ok(())
 }
 
-/// The user behind a live session, touching its last-seen time in the same statement. `None`
-/// when the session is revoked, idle too long, past its absolute lifetime, or the user disabled.
+/// The user behind a live session, touching its last-seen time in the same statement, with how
+/// many unread alerts they have (counted to 100). `None` when the session is revoked, idle too
+/// long, past its absolute lifetime, or the user disabled.
 pub async fn touch(
     db: impl PgExecutor<'_>,
     id: AuthSessionId,
     now: OffsetDateTime,
     idle: Duration,
     absolute: Duration,
-) -> sqlx::Result<Option<User>> {
+) -> sqlx::Result<Option<(User, i64)>> {
     let row = sqlx::query!(
         r#"update auth_sessions s set last_seen_at = $2
            from users u left join units un on un.id = u.unit_id
@@ -46,7 +47,10 @@ pub async fn touch(
                      u.municipality_id as "municipality_id: MunicipalityId",
                      u.police_district_id as "police_district_id: PoliceDistrictId",
                      u.unit_id as "unit_id: UnitId", un.name as "unit_name?", u.active,
-                     coalesce(m.routes_via_leader, false) as "leader_routing!""#,
+                     coalesce(m.routes_via_leader, false) as "leader_routing!",
+                     (select count(*) from (select 1 from alerts a
+                                            where a.user_id = u.id and a.read_at is null
+                                            limit 100) unread) as "unread_alerts!""#,
         id as AuthSessionId,
         now,
         pg_interval(idle),
@@ -54,17 +58,20 @@ pub async fn touch(
     )
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|r| User {
-        id: r.id,
-        email: r.email,
-        name: r.name,
-        roles: sorted_roles(r.roles),
-        municipality_id: r.municipality_id,
-        police_district_id: r.police_district_id,
-        unit_id: r.unit_id,
-        unit_name: r.unit_name,
-        active: r.active,
-        leader_routing: r.leader_routing,
+    Ok(row.map(|r| {
+        let user = User {
+            id: r.id,
+            email: r.email,
+            name: r.name,
+            roles: sorted_roles(r.roles),
+            municipality_id: r.municipality_id,
+            police_district_id: r.police_district_id,
+            unit_id: r.unit_id,
+            unit_name: r.unit_name,
+            active: r.active,
+            leader_routing: r.leader_routing,
+        };
+        (user, r.unread_alerts)
     }))
 }
 

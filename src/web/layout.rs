@@ -48,6 +48,8 @@ pub struct PageContext {
     pub notice: Option<String>,
     /// For police users, on every page: Retsplejeloven § 115, in one wording.
     pub section_115: Option<&'static str>,
+    /// Unread alerts for "Beskeder" in the header ("99+" beyond 99); `None` when signed out.
+    pub unread_alerts: Option<String>,
 }
 
 impl PageContext {
@@ -94,6 +96,10 @@ impl PageContext {
             section_115: actor
                 .has(crate::domain::policy::Role::Police)
                 .then_some(crate::domain::workflow::SECTION_115_REMINDER),
+            unread_alerts: Some(match current.unread_alerts {
+                n if n > 99 => "99+".to_owned(),
+                n => n.to_string(),
+            }),
         })
     }
 
@@ -107,6 +113,7 @@ impl PageContext {
             csrf_token,
             notice: None,
             section_115: None,
+            unread_alerts: None,
         }
     }
 }

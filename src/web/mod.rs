@@ -4,6 +4,7 @@
 pub mod access_log;
 pub mod accounts;
 pub mod admin;
+pub mod alerts;
 pub mod auth;
 pub mod cases;
 pub mod client_ip;
@@ -53,6 +54,7 @@ pub fn routes() -> Routes {
         .merge(admin::routes())
         .merge(accounts::routes())
         .merge(access_log::routes())
+        .merge(alerts::routes())
         .merge(stats::routes())
 }
 

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use infohus::domain::alerts::{AlertKind, MailChoice};
 use infohus::domain::catalogue::{
     CloseReason, ConcernKind, InterventionStatus, LegalBasis, Level, Rating,
 };
@@ -10,6 +11,7 @@ use infohus::domain::intake::{AddendumKind, ConcernSource};
 use infohus::domain::policy::Role;
 use infohus::domain::workflow::{CaseEvent, ConcernStatus, Conclusion, ScreeningOutcome, Stage};
 use infohus::domain::workflow::{TriageOutcome, TriageSide};
+use infohus::store::alerts::MailState;
 use infohus::store::audit::{AuditAction, ObjectType};
 use infohus::store::cases::screening::Settlement;
 use infohus::store::concerns::HistoryAction;
@@ -34,6 +36,15 @@ fn literals(definition: &str) -> BTreeSet<String> {
 async fn every_stored_code_equals_the_check_list_of_its_column() {
     let (pool, _) = fresh_database().await;
     let expected: Vec<(&str, BTreeSet<String>)> = vec![
+        ("alerts_kind_known", ids(&AlertKind::ALL, AlertKind::as_str)),
+        (
+            "alerts_mail_state_known",
+            ids(&MailState::ALL, MailState::as_str),
+        ),
+        (
+            "users_alert_mail_known",
+            ids(&MailChoice::ALL, MailChoice::as_str),
+        ),
         ("cases_stage_known", ids(&Stage::ALL, Stage::as_str)),
         ("cases_level_known", ids(&Level::ALL, Level::as_str)),
         (

@@ -5,6 +5,7 @@ mod support;
 mod access_log;
 mod accounts;
 mod addenda;
+mod alerts;
 mod auth;
 mod backup;
 mod codes;

@@ -1,9 +1,11 @@
 //! The case team, and who holds responsibility on the case.
 
-use sqlx::PgExecutor;
+use sqlx::{PgConnection, PgExecutor};
 use time::OffsetDateTime;
 
+use crate::domain::alerts::AlertKind;
 use crate::domain::ids::{CaseId, MunicipalityId, UserId};
+use crate::store::alerts::{self, Link, Recipients};
 
 #[derive(Debug, Clone)]
 pub struct TeamMember {
@@ -26,25 +28,41 @@ pub async fn team(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<Vec<Tea
     .await
 }
 
-/// Adds a member; `false` when they were already on the team.
+/// Adds a member and tells them (unless they added themselves); `false` when they were
+/// already on the team.
 pub async fn add_to_team(
-    db: impl PgExecutor<'_>,
+    conn: &mut PgConnection,
     case: CaseId,
     user: UserId,
     added_by: UserId,
     now: OffsetDateTime,
 ) -> sqlx::Result<bool> {
-    let done = sqlx::query!(
+    let municipality = sqlx::query_scalar!(
         r#"insert into case_team (case_id, user_id, added_by, added_at) values ($1, $2, $3, $4)
-           on conflict (case_id, user_id) do nothing"#,
+           on conflict (case_id, user_id) do nothing
+           returning (select c.municipality_id from cases c where c.id = $1)
+               as "municipality!: MunicipalityId""#,
         case as CaseId,
         user as UserId,
         added_by as UserId,
         now,
     )
-    .execute(db)
+    .fetch_optional(&mut *conn)
     .await?;
-    Ok(done.rows_affected() == 1)
+    let Some(municipality) = municipality else {
+        return Ok(false);
+    };
+    alerts::raise(
+        &mut *conn,
+        Recipients::User(user),
+        AlertKind::AddedToTeam,
+        municipality,
+        Link::Case(case),
+        Some(added_by),
+        now,
+    )
+    .await?;
+    Ok(true)
 }
 
 /// Removes a member; `false` when they were not on the team.

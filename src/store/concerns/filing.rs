@@ -7,7 +7,7 @@ use crate::domain::ids::{CaseId, ConcernId, MunicipalityId, UnitId, UserId};
 use crate::domain::intake::{self, ConcernSource};
 use crate::domain::workflow::ConcernStatus;
 
-use super::moves::{mark_repeat, record_history};
+use super::moves::{Announced, announce, mark_repeat, record_history};
 use crate::domain::intake::concern::ValidConcern;
 
 use super::HistoryAction;
@@ -91,6 +91,20 @@ pub async fn file(
     if received_at.is_some() {
         mark_repeat(&mut *conn, id).await?;
     }
+    announce(
+        &mut *conn,
+        &Announced {
+            id,
+            municipality: new.municipality_id,
+            unit: new.unit_id,
+            reporter: new.reporter_user_id,
+            status: new.status,
+            action: HistoryAction::Filed,
+            actor: new.reporter_user_id,
+        },
+        now,
+    )
+    .await?;
     Ok(id)
 }
 

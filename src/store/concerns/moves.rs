@@ -5,11 +5,13 @@ use crate::domain::code::code_enum;
 use sqlx::{PgConnection, PgExecutor};
 use time::OffsetDateTime;
 
-use crate::domain::ids::{CaseId, ConcernId, UserId};
+use crate::domain::alerts::AlertKind;
+use crate::domain::ids::{CaseId, ConcernId, MunicipalityId, UnitId, UserId};
 use crate::domain::intake::{self, ConcernMove};
 use crate::domain::workflow::ConcernStatus;
 
 use super::add_addendum;
+use crate::store::alerts::{self, Link, Recipients};
 
 /// Marks repeats at the moment a concern reaches Infohus or joins a case: the concern itself
 /// when one about the same person was filed in the 12 months before it, and those filed in the
@@ -41,6 +43,74 @@ code_enum! {
         Resubmitted => ("resubmitted", "Besvaret og sendt til lederen igen"),
         Linked => ("linked", "Tilknyttet en sag"),
     }
+}
+
+/// A concern that just reached a status, and where it belongs.
+pub(super) struct Announced {
+    pub id: ConcernId,
+    pub municipality: MunicipalityId,
+    pub unit: Option<UnitId>,
+    pub reporter: Option<UserId>,
+    pub status: ConcernStatus,
+    pub action: HistoryAction,
+    pub actor: Option<UserId>,
+}
+
+/// Tells whom a concern's new status concerns, in the transaction of the move: the unit's
+/// leaders of a concern in their inbox (new, or answered), the reporter of a question or of
+/// its arrival in Infohus, and the coordinators of a concern in their intake queue.
+pub(super) async fn announce(
+    conn: &mut PgConnection,
+    a: &Announced,
+    now: OffsetDateTime,
+) -> sqlx::Result<()> {
+    let mut told: Vec<(Recipients, AlertKind, Link)> = Vec::new();
+    match a.status {
+        ConcernStatus::AwaitingLeader => {
+            let kind = match a.action {
+                HistoryAction::Resubmitted => AlertKind::ReporterReplied,
+                _ => AlertKind::ConcernInInbox,
+            };
+            if let Some(unit) = a.unit {
+                told.push((Recipients::Leaders(unit), kind, Link::Concern(a.id)));
+            }
+        }
+        ConcernStatus::Returned => {
+            if let Some(reporter) = a.reporter {
+                told.push((
+                    Recipients::User(reporter),
+                    AlertKind::QuestionFromLeader,
+                    Link::Concern(a.id),
+                ));
+            }
+        }
+        ConcernStatus::Received => {
+            told.push((
+                Recipients::Coordinators(a.municipality),
+                AlertKind::ConcernInQueue,
+                Link::IntakeConcern(a.id),
+            ));
+            if let Some(reporter) = a.reporter {
+                told.push((
+                    Recipients::User(reporter),
+                    AlertKind::ConcernReceived,
+                    Link::Concern(a.id),
+                ));
+            }
+        }
+        ConcernStatus::Linked => {}
+    }
+    for (to, kind, link) in told {
+        // The reporter is told that Infohus has their concern even when they filed it
+        // themselves; everyone else is not told of their own move.
+        let actor = if kind == AlertKind::ConcernReceived {
+            None
+        } else {
+            a.actor
+        };
+        alerts::raise(&mut *conn, to, kind, a.municipality, link, actor, now).await?;
+    }
+    Ok(())
 }
 
 #[expect(
@@ -92,22 +162,38 @@ async fn move_status(
     now: OffsetDateTime,
 ) -> sqlx::Result<bool> {
     let received_at = intake::reached_infohus(to).then_some(now);
-    let done = sqlx::query!(
+    let moved = sqlx::query!(
         r#"update concerns
            set status = $4, version = version + 1,
                received_at = coalesce(received_at, $5)
-           where id = $1 and version = $2 and status = $3"#,
+           where id = $1 and version = $2 and status = $3
+           returning municipality_id as "municipality_id: MunicipalityId",
+                     unit_id as "unit_id: UnitId", reporter_user_id as "reporter: UserId""#,
         id as ConcernId,
         version,
         from.as_str(),
         to.as_str(),
         received_at,
     )
-    .execute(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    if done.rows_affected() == 0 {
+    let Some(moved) = moved else {
         return Ok(false);
-    }
+    };
+    announce(
+        &mut *conn,
+        &Announced {
+            id,
+            municipality: moved.municipality_id,
+            unit: moved.unit_id,
+            reporter: moved.reporter,
+            status: to,
+            action,
+            actor: Some(actor),
+        },
+        now,
+    )
+    .await?;
     record_history(
         &mut *conn,
         id,

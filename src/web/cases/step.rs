@@ -11,10 +11,13 @@ use time::{Date, OffsetDateTime};
 use super::{Loaded, load_id};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::domain::alerts::AlertKind;
 use crate::domain::calendar::{add_months, today_copenhagen};
 use crate::domain::catalogue::Level;
+use crate::domain::ids::MunicipalityId;
 use crate::domain::workflow::{self, CaseEvent, Move, Refusal};
 use crate::error::{AppError, AppResult};
+use crate::store::alerts::{self, Link, Recipients};
 use crate::store::audit::{self, AuditAction};
 use crate::store::cases::{self as store, Change, LevelChange, closing};
 
@@ -109,6 +112,35 @@ pub(crate) fn audit_actions(mv: Move) -> &'static [AuditAction] {
     }
 }
 
+/// Whom a move tells, besides its own page: every move is listed, so that a new move cannot
+/// be added without deciding who hears of it. Deadlines are told by the deadline job, team
+/// members by `add_to_team`.
+pub(crate) fn alert_of(mv: Move, municipality: MunicipalityId) -> Option<(Recipients, AlertKind)> {
+    match mv {
+        Move::SendToScreening => {
+            Some((Recipients::Police(municipality), AlertKind::CaseToScreening))
+        }
+        Move::ScreeningCleared
+        | Move::ScreeningNotForInfohus
+        | Move::TriageWithinRemit
+        | Move::TriageOutsideRemit
+        | Move::ProposeTriage
+        | Move::ConfirmPhoneTriage
+        | Move::ObjectToTriage
+        | Move::AssessmentBasis
+        | Move::AssessmentNoBasis
+        | Move::SavePlan
+        | Move::SaveIntervention
+        | Move::RecordReview
+        | Move::ChangeTeam
+        | Move::Close(_)
+        | Move::Reopen
+        | Move::Reassess
+        | Move::StartFollowUp
+        | Move::RecordPostClosureReview => None,
+    }
+}
+
 /// The reviews after closing that closing the case today schedules: the profile's months for
 /// a case that had a plan, none for one that never got that far.
 pub(crate) fn post_closure_reviews(loaded: &Loaded, today: Date) -> Vec<(u32, Date)> {
@@ -182,6 +214,20 @@ pub(crate) async fn take(
     }
     for &action in audit_actions(step.mv) {
         audit::record(&mut *tx, &loaded.event(action, current), step.at).await?;
+    }
+    if let Some((to, kind)) = alert_of(step.mv, loaded.case.municipality_id) {
+        let (case, municipality) = (loaded.case.id, loaded.case.municipality_id);
+        let by = Some(current.user.id);
+        alerts::raise(
+            &mut *tx,
+            to,
+            kind,
+            municipality,
+            Link::Case(case),
+            by,
+            step.at,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(Taken::Done)

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod smtp;
 pub mod steps;
 
 use std::sync::OnceLock;
