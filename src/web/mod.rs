@@ -17,6 +17,7 @@ pub mod health;
 pub mod home;
 pub mod intake;
 pub mod layout;
+pub mod paging;
 pub mod public;
 pub mod routes;
 pub mod stats;

@@ -1231,3 +1231,126 @@ async fn the_leaders_home_counts_the_inbox_and_a_returned_question_is_the_employ
             .contains("Besvar lederens spørgsmål")
     );
 }
+
+/// A concern from Ballerup's staff member, received at `at`, straight into the intake queue.
+async fn received_concern(app: &TestApp, name: &str, at: time::OffsetDateTime) -> Uuid {
+    let id = Uuid::new_v4();
+    sqlx::query(
+        "insert into concerns (id, municipality_id, unit_id, status, source, reporter_user_id,
+                               reporter_name, subject_name, subject_approx_age, subject_is_minor,
+                               observation, kind, filed_at, received_at)
+         select $1, u.municipality_id, u.unit_id, 'received', 'staff', u.id, u.name, $2, 15, true,
+                'Deler voldsforherligende videoer i klassens chat.', 'right_wing_extremism', $3, $3
+         from users u where u.email = 'staff@ballerup.demo'",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(at)
+    .execute(&app.db)
+    .await
+    .expect("concern");
+    id
+}
+
+/// Walks a list from `path` by its "Næste side" links, calling `between` after each page;
+/// returns the concern links in the order the pages showed them.
+async fn walk_pages(c: &mut Client, path: &str, mut between: impl AsyncFnMut()) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut path = path.to_owned();
+    let rows = scraper::Selector::parse("tbody tr td:first-child a").expect("css");
+    let pager = scraper::Selector::parse("nav.pager a").expect("css");
+    loop {
+        let page = c.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        let html = page.html();
+        seen.extend(
+            html.select(&rows)
+                .filter_map(|a| a.value().attr("href").map(str::to_owned)),
+        );
+        between().await;
+        match html
+            .select(&pager)
+            .find(|a| a.text().collect::<String>() == "Næste side")
+            .and_then(|a| a.value().attr("href").map(str::to_owned))
+        {
+            Some(next) => path = next,
+            None => return seen,
+        }
+    }
+}
+
+fn assert_each_once(seen: &[String], expected: &[Uuid]) {
+    let mut unique = seen.to_vec();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), seen.len(), "no concern twice");
+    for id in expected {
+        assert!(
+            seen.iter().any(|href| href.ends_with(&id.to_string())),
+            "{id} missing"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_concern_lists_page_and_show_every_concern_once_while_new_ones_arrive() {
+    let app = TestApp::with_demo_users().await;
+    let start = app.clock.now() - Duration::days(30);
+    let mut filed = Vec::new();
+    for n in 0..120 {
+        filed.push(
+            received_concern(
+                &app,
+                &format!("Side Testperson {n:03}"),
+                start + Duration::minutes(n),
+            )
+            .await,
+        );
+    }
+
+    // The intake queue, oldest first: a concern received between pages comes last, once.
+    let mut coordinator = app.signed_in("coordinator@ballerup.demo").await;
+    let first = coordinator.get("/infohus/indgang").await;
+    assert_eq!(first.texts("tbody tr").len(), 50);
+    assert!(first.body.contains("en side med 50"));
+    let mut arrived = 0;
+    let seen = walk_pages(&mut coordinator, "/infohus/indgang", async || {
+        arrived += 1;
+        received_concern(&app, "Ny Testperson", app.clock.now()).await;
+    })
+    .await;
+    assert_each_once(&seen, &filed);
+    assert_eq!(
+        seen.len(),
+        120 + arrived - 1,
+        "all but the one after the last page"
+    );
+
+    // The reporter's own and the unit's lists, newest first: one filed between pages is newer
+    // than the cursor, so it is not in a later page, and nothing repeats.
+    for (email, path) in [
+        ("staff@ballerup.demo", "/bekymringer"),
+        ("key_employee@ballerup.demo", "/enhed/bekymringer"),
+    ] {
+        let mut user = app.signed_in(email).await;
+        let seen = walk_pages(&mut user, path, async || {
+            received_concern(&app, "Nyere Testperson", app.clock.now()).await;
+        })
+        .await;
+        assert_each_once(&seen, &filed);
+    }
+
+    // A forged or stale cursor is the first page, not an error.
+    for forged in ["x", "1.2", "99999999999999999999999.nope", "%27%3B--", ""] {
+        let page = coordinator
+            .get(&format!("/infohus/indgang?efter={forged}"))
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{forged}");
+        assert!(
+            page.html()
+                .select(&scraper::Selector::parse("nav.pager a").expect("css"))
+                .all(|a| a.text().collect::<String>() != "Første side"),
+            "{forged}"
+        );
+    }
+}

@@ -7,6 +7,7 @@ use crate::domain::code::code_enum;
 use crate::domain::ids::{CaseId, MunicipalityId, UserId};
 use crate::domain::search::{self, CaseSearch};
 use crate::domain::workflow::Stage;
+use crate::store::paging::{self, After, Page};
 
 /// One row of the case list, with what its next deadline is computed from.
 #[derive(Debug, Clone)]
@@ -39,47 +40,17 @@ pub struct CaseQuery {
     pub search: Option<CaseSearch>,
 }
 
-/// Where a page of the case list starts: after this row of the previous page (keyset paging,
-/// so that a page costs the same however far into the list it is).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ListCursor {
-    pub stage_changed_at: OffsetDateTime,
-    pub id: CaseId,
-}
-
-impl ListCursor {
-    /// As the address carries it: the instant in nanoseconds, a dot, the case id.
-    pub fn encode(&self) -> String {
-        format!(
-            "{}.{}",
-            self.stage_changed_at.unix_timestamp_nanos(),
-            self.id
-        )
-    }
-
-    /// `None` for anything that is not a cursor this list wrote: the first page.
-    pub fn decode(raw: &str) -> Option<ListCursor> {
-        let (nanos, id) = raw.trim().split_once('.')?;
-        let at = OffsetDateTime::from_unix_timestamp_nanos(nanos.parse().ok()?).ok()?;
-        Some(ListCursor {
-            stage_changed_at: at,
-            id: CaseId(uuid::Uuid::parse_str(id).ok()?),
-        })
-    }
-}
-
 /// A page of the cases an actor may see: every case of `whole` (their coordinator's or police
 /// district's municipalities) and, in `team_in`, the cases whose team they are on. The most
-/// recently moved first; at most `limit` rows after `after`.
+/// recently moved first; one page after `after`.
 pub async fn visible_cases(
     db: impl PgExecutor<'_>,
     whole: &[MunicipalityId],
     team_in: &[MunicipalityId],
     viewer: UserId,
     which: &CaseQuery,
-    after: Option<ListCursor>,
-    limit: i64,
-) -> sqlx::Result<Vec<CaseListRow>> {
+    after: Option<After>,
+) -> sqlx::Result<Page<CaseListRow>> {
     let filter = which.filter;
     let (reference, cpr, birth_date, name) = match &which.search {
         Some(CaseSearch::Reference(r)) => (Some(r.as_str()), None, None, None),
@@ -128,9 +99,9 @@ pub async fn visible_cases(
         viewer as UserId,
         stage.map(|s| s.as_str()),
         open_only,
-        after.map(|a| a.stage_changed_at),
-        after.map(|a| a.id.0),
-        limit,
+        after.map(|a| a.at),
+        after.map(|a| a.id),
+        paging::FETCH,
         reference,
         cpr,
         birth_date,
@@ -139,9 +110,9 @@ pub async fn visible_cases(
     )
     .fetch_all(db)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(CaseListRow {
+    Ok(Page::of(
+        rows.into_iter()
+            .map(|r| CaseListRow {
                 id: r.id,
                 municipality_id: r.municipality_id,
                 reference: r.reference,
@@ -151,8 +122,8 @@ pub async fn visible_cases(
                 next_deadline: r.next_deadline,
                 repeat: r.repeat,
             })
-        })
-        .collect()
+            .collect(),
+    ))
 }
 
 /// One case waiting for the police's screening.

@@ -9,8 +9,8 @@ mod open;
 mod team;
 pub use change::{Change, LevelChange, apply};
 pub use lists::{
-    CaseFilter, CaseListRow, CaseQuery, ListCursor, ScreeningQueueRow, TaskKind, TaskRow,
-    intake_waiting, screening_queue, tasks, visible_cases,
+    CaseFilter, CaseListRow, CaseQuery, ScreeningQueueRow, TaskKind, TaskRow, intake_waiting,
+    screening_queue, tasks, visible_cases,
 };
 pub use open::{
     CaseBrief, CaseCandidate, NewCase, OpenCaseError, brief_by_cpr, brief_by_reference,

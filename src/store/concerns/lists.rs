@@ -8,6 +8,7 @@ use crate::domain::catalogue::ConcernKind;
 use crate::domain::ids::{ConcernId, MunicipalityId, UnitId, UserId};
 use crate::domain::intake::{self, ConcernSource};
 use crate::domain::workflow::{ConcernStatus, PublicStatus, Stage};
+use crate::store::paging::{self, After, Page};
 
 /// A row of "Mine bekymringer".
 #[derive(Debug, Clone)]
@@ -27,34 +28,31 @@ impl OwnRow {
     }
 }
 
-/// What a user filed, newest first.
-pub async fn filed_by(db: impl PgExecutor<'_>, reporter: UserId) -> sqlx::Result<Vec<OwnRow>> {
-    let rows = sqlx::query!(
+/// What a user filed, newest first; one page after `after`.
+pub async fn filed_by(
+    db: impl PgExecutor<'_>,
+    reporter: UserId,
+    after: Option<After>,
+) -> sqlx::Result<Page<OwnRow>> {
+    let rows = sqlx::query_as!(
+        OwnRow,
         r#"select c.id as "id: ConcernId", c.filed_at, c.subject_name, c.kind as "kind: ConcernKind",
                   c.status as "status: ConcernStatus",
                   k.stage as "case_stage?: Stage", coalesce(c.read_by_coordinator_at, c.linked_at) as "read_by_coordinator_at"
            from concerns c
            left join cases k on k.id = c.case_id
            where c.reporter_user_id = $1
-           order by c.filed_at desc, c.id
-           limit 500"#,
+             and ($2::timestamptz is null or (c.filed_at, c.id) < ($2, $3))
+           order by c.filed_at desc, c.id desc
+           limit $4"#,
         reporter as UserId,
+        after.map(|a| a.at),
+        after.map(|a| a.id),
+        paging::FETCH,
     )
     .fetch_all(db)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(OwnRow {
-                id: r.id,
-                filed_at: r.filed_at,
-                subject_name: r.subject_name,
-                kind: r.kind,
-                status: r.status,
-                case_stage: r.case_stage,
-                read_by_coordinator_at: r.read_by_coordinator_at,
-            })
-        })
-        .collect()
+    Ok(Page::of(rows))
 }
 
 /// A row of a unit's list (the leader's inbox, the key employee's overview).
@@ -78,13 +76,15 @@ impl UnitRow {
 
 /// The concerns of a unit; with `waiting_only`, just those with the leader or back with the
 /// reporter, oldest first (the leader's inbox); otherwise all, newest first. Concerns sent
-/// directly to Infohus are not the unit's.
+/// directly to Infohus are not the unit's. One page after `after`.
 pub async fn in_unit(
     db: impl PgExecutor<'_>,
     unit: UnitId,
     waiting_only: bool,
-) -> sqlx::Result<Vec<UnitRow>> {
-    let rows = sqlx::query!(
+    after: Option<After>,
+) -> sqlx::Result<Page<UnitRow>> {
+    let rows = sqlx::query_as!(
+        UnitRow,
         r#"select c.id as "id: ConcernId", c.filed_at, c.reporter_name, c.subject_name,
                   c.subject_is_minor, c.kind as "kind: ConcernKind", c.status as "status: ConcernStatus",
                   k.stage as "case_stage?: Stage"
@@ -92,29 +92,23 @@ pub async fn in_unit(
            left join cases k on k.id = c.case_id
            where c.unit_id = $1 and not c.direct_to_infohus
              and (not $2 or c.status in ('awaiting_leader', 'returned'))
+             and ($3::timestamptz is null
+                  or ($2 and (c.filed_at, c.id) > ($3, $4))
+                  or (not $2 and (c.filed_at, c.id) < ($3, $4)))
            order by case when $2 then c.filed_at end asc,
+                    case when $2 then c.id end asc,
                     case when not $2 then c.filed_at end desc,
-                    c.id
-           limit 500"#,
+                    case when not $2 then c.id end desc
+           limit $5"#,
         unit as UnitId,
         waiting_only,
+        after.map(|a| a.at),
+        after.map(|a| a.id),
+        paging::FETCH,
     )
     .fetch_all(db)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(UnitRow {
-                id: r.id,
-                filed_at: r.filed_at,
-                reporter_name: r.reporter_name,
-                subject_name: r.subject_name,
-                subject_is_minor: r.subject_is_minor,
-                kind: r.kind,
-                status: r.status,
-                case_stage: r.case_stage,
-            })
-        })
-        .collect()
+    Ok(Page::of(rows))
 }
 
 /// A row of the coordinator's intake queue.
@@ -134,12 +128,14 @@ pub struct QueueRow {
     pub repeat: bool,
 }
 
-/// The concerns waiting in a municipality's intake queue, oldest first.
+/// The concerns waiting in a municipality's intake queue, oldest first; one page after `after`.
 pub async fn intake_queue(
     db: impl PgExecutor<'_>,
     municipality: MunicipalityId,
-) -> sqlx::Result<Vec<QueueRow>> {
-    let rows = sqlx::query!(
+    after: Option<After>,
+) -> sqlx::Result<Page<QueueRow>> {
+    let rows = sqlx::query_as!(
+        QueueRow,
         r#"select c.id as "id: ConcernId", c.received_at as "received_at!",
                   c.source as "source: ConcernSource",
                   c.subject_name, c.subject_birth_date, c.subject_approx_age,
@@ -147,29 +143,17 @@ pub async fn intake_queue(
                   c.repeat
            from concerns c
            where c.municipality_id = $1 and c.status = 'received'
-           order by c.received_at, c.filed_at, c.id
-           limit 1000"#,
+             and ($2::timestamptz is null or (c.received_at, c.id) > ($2, $3))
+           order by c.received_at, c.id
+           limit $4"#,
         municipality as MunicipalityId,
+        after.map(|a| a.at),
+        after.map(|a| a.id),
+        paging::FETCH,
     )
     .fetch_all(db)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(QueueRow {
-                id: r.id,
-                received_at: r.received_at,
-                source: r.source,
-                subject_name: r.subject_name,
-                subject_birth_date: r.subject_birth_date,
-                subject_approx_age: r.subject_approx_age,
-                subject_is_minor: r.subject_is_minor,
-                kind: r.kind,
-                read_by_coordinator_at: r.read_by_coordinator_at,
-                direct_to_infohus: r.direct_to_infohus,
-                repeat: r.repeat,
-            })
-        })
-        .collect()
+    Ok(Page::of(rows))
 }
 
 /// What waits for a user in the concern flow before Infohus: their own concerns sent back with

@@ -14,46 +14,25 @@ use crate::domain::search::{self, CaseSearch};
 use crate::domain::workflow::Stage;
 use crate::error::AppResult;
 use crate::store::audit::{self, AuditAction};
-use crate::store::cases::{self as store, CaseFilter, CaseQuery, ListCursor};
+use crate::store::cases::{self as store, CaseFilter, CaseQuery};
+use crate::store::paging::After;
 use crate::web::extract::Query;
 use crate::web::filters;
 use crate::web::layout::{self, PageContext};
+use crate::web::paging::Pager;
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct ListQuery {
     /// Empty: the open cases; `alle`: every case; a stage's code: that stage.
     #[serde(default)]
     fase: String,
-    /// Where the page starts (`ListCursor::encode`).
+    /// Where the page starts (`After::encode`).
     #[serde(default)]
     efter: String,
     /// A reference, CPR number, birth date or name (`CaseSearch`).
     #[serde(default)]
     q: String,
 }
-
-/// The list's address with its filter, search and (for a later page) cursor.
-fn list_href(fase: &str, q: &str, after: Option<&ListCursor>) -> String {
-    let mut query = form_urlencoded::Serializer::new(String::new());
-    if !fase.is_empty() {
-        query.append_pair("fase", fase);
-    }
-    if !q.is_empty() {
-        query.append_pair("q", q);
-    }
-    if let Some(cursor) = after {
-        query.append_pair("efter", &cursor.encode());
-    }
-    let query = query.finish();
-    if query.is_empty() {
-        "/sager".to_owned()
-    } else {
-        format!("/sager?{query}")
-    }
-}
-
-/// Rows per page: enough for a working day's overview, small enough to stay fast.
-const PAGE_SIZE: usize = 50;
 
 fn filter_of(raw: &str) -> CaseFilter {
     match raw.trim() {
@@ -85,10 +64,7 @@ struct CaseListPage {
     /// What the page lists, for its caption.
     caption: String,
     show_municipality: bool,
-    /// The next page's address, when there are more rows.
-    next: Option<String>,
-    /// The first page's address, on a later page.
-    first: Option<String>,
+    pager: Pager,
     /// The search as typed, to show it again.
     q: String,
     searched: bool,
@@ -107,38 +83,36 @@ pub(crate) async fn show_cases(
         (fase, _) => filter_of(fase),
     };
     let typed: String = q.q.trim().chars().take(search::MAX_CHARS).collect();
-    let after = ListCursor::decode(&q.efter);
+    let after = After::decode(&q.efter);
     let today = today_copenhagen(state.clock.now());
     let which = CaseQuery {
         filter,
         search: search.clone(),
     };
-    // One row more than the page shows says whether there is a next page.
-    let mut rows = store::visible_cases(
+    let found = store::visible_cases(
         &state.db,
         &reach.whole(),
         &reach.as_team,
         current.user.id,
         &which,
         after,
-        i64::try_from(PAGE_SIZE + 1).unwrap_or(i64::MAX),
     )
     .await?;
-    let more = rows.len() > PAGE_SIZE;
-    rows.truncate(PAGE_SIZE);
     let fase = match filter {
         CaseFilter::Open => String::new(),
         CaseFilter::All => "alle".to_owned(),
         CaseFilter::Stage(s) => s.as_str().to_owned(),
     };
-    let next = rows.last().filter(|_| more).map(|r| {
-        let cursor = ListCursor {
-            stage_changed_at: r.stage_changed_at,
-            id: r.id,
-        };
-        list_href(&fase, &typed, Some(&cursor))
-    });
-    let first = after.map(|_| list_href(&fase, &typed, None));
+    let pager = Pager::new(
+        "/sager",
+        &[("fase", &fase), ("q", &typed)],
+        after,
+        found.next(|r| After {
+            at: r.stage_changed_at,
+            id: r.id.0,
+        }),
+    );
+    let rows = found.rows;
     let municipalities: Vec<_> = reach
         .whole()
         .into_iter()
@@ -187,8 +161,7 @@ pub(crate) async fn show_cases(
             CaseFilter::Stage(s) => format!("Sager i fasen «{}»", s.label()),
         },
         show_municipality: distinct.len() > 1,
-        next,
-        first,
+        pager,
         searched: search.is_some(),
         q: typed,
     };

@@ -12,8 +12,11 @@ use crate::domain::intake::{self};
 use crate::error::AppResult;
 use crate::store::audit::{self, AuditAction, ObjectType};
 use crate::store::concerns::{self, UnitRow};
+use crate::store::paging::After;
+use crate::web::extract::Query;
 use crate::web::filters;
 use crate::web::layout::{self, PageContext};
+use crate::web::paging::{PageQuery, Pager};
 
 /// One line of "Mine bekymringer".
 pub(super) struct OwnLine {
@@ -31,6 +34,7 @@ pub(super) struct OwnLine {
 pub(super) struct OwnConcernsPage {
     pub(super) page: PageContext,
     pub(super) rows: Vec<OwnLine>,
+    pub(super) pager: Pager,
     /// What the municipality calls its Infohus (Ballerup: Den Lille Enhed).
     pub(super) infohus_name: String,
 }
@@ -38,20 +42,32 @@ pub(super) struct OwnConcernsPage {
 pub(super) async fn list_own_concerns(
     State(state): State<AppState>,
     current: CurrentUser,
+    Query(q): Query<PageQuery>,
 ) -> AppResult<Response> {
-    let filed = concerns::filed_by(&state.db, current.user.id).await?;
+    let after = q.after();
+    let filed = concerns::filed_by(&state.db, current.user.id, after).await?;
+    let pager = Pager::new(
+        "/bekymringer",
+        &[],
+        after,
+        filed.next(|r| After {
+            at: r.filed_at,
+            id: r.id.0,
+        }),
+    );
     // The reporter's own list is a read of each concern on it, like any other list.
     audit::record(
         &state.db,
         &current
             .audit(AuditAction::OwnConcernsViewed)
-            .showing(filed.iter().map(|r| r.id.0))
+            .showing(filed.rows.iter().map(|r| r.id.0))
             .in_municipality(current.user.municipality_id)
             .in_district(current.user.police_district_id),
         state.clock.now(),
     )
     .await?;
     let rows = filed
+        .rows
         .into_iter()
         .map(|r| OwnLine {
             id: r.id.to_string(),
@@ -66,6 +82,7 @@ pub(super) async fn list_own_concerns(
     let page = OwnConcernsPage {
         page: PageContext::for_user(&current, "Mine bekymringer", "/bekymringer").await?,
         rows,
+        pager,
         infohus_name: current
             .user
             .municipality_id
@@ -117,35 +134,41 @@ pub(super) struct UnitListPage {
     pub(super) unit_name: String,
     pub(super) inbox: bool,
     pub(super) rows: Vec<UnitLine>,
+    pub(super) pager: Pager,
 }
 
 pub(super) async fn unit_list(
     state: &AppState,
     current: &CurrentUser,
     inbox: bool,
+    after: Option<After>,
 ) -> AppResult<Response> {
     let now = state.clock.now();
-    let rows = match current.user.unit_id {
+    let (title, path) = if inbox {
+        ("Indbakke", "/leder/indbakke")
+    } else {
+        ("Enhedens bekymringer", "/enhed/bekymringer")
+    };
+    let (rows, pager) = match current.user.unit_id {
         Some(unit) => {
-            let rows = concerns::in_unit(&state.db, unit, inbox).await?;
+            let found = concerns::in_unit(&state.db, unit, inbox, after).await?;
             audit::record(
                 &state.db,
                 &current
                     .audit(AuditAction::QueueViewed)
-                    .showing(rows.iter().map(|r| r.id.0))
+                    .showing(found.rows.iter().map(|r| r.id.0))
                     .on(ObjectType::Unit, unit.0)
                     .in_municipality(current.user.municipality_id),
                 now,
             )
             .await?;
-            rows
+            let next = found.next(|r| After {
+                at: r.filed_at,
+                id: r.id.0,
+            });
+            (found.rows, Pager::new(path, &[], after, next))
         }
-        None => Vec::new(),
-    };
-    let (title, path) = if inbox {
-        ("Indbakke", "/leder/indbakke")
-    } else {
-        ("Enhedens bekymringer", "/enhed/bekymringer")
+        None => (Vec::new(), Pager::default()),
     };
     let page = UnitListPage {
         page: PageContext::for_user(current, title, path).await?,
@@ -173,6 +196,7 @@ pub(super) async fn unit_list(
         unit_name: current.user.unit_name.clone().unwrap_or_default(),
         inbox,
         rows: unit_lines(rows, now),
+        pager,
     };
     layout::ok(&page)
 }
@@ -180,13 +204,15 @@ pub(super) async fn unit_list(
 pub(super) async fn show_leader_inbox(
     State(state): State<AppState>,
     current: CurrentUser,
+    Query(q): Query<PageQuery>,
 ) -> AppResult<Response> {
-    unit_list(&state, &current, true).await
+    unit_list(&state, &current, true, q.after()).await
 }
 
 pub(super) async fn show_unit_concerns(
     State(state): State<AppState>,
     current: CurrentUser,
+    Query(q): Query<PageQuery>,
 ) -> AppResult<Response> {
-    unit_list(&state, &current, false).await
+    unit_list(&state, &current, false, q.after()).await
 }

@@ -13,9 +13,12 @@ use crate::domain::policy::Capability;
 use crate::error::AppResult;
 use crate::store::audit::{self, AuditAction, ObjectType};
 use crate::store::concerns::{self};
+use crate::store::paging::After;
 use crate::store::tenants::Municipality;
+use crate::web::extract::Query;
 use crate::web::filters;
 use crate::web::layout::{self, PageContext};
+use crate::web::paging::{PageQuery, Pager};
 use crate::web::routes::Routes;
 
 mod concern;
@@ -89,6 +92,7 @@ pub(super) struct QueuePage {
     pub(super) page: PageContext,
     pub(super) infohus_name: String,
     pub(super) rows: Vec<QueueLine>,
+    pub(super) pager: Pager,
 }
 
 pub(super) fn own_municipality<'a>(
@@ -104,27 +108,33 @@ pub(super) fn own_municipality<'a>(
 pub(super) async fn show_intake_queue(
     State(state): State<AppState>,
     current: CurrentUser,
+    Query(q): Query<PageQuery>,
 ) -> AppResult<Response> {
     let now = state.clock.now();
     let today = today_copenhagen(now);
     let municipality = own_municipality(&state, &current);
-    let rows = match municipality {
+    let after = q.after();
+    let (rows, pager) = match municipality {
         Some(m) => {
-            let rows = concerns::intake_queue(&state.db, m.id).await?;
+            let found = concerns::intake_queue(&state.db, m.id, after).await?;
             audit::record(
                 &state.db,
                 &current
                     .audit(AuditAction::QueueViewed)
-                    .showing(rows.iter().map(|r| r.id.0))
+                    .showing(found.rows.iter().map(|r| r.id.0))
                     .on(ObjectType::Municipality, m.id.0)
                     .in_municipality(Some(m.id))
                     .in_district(Some(m.police_district_id)),
                 now,
             )
             .await?;
-            rows
+            let next = found.next(|r| After {
+                at: r.received_at,
+                id: r.id.0,
+            });
+            (found.rows, Pager::new("/infohus/indgang", &[], after, next))
         }
-        None => Vec::new(),
+        None => (Vec::new(), Pager::default()),
     };
     let rows = rows
         .into_iter()
@@ -152,6 +162,7 @@ pub(super) async fn show_intake_queue(
             .map(|m| m.infohus_name().to_owned())
             .unwrap_or_else(|| "Infohus".to_owned()),
         rows,
+        pager,
     };
     layout::ok(&page)
 }
