@@ -60,6 +60,15 @@ pub fn may_decide_grant(actor: &Actor, grant: &GrantScope) -> bool {
                 && actor.municipality_id == grant.municipality_id))
 }
 
+/// Whose work the actor may hand over, and to whom: admins anyone's, coordinators their own
+/// municipality's; always to a colleague of the same municipality who may hold plans and
+/// interventions there (a coordinator or a core-group member).
+pub fn may_hand_over(actor: &Actor, from_municipality: Option<MunicipalityId>) -> bool {
+    from_municipality.is_some()
+        && (actor.has(Role::Admin)
+            || (actor.has(Role::Coordinator) && actor.municipality_id == from_municipality))
+}
+
 /// What a route or an action needs. Object-level rules (which case, which concern) are
 /// [`case_access`] and [`concern_access`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -81,6 +90,8 @@ pub enum Capability {
     ManageUsers,
     /// Decide on a requested role that sees cases (further checked per grant).
     ApproveRoles,
+    /// Move everything a user holds to a colleague (further checked per user).
+    HandOverWork,
 }
 
 impl Capability {
@@ -105,6 +116,7 @@ impl Capability {
             AccessLog => matches!(role, Coordinator | Admin),
             ManageUsers => role == Admin,
             ApproveRoles => matches!(role, Admin | Coordinator),
+            HandOverWork => matches!(role, Admin | Coordinator),
         }
     }
 }
@@ -442,5 +454,23 @@ mod tests {
             concern_access(&coordinator, &direct),
             ConcernAccess::Coordinator
         );
+    }
+
+    #[test]
+    fn work_is_handed_over_by_an_admin_or_a_coordinator_of_the_same_municipality() {
+        let m = MunicipalityId::new();
+        assert!(may_hand_over(&actor(&[Role::Admin], None, None), Some(m)));
+        assert!(may_hand_over(
+            &actor(&[Role::Coordinator], Some(m), None),
+            Some(m)
+        ));
+        let elsewhere = actor(&[Role::Coordinator], Some(MunicipalityId::new()), None);
+        assert!(!may_hand_over(&elsewhere, Some(m)));
+        assert!(!may_hand_over(
+            &actor(&[Role::CoreGroup], Some(m), None),
+            Some(m)
+        ));
+        // Police users hold no plans or interventions of a municipality.
+        assert!(!may_hand_over(&actor(&[Role::Admin], None, None), None));
     }
 }

@@ -446,6 +446,7 @@ code_enum! {
         CloseDuplicate => ("close_duplicate", "Afsluttet: dublet"),
         Reopen => ("reopen", "Sagen er genåbnet"),
         PostClosureReview => ("post_closure_review", "Opfølgning efter afslutning registreret"),
+        HandedOver => ("handed_over", "Ansvar overdraget til en kollega"),
     }
 }
 

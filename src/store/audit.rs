@@ -59,6 +59,10 @@ code_enum! {
         UnitCountsViewed => "unit_counts_viewed",
         AlertSettingsChanged => "alert_settings_changed",
         OutboxViewed => "outbox_viewed",
+        /// Everything a user held moved to a colleague (on the one who left).
+        WorkHandedOver => "work_handed_over",
+        /// The same handover, on the colleague who took it over.
+        WorkTakenOver => "work_taken_over",
     }
 }
 

@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod audit;
 pub mod cases;
 pub mod concerns;
+pub mod handover;
 pub mod paging;
 pub mod rate_limits;
 pub mod sessions;

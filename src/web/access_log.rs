@@ -119,6 +119,8 @@ fn action_label(action: AuditAction) -> &'static str {
         AuditAction::CaseListViewed => "Så sagen i sagslisten",
         AuditAction::QueueViewed => "Så sagen i en kø eller indbakke",
         AuditAction::OwnConcernsViewed => "Så bekymringen på sin liste over indsendte",
+        AuditAction::WorkHandedOver => "Overdrog en kollegas ansvar på sagen",
+        AuditAction::WorkTakenOver => "Gav en kollega ansvar på sagen ved en overdragelse",
         _ => "Anden handling",
     }
 }

@@ -75,6 +75,12 @@ const ACTIONS: &[(Capability, &str, &str, &str)] = &[
         "opret brugere, tildel roller og deaktivér konti",
     ),
     (
+        Capability::HandOverWork,
+        "/overdragelse",
+        "Overdrag ansvar",
+        "flyt en kollegas handleplaner, indsatser og teampladser til en anden, når de stopper",
+    ),
+    (
         Capability::QuarterlyStatistics,
         "/statistik",
         "Kvartalsstatistik",

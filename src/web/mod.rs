@@ -13,6 +13,7 @@ pub mod concerns;
 pub mod extract;
 pub mod filters;
 pub mod forms;
+pub mod handover;
 pub mod health;
 pub mod home;
 pub mod intake;
@@ -53,6 +54,7 @@ pub fn routes() -> Routes {
         .merge(intake::routes())
         .merge(public::routes())
         .merge(admin::routes())
+        .merge(handover::routes())
         .merge(accounts::routes())
         .merge(access_log::routes())
         .merge(alerts::routes())

@@ -18,6 +18,7 @@ import './scenarios/citizen.mjs';
 import './scenarios/forms.mjs';
 import './scenarios/statistics.mjs';
 import './scenarios/lists.mjs';
+import './scenarios/alerts.mjs';
 
 before(startRun, { timeout: 30 * 60 * 1000 });
 

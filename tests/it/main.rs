@@ -10,6 +10,7 @@ mod auth;
 mod backup;
 mod codes;
 mod foundation;
+mod handover;
 mod hostile;
 mod instances;
 mod intake;

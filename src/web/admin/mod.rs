@@ -58,6 +58,9 @@ pub struct UserRow {
     pub active: bool,
     /// Roles that see cases, waiting for a second person's approval.
     pub pending: String,
+    /// A municipal coordinator or core-group member, who may hold plans, interventions and
+    /// team places to hand over.
+    pub can_hold_work: bool,
 }
 
 pub struct Choice {
@@ -132,6 +135,10 @@ async fn render_users(
             }
             .unwrap_or_default();
             UserRow {
+                can_hold_work: u.municipality_id.is_some()
+                    && u.roles
+                        .iter()
+                        .any(|r| matches!(r, Role::Coordinator | Role::CoreGroup)),
                 id: u.id,
                 role_labels: u
                     .roles

@@ -1,6 +1,7 @@
 //! Changing an account: enabling and disabling it, and its roles (a role that sees cases, newly
 //! given, waits for a second person's approval).
 
+use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -12,13 +13,29 @@ use crate::domain::ids::UserId;
 use crate::domain::policy::{self, Role};
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, AuditAction, AuditEvent};
+use crate::store::handover::{self, Holdings};
 use crate::store::{accounts, users};
 use crate::web::extract::{Form, parse_id};
-use crate::web::layout::set_notice;
+use crate::web::layout::{self, PageContext, set_notice};
 
 #[derive(Deserialize)]
 pub(super) struct ToggleForm {
     active: String,
+    /// `ja`: deactivate although the user still holds work on cases.
+    #[serde(default)]
+    confirm: String,
+}
+
+/// Before deactivating someone who still holds plans, interventions or team places: what they
+/// hold, the handover, or deactivating anyway.
+#[derive(Template)]
+#[template(path = "admin/deactivate.html")]
+struct DeactivatePage {
+    page: PageContext,
+    user_id: String,
+    name: String,
+    holdings: Holdings,
+    handover: String,
 }
 
 pub(super) async fn toggle_user(
@@ -36,6 +53,22 @@ pub(super) async fn toggle_user(
     if id == current.user.id && !active {
         set_notice(&current.session, "Du kan ikke deaktivere din egen konto.").await?;
         return Ok(Redirect::to("/admin/brugere").into_response());
+    }
+    if !active && form.confirm != "ja" {
+        let holdings = handover::holdings(&state.db, id).await?;
+        if !holdings.is_empty() {
+            let Some(user) = users::by_id(&state.db, id).await? else {
+                return Err(AppError::NotFound);
+            };
+            let page = DeactivatePage {
+                page: PageContext::for_user(&current, "Deaktivér bruger", "/admin/brugere").await?,
+                user_id: user.id.to_string(),
+                handover: crate::web::handover::href(user.id),
+                name: user.name,
+                holdings,
+            };
+            return layout::ok(&page);
+        }
     }
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
