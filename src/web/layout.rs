@@ -34,7 +34,11 @@ const NAV: &[(Capability, &str, &str)] = &[
     (Capability::UnitCounts, "/enhed/tal", "Tal for enheden"),
     (Capability::QuarterlyStatistics, "/statistik", "Statistik"),
     (Capability::ManageUsers, "/admin/brugere", "Brugere"),
-    (Capability::ManageUsers, "/admin/udgaaende-post", "Udgående post"),
+    (
+        Capability::ManageUsers,
+        "/admin/udgaaende-post",
+        "Udgående post",
+    ),
     (Capability::ApproveRoles, "/godkendelser", "Godkendelser"),
 ];
 

@@ -3,6 +3,7 @@
 use sqlx::PgExecutor;
 use time::{Date, OffsetDateTime};
 
+use crate::domain::catalogue::Level;
 use crate::domain::code::code_enum;
 use crate::domain::ids::{CaseId, MunicipalityId, UserId};
 use crate::domain::search::{self, CaseSearch};
@@ -26,23 +27,33 @@ pub struct CaseListRow {
 }
 
 /// Which cases of the list: the open ones (the default), all, or one stage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CaseFilter {
+    #[default]
     Open,
     All,
     Stage(Stage),
 }
 
-/// Which cases the list shows: a filter and an optional search.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Which cases the list shows, and in which order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CaseQuery {
     pub filter: CaseFilter,
     pub search: Option<CaseSearch>,
+    /// Only cases assessed at this prevention level.
+    pub level: Option<Level>,
+    /// Only the viewer's own: the cases whose plan they coordinate, where they own an open
+    /// intervention, or whose team they are on.
+    pub mine: bool,
+    /// Only cases whose next deadline is before this day (today: the overdue).
+    pub due_before: Option<Date>,
+    /// The case that has stood longest in its stage first, instead of the latest moved.
+    pub oldest_first: bool,
 }
 
 /// A page of the cases an actor may see: every case of `whole` (their coordinator's or police
 /// district's municipalities) and, in `team_in`, the cases whose team they are on. The most
-/// recently moved first; one page after `after`.
+/// recently moved first (or, asked, the longest in their stage); one page after `after`.
 pub async fn visible_cases(
     db: impl PgExecutor<'_>,
     whole: &[MunicipalityId],
@@ -87,12 +98,35 @@ pub async fn visible_cases(
                                   where t.case_id = c.id and t.user_id = $3)))
              and ($4::text is null or c.stage = $4)
              and (not $5 or c.stage <> 'closed')
-             and ($6::timestamptz is null or (c.stage_changed_at, c.id) < ($6, $7))
+             and ($6::timestamptz is null
+                  or ($17 and (c.stage_changed_at, c.id) > ($6, $7))
+                  or (not $17 and (c.stage_changed_at, c.id) < ($6, $7)))
              and ($9::text is null or c.reference = $9)
              and ($10::text is null or c.subject_cpr = $10)
              and ($11::date is null or c.subject_birth_date = $11)
              and ($12::text is null or c.subject_name % $12 or c.subject_name ilike $13)
-           order by c.stage_changed_at desc, c.id desc
+             and ($14::text is null or c.level = $14)
+             and (not $15
+                  or exists (select 1 from action_plans p
+                             where p.case_id = c.id and p.plan_coordinator_user_id = $3)
+                  or exists (select 1 from interventions i
+                             where i.case_id = c.id and i.owner_user_id = $3
+                               and i.status in ('planned', 'active'))
+                  or exists (select 1 from case_team t where t.case_id = c.id and t.user_id = $3))
+             and ($16::date is null
+                  or (c.stage = 'screening' and c.screening_due < $16)
+                  or (c.stage in ('action_plan', 'follow_up')
+                      and exists (select 1 from interventions i
+                                  where i.case_id = c.id and i.status in ('planned', 'active')
+                                    and i.next_review_date < $16))
+                  or (c.stage = 'closed'
+                      and exists (select 1 from post_closure_reviews p
+                                  where p.case_id = c.id and p.done_at is null
+                                    and p.cancelled_at is null and p.due_date < $16)))
+           order by case when $17 then c.stage_changed_at end asc,
+                    case when $17 then c.id end asc,
+                    case when not $17 then c.stage_changed_at end desc,
+                    case when not $17 then c.id end desc
            limit $8"#,
         &whole,
         &team_in,
@@ -107,6 +141,10 @@ pub async fn visible_cases(
         birth_date,
         name,
         name_pattern,
+        which.level.map(|l| l.as_str()),
+        which.mine,
+        which.due_before,
+        which.oldest_first,
     )
     .fetch_all(db)
     .await?;

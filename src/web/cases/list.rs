@@ -10,6 +10,7 @@ use super::reach_of;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::calendar::today_copenhagen;
+use crate::domain::catalogue::Level;
 use crate::domain::search::{self, CaseSearch};
 use crate::domain::workflow::Stage;
 use crate::error::AppResult;
@@ -32,6 +33,18 @@ pub(crate) struct ListQuery {
     /// A reference, CPR number, birth date or name (`CaseSearch`).
     #[serde(default)]
     q: String,
+    /// A prevention level's code: only cases at that level.
+    #[serde(default)]
+    niveau: String,
+    /// `ja`: only the viewer's own cases.
+    #[serde(default)]
+    mine: String,
+    /// `ja`: only cases past their next deadline.
+    #[serde(default)]
+    overskredne: String,
+    /// `aeldste`: the case longest in its stage first.
+    #[serde(default)]
+    sorter: String,
 }
 
 fn filter_of(raw: &str) -> CaseFilter {
@@ -64,6 +77,11 @@ struct CaseListPage {
     /// What the page lists, for its caption.
     caption: String,
     show_municipality: bool,
+    /// (value, label, selected) of the prevention levels.
+    levels: Vec<(&'static str, &'static str, bool)>,
+    mine: bool,
+    overdue: bool,
+    oldest_first: bool,
     pager: Pager,
     /// The search as typed, to show it again.
     q: String,
@@ -85,9 +103,17 @@ pub(crate) async fn show_cases(
     let typed: String = q.q.trim().chars().take(search::MAX_CHARS).collect();
     let after = After::decode(&q.efter);
     let today = today_copenhagen(state.clock.now());
+    let level = Level::parse(q.niveau.trim());
+    let mine = q.mine.trim() == "ja";
+    let overdue = q.overskredne.trim() == "ja";
+    let oldest_first = q.sorter.trim() == "aeldste";
     let which = CaseQuery {
         filter,
         search: search.clone(),
+        level,
+        mine,
+        due_before: overdue.then_some(today),
+        oldest_first,
     };
     let found = store::visible_cases(
         &state.db,
@@ -105,7 +131,14 @@ pub(crate) async fn show_cases(
     };
     let pager = Pager::new(
         "/sager",
-        &[("fase", &fase), ("q", &typed)],
+        &[
+            ("fase", &fase),
+            ("q", &typed),
+            ("niveau", level.map_or("", |l| l.as_str())),
+            ("mine", if mine { "ja" } else { "" }),
+            ("overskredne", if overdue { "ja" } else { "" }),
+            ("sorter", if oldest_first { "aeldste" } else { "" }),
+        ],
         after,
         found.next(|r| After {
             at: r.stage_changed_at,
@@ -161,6 +194,13 @@ pub(crate) async fn show_cases(
             CaseFilter::Stage(s) => format!("Sager i fasen «{}»", s.label()),
         },
         show_municipality: distinct.len() > 1,
+        levels: Level::ALL
+            .iter()
+            .map(|l| (l.as_str(), l.label(), level == Some(*l)))
+            .collect(),
+        mine,
+        overdue,
+        oldest_first,
         pager,
         searched: search.is_some(),
         q: typed,

@@ -16,6 +16,7 @@ const REVIEW_HORIZON_DAYS: i64 = 14;
 
 #[derive(Debug, Clone)]
 pub struct TaskView {
+    pub kind: TaskKind,
     pub href: String,
     pub label: String,
     pub reference: String,
@@ -57,6 +58,39 @@ impl Tasks {
             && self.inbox_waiting == 0
             && self.returned.is_empty()
     }
+}
+
+/// The kinds of task "Mine opgaver" filters by, as the address names them (`?art=`), each with
+/// its label and the steps it gathers.
+pub const KINDS: &[(&str, &str, &[TaskKind])] = &[
+    (
+        "screening",
+        "Screening",
+        &[TaskKind::SendToScreening, TaskKind::Screening],
+    ),
+    (
+        "faelles-vurdering",
+        "Fælles vurdering",
+        &[TaskKind::Triage, TaskKind::ConfirmTriage],
+    ),
+    ("vurdering", "Analyse og vurdering", &[TaskKind::Assessment]),
+    (
+        "opfoelgning",
+        "Opfølgning",
+        &[
+            TaskKind::InterventionReview,
+            TaskKind::PlanReview,
+            TaskKind::PostClosureReview,
+        ],
+    ),
+];
+
+/// The task kinds of a filter's name; `None` for all (an unknown name included).
+pub fn kinds_of(name: &str) -> Option<&'static [TaskKind]> {
+    KINDS
+        .iter()
+        .find(|(n, ..)| *n == name.trim())
+        .map(|(_, _, kinds)| *kinds)
 }
 
 fn label(kind: TaskKind, detail: Option<&str>) -> String {
@@ -129,6 +163,7 @@ pub async fn for_user(state: &AppState, current: &CurrentUser, shown: usize) -> 
     let mut items: Vec<TaskView> = rows
         .into_iter()
         .map(|r| TaskView {
+            kind: r.kind,
             href: match r.kind {
                 TaskKind::Screening => format!("/sager/{}/screening", r.case_id),
                 TaskKind::Triage => format!("/sager/{}/faelles-vurdering", r.case_id),

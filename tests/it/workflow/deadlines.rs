@@ -756,3 +756,120 @@ async fn a_reassessment_that_finds_no_basis_asks_what_became_of_the_open_interve
         ("completed", Some(date!(2026 - 11 - 20)))
     );
 }
+
+#[tokio::test]
+async fn mine_opgaver_filters_by_kind_and_pages_fifty_at_a_time() {
+    let app = TestApp::with_demo_users().await;
+    for n in 0..60 {
+        open_case(&app, "randers", &format!("Side Testperson {n:02}"), true).await;
+    }
+    let mut coordinator = app.signed_in("coordinator@randers.demo").await;
+    let first = coordinator.get("/opgaver").await;
+    assert_eq!(first.texts(".task-list li").len(), 50);
+    assert!(first.body.contains("Opgave 1–50 af 60."));
+    let second = coordinator.get("/opgaver?side=2").await;
+    assert_eq!(second.texts(".task-list li").len(), 10);
+    assert!(second.body.contains("Opgave 51–60 af 60."));
+    let mut all = first.texts(".task-list li a");
+    all.extend(second.texts(".task-list li a"));
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 60, "every task once");
+
+    // Each of them is a case to send to screening: a kind of its own.
+    let screening = coordinator.get("/opgaver?art=screening").await;
+    assert_eq!(screening.texts(".task-list li").len(), 50);
+    assert!(
+        screening
+            .body
+            .contains("<option value=\"screening\" selected>")
+    );
+    let next = screening
+        .html()
+        .select(&scraper::Selector::parse("nav.pager a").expect("css"))
+        .find(|a| a.text().collect::<String>() == "Næste side")
+        .and_then(|a| a.value().attr("href").map(str::to_owned))
+        .expect("a next page keeping the kind");
+    assert_eq!(next, "/opgaver?art=screening&side=2");
+    let assessment = coordinator.get("/opgaver?art=vurdering").await;
+    assert!(assessment.texts(".task-list li").is_empty());
+    assert!(assessment.body.contains("ingen opgaver af denne slags"));
+
+    // Anything else is the first page of everything, never an error.
+    for odd in [
+        "side=0",
+        "side=abc",
+        "side=99999999999999999999999",
+        "art=%3Cscript%3E",
+        "side=-1",
+    ] {
+        let page = coordinator.get(&format!("/opgaver?{odd}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{odd}");
+    }
+    let last = coordinator.get("/opgaver?side=9").await;
+    assert!(
+        last.body.contains("Opgave 51–60 af 60."),
+        "past the end: the last page"
+    );
+}
+
+#[tokio::test]
+async fn the_case_list_filters_by_level_owner_and_overdue_and_sorts_by_time_in_stage() {
+    let app = TestApp::with_demo_users().await;
+    let waiting = open_case(&app, "randers", "Venter Testperson", true).await;
+    app.clock.advance(Duration::hours(1));
+    let (followed, mut coordinator, mut core) = randers_case_in_follow_up(&app, "20.02.2027").await;
+    let rows = |page: &crate::support::TestResponse| page.texts("tbody tr th");
+    let reference = |id: Uuid| {
+        let app = &app;
+        async move {
+            sqlx::query_scalar::<_, String>("select reference from cases where id = $1")
+                .bind(id)
+                .fetch_one(&app.db)
+                .await
+                .expect("reference")
+        }
+    };
+    let (waiting_ref, followed_ref) = (reference(waiting).await, reference(followed).await);
+
+    let preemptive = coordinator.get("/sager?niveau=preemptive").await;
+    assert_eq!(rows(&preemptive), vec![followed_ref.clone()]);
+    assert!(
+        preemptive
+            .body
+            .contains("<option value=\"preemptive\" selected>")
+    );
+    assert!(rows(&coordinator.get("/sager?niveau=intervening").await).is_empty());
+
+    // The core-group member coordinates the plan and owns the intervention; the coordinator
+    // holds neither.
+    assert_eq!(
+        rows(&core.get("/sager?mine=ja").await),
+        vec![followed_ref.clone()]
+    );
+    assert!(rows(&coordinator.get("/sager?mine=ja").await).is_empty());
+
+    // Latest moved first by default; the one longest in its stage first when asked.
+    assert_eq!(rows(&coordinator.get("/sager").await)[0], followed_ref);
+    assert_eq!(
+        rows(&coordinator.get("/sager?sorter=aeldste").await)[0],
+        waiting_ref
+    );
+
+    // Past the intervention's review date, the case is overdue.
+    assert!(rows(&coordinator.get("/sager?overskredne=ja").await).is_empty());
+    app.clock.advance(Duration::days(120));
+    let mut coordinator = app.signed_in("coordinator@randers.demo").await;
+    assert_eq!(
+        rows(&coordinator.get("/sager?overskredne=ja").await),
+        vec![followed_ref]
+    );
+    // Unknown values are no filter, never an error.
+    for odd in ["niveau=%27", "sorter=x", "mine=1", "overskredne=%00"] {
+        assert_eq!(
+            coordinator.get(&format!("/sager?{odd}")).await.status,
+            StatusCode::OK,
+            "{odd}"
+        );
+    }
+}
