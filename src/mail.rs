@@ -146,7 +146,7 @@ pub async fn send_pending(state: &AppState, mailer: &Mailer) -> anyhow::Result<R
         }
         let mut unreachable: Option<String> = None;
         for alert in &claimed {
-            if !alert.active {
+            if !alert.active || now - alert.created_at > alerts::MAIL_WITHIN {
                 store::record_delivery(&mut *tx, &[alert.id], Delivery::Skipped, now).await?;
                 round.skipped += 1;
                 continue;

@@ -38,6 +38,11 @@ code_enum! {
 /// the back-off, about ten hours of a mail server that does not answer.
 pub const MAX_ATTEMPTS: i32 = 12;
 
+/// An alert not mailed within this long is not mailed at all (it stays in the app): after an
+/// installation ran without a mail server, or a user's choice changed back, a flood of old
+/// news helps no one.
+pub const MAIL_WITHIN: Duration = Duration::days(3);
+
 /// The wait before the next try after `attempts` failed ones: one minute, doubling, at most
 /// two hours, so that a mail server down for a morning is not hammered and a short outage
 /// delays mail by minutes.

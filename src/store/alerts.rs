@@ -320,6 +320,7 @@ pub struct Claimed {
     pub attempts: i32,
     pub email: String,
     pub active: bool,
+    pub created_at: OffsetDateTime,
 }
 
 /// Claims up to `limit` alerts whose mail is due, locking them for the transaction so that
@@ -332,7 +333,7 @@ pub async fn claim_pending(
     let rows = sqlx::query!(
         r#"select a.id, a.user_id as "user_id: UserId", a.kind as "kind: AlertKind",
                   a.municipality_id as "municipality_id: MunicipalityId", a.link, a.attempts,
-                  u.email, u.active
+                  u.email, u.active, a.created_at
            from alerts a join users u on u.id = a.user_id
            where a.mail_state = 'pending' and a.next_attempt_at <= $1
            order by a.next_attempt_at, a.id
@@ -354,6 +355,7 @@ pub async fn claim_pending(
             attempts: r.attempts,
             email: r.email,
             active: r.active,
+            created_at: r.created_at,
         })
         .collect())
 }
@@ -364,7 +366,7 @@ pub async fn claim_daily(conn: &mut PgConnection, limit: i64) -> sqlx::Result<Ve
     let rows = sqlx::query!(
         r#"select a.id, a.user_id as "user_id: UserId", a.kind as "kind: AlertKind",
                   a.municipality_id as "municipality_id: MunicipalityId", a.link, a.attempts,
-                  u.email, u.active
+                  u.email, u.active, a.created_at
            from alerts a join users u on u.id = a.user_id
            where a.mail_state = 'daily'
            order by a.user_id, a.id
@@ -385,6 +387,7 @@ pub async fn claim_daily(conn: &mut PgConnection, limit: i64) -> sqlx::Result<Ve
             attempts: r.attempts,
             email: r.email,
             active: r.active,
+            created_at: r.created_at,
         })
         .collect())
 }

@@ -119,6 +119,26 @@ async fn a_concern_filed_in_randers_mails_the_leader_a_link_and_nothing_about_th
 }
 
 #[tokio::test]
+async fn alerts_kept_while_no_mail_server_was_set_up_are_not_mailed_days_later() {
+    let server = MailServer::start();
+    let app = app_mailing_to(server.port).await;
+    let mut staff = app.signed_in(STAFF).await;
+    file(&mut staff).await;
+    // The installation ran without a mail server for four days; then one is set up.
+    app.clock.advance(time::Duration::days(4));
+    let mut staff = app.signed_in(STAFF).await;
+    file(&mut staff).await;
+    let round = mail::send_pending(&app.state, &mailer(&app))
+        .await
+        .expect("send");
+    assert_eq!((round.sent, round.skipped), (1, 1), "{round:?}");
+    assert_eq!(to(&server.received(), LEADER).len(), 1);
+    // Both are still in the leader's "Beskeder".
+    let mut leader = app.signed_in(LEADER).await;
+    assert_eq!(leader.get("/beskeder").await.texts("main li").len(), 2);
+}
+
+#[tokio::test]
 async fn mail_waits_while_the_server_is_down_and_arrives_once_when_it_is_back() {
     let port = MailServer::free_port();
     let app = app_mailing_to(port).await;
