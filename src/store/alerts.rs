@@ -330,7 +330,8 @@ pub async fn claim_pending(
     now: OffsetDateTime,
     limit: i64,
 ) -> sqlx::Result<Vec<Claimed>> {
-    let rows = sqlx::query!(
+    sqlx::query_as!(
+        Claimed,
         r#"select a.id, a.user_id as "user_id: UserId", a.kind as "kind: AlertKind",
                   a.municipality_id as "municipality_id: MunicipalityId", a.link, a.attempts,
                   u.email, u.active, a.created_at
@@ -343,27 +344,14 @@ pub async fn claim_pending(
         limit,
     )
     .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Claimed {
-            id: r.id,
-            user_id: r.user_id,
-            kind: r.kind,
-            municipality_id: r.municipality_id,
-            link: r.link,
-            attempts: r.attempts,
-            email: r.email,
-            active: r.active,
-            created_at: r.created_at,
-        })
-        .collect())
+    .await
 }
 
 /// Claims the alerts waiting for their users' daily mail, grouped by user (in order), locked
 /// like [`claim_pending`].
 pub async fn claim_daily(conn: &mut PgConnection, limit: i64) -> sqlx::Result<Vec<Claimed>> {
-    let rows = sqlx::query!(
+    sqlx::query_as!(
+        Claimed,
         r#"select a.id, a.user_id as "user_id: UserId", a.kind as "kind: AlertKind",
                   a.municipality_id as "municipality_id: MunicipalityId", a.link, a.attempts,
                   u.email, u.active, a.created_at
@@ -375,21 +363,7 @@ pub async fn claim_daily(conn: &mut PgConnection, limit: i64) -> sqlx::Result<Ve
         limit,
     )
     .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Claimed {
-            id: r.id,
-            user_id: r.user_id,
-            kind: r.kind,
-            municipality_id: r.municipality_id,
-            link: r.link,
-            attempts: r.attempts,
-            email: r.email,
-            active: r.active,
-            created_at: r.created_at,
-        })
-        .collect())
+    .await
 }
 
 /// What became of one claimed alert's mail.
