@@ -69,7 +69,12 @@ scenario('each role opens the lists and counts it works from', async (s) => {
   await coordinator.expectH1('Mine opgaver');
   await coordinator.check('Kun overskredne');
   await coordinator.submit('Vis');
-  assert.match(coordinator.path(), /^\/opgaver\?overskredne=ja/);
+  assert.match(coordinator.path(), /^\/opgaver\?(.*&)?overskredne=ja/);
+  // One kind of task, the overdue choice kept.
+  await coordinator.select('Slags opgave', 'Opfølgning');
+  await coordinator.submit('Vis');
+  assert.match(coordinator.path(), /[?&]art=opfoelgning/);
+  assert.ok(await coordinator.page.getByLabel('Kun overskredne').isChecked(), 'still only the overdue');
   await coordinator.activate(coordinator.page.locator('nav a[href="/sager"]'));
   await coordinator.expectH1('Sager');
   const stages = await coordinator.page.locator('#fase option').allInnerTexts();
