@@ -60,13 +60,42 @@ pub fn may_decide_grant(actor: &Actor, grant: &GrantScope) -> bool {
                 && actor.municipality_id == grant.municipality_id))
 }
 
-/// Whose work the actor may hand over, and to whom: admins anyone's, coordinators their own
-/// municipality's; always to a colleague of the same municipality who may hold plans and
-/// interventions there (a coordinator or a core-group member).
+/// Whose work an actor may hand over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandoverScope {
+    /// Admins: anyone's, in every municipality.
+    Everywhere,
+    /// Coordinators: their own municipality's.
+    Municipality(MunicipalityId),
+}
+
+pub fn handover_scope(actor: &Actor) -> Option<HandoverScope> {
+    if actor.has(Role::Admin) {
+        Some(HandoverScope::Everywhere)
+    } else if actor.has(Role::Coordinator) {
+        actor.municipality_id.map(HandoverScope::Municipality)
+    } else {
+        None
+    }
+}
+
+/// May the actor hand over the work of a user of `from_municipality`? Always to a colleague of
+/// the same municipality who may hold plans and interventions there (a coordinator or a
+/// core-group member); police users hold none.
 pub fn may_hand_over(actor: &Actor, from_municipality: Option<MunicipalityId>) -> bool {
-    from_municipality.is_some()
-        && (actor.has(Role::Admin)
-            || (actor.has(Role::Coordinator) && actor.municipality_id == from_municipality))
+    match (handover_scope(actor), from_municipality) {
+        (Some(HandoverScope::Everywhere), Some(_)) => true,
+        (Some(HandoverScope::Municipality(m)), Some(from)) => m == from,
+        _ => false,
+    }
+}
+
+/// The cases a leaver holds are named (by reference, linked) only to a coordinator of their
+/// municipality, who may open them; an admin sees the counts.
+pub fn may_see_held_cases(actor: &Actor, from_municipality: Option<MunicipalityId>) -> bool {
+    actor.has(Role::Coordinator)
+        && from_municipality.is_some()
+        && actor.municipality_id == from_municipality
 }
 
 /// What a route or an action needs. Object-level rules (which case, which concern) are
@@ -472,5 +501,15 @@ mod tests {
         ));
         // Police users hold no plans or interventions of a municipality.
         assert!(!may_hand_over(&actor(&[Role::Admin], None, None), None));
+        // Only a coordinator of the municipality sees which cases.
+        assert!(may_see_held_cases(
+            &actor(&[Role::Coordinator], Some(m), None),
+            Some(m)
+        ));
+        assert!(!may_see_held_cases(
+            &actor(&[Role::Admin], None, None),
+            Some(m)
+        ));
+        assert!(!may_see_held_cases(&elsewhere, Some(m)));
     }
 }

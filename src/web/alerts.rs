@@ -20,6 +20,7 @@ use crate::store::audit::{self, AuditAction};
 use crate::web::extract::{Form, Query};
 use crate::web::filters;
 use crate::web::layout::{self, PageContext, set_notice};
+use crate::web::paging::Pager;
 use crate::web::routes::Routes;
 
 pub fn routes() -> Routes {
@@ -39,9 +40,6 @@ pub fn routes() -> Routes {
         )
 }
 
-/// Alerts per page.
-const PAGE_SIZE: i64 = 50;
-
 struct AlertView {
     id: i64,
     text: &'static str,
@@ -55,9 +53,8 @@ struct AlertView {
 struct AlertsPage {
     page: PageContext,
     alerts: Vec<AlertView>,
-    /// The address of the next (older) page.
-    older: Option<String>,
-    first_page: bool,
+    /// "Næste side" leads to older alerts.
+    pager: Pager,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -73,13 +70,18 @@ async fn list(
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
     let before = q.foer.trim().parse::<i64>().ok().filter(|&id| id > 0);
-    let mut rows = store::page_for(&state.db, current.user.id, before, PAGE_SIZE + 1).await?;
-    let more = rows.len() > usize::try_from(PAGE_SIZE).unwrap_or(usize::MAX);
-    rows.truncate(usize::try_from(PAGE_SIZE).unwrap_or(usize::MAX));
-    let older = more
-        .then(|| rows.last().map(|r| format!("/beskeder?foer={}", r.id)))
-        .flatten();
-    let alerts = rows
+    let found = store::page_for(&state.db, current.user.id, before).await?;
+    // The cursor is the alert's id rather than `paging::After`'s instant and uuid.
+    let pager = Pager {
+        first: before.map(|_| "/beskeder".to_owned()),
+        next: found
+            .rows
+            .last()
+            .filter(|_| found.more)
+            .map(|r| format!("/beskeder?foer={}", r.id)),
+    };
+    let alerts = found
+        .rows
         .into_iter()
         .map(|r| AlertView {
             id: r.id,
@@ -95,8 +97,7 @@ async fn list(
     let page = AlertsPage {
         page: PageContext::for_user(&current, "Beskeder", "/beskeder").await?,
         alerts,
-        older,
-        first_page: before.is_none(),
+        pager,
     };
     layout::ok(&page)
 }

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::ids::UserId;
-use crate::domain::policy::{self, Capability, Role};
+use crate::domain::policy::{self, Capability, HandoverScope};
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, AuditAction, AuditEvent};
 use crate::store::handover::{self as store, Handover, Holdings};
@@ -92,15 +92,6 @@ async fn leaver(state: &AppState, current: &CurrentUser, raw: &str) -> AppResult
     Ok(Some(user))
 }
 
-fn scope_of(current: &CurrentUser) -> Option<crate::domain::ids::MunicipalityId> {
-    // Admins serve every municipality; a coordinator hands over in their own.
-    if current.user.roles.contains(&Role::Admin) {
-        None
-    } else {
-        current.user.municipality_id
-    }
-}
-
 async fn page(
     state: &AppState,
     current: &CurrentUser,
@@ -108,14 +99,13 @@ async fn page(
     til: String,
     errors: FieldErrors,
 ) -> AppResult<HandoverPage> {
-    let scope = scope_of(current);
-    // A coordinator without a municipality has no one to hand over for.
-    let leavers = if scope.is_none() && !current.user.roles.contains(&Role::Admin) {
-        Vec::new()
-    } else {
-        store::leavers(&state.db, scope).await?
+    let scope = policy::handover_scope(&current.user.actor());
+    let leavers = match scope {
+        Some(HandoverScope::Everywhere) => store::leavers(&state.db, None).await?,
+        Some(HandoverScope::Municipality(m)) => store::leavers(&state.db, Some(m)).await?,
+        None => Vec::new(),
     };
-    let many_municipalities = scope.is_none();
+    let many_municipalities = scope == Some(HandoverScope::Everywhere);
     let leavers = leavers
         .into_iter()
         .map(|l| {
@@ -138,7 +128,10 @@ async fn page(
         ),
         _ => (Holdings::default(), Vec::new()),
     };
-    let sees_cases = current.user.roles.contains(&Role::Coordinator);
+    let sees_cases = policy::may_see_held_cases(
+        &current.user.actor(),
+        from.as_ref().and_then(|u| u.municipality_id),
+    );
     let lines = if sees_cases {
         holdings
             .cases
