@@ -227,6 +227,13 @@ pub fn may_read_police_note(access: CaseAccess) -> bool {
     matches!(access, CaseAccess::Police | CaseAccess::Coordinator)
 }
 
+/// Does the actor see the address of a person with name and address protection (navne- og
+/// adressebeskyttelse)? The municipality's coordinators only, and never on paper; everyone else
+/// sees "Beskyttet adresse".
+pub fn may_see_protected_address(actor: &Actor, municipality: MunicipalityId) -> bool {
+    actor.has(Role::Coordinator) && actor.in_municipality(municipality)
+}
+
 /// Who looked at a case: the municipality's coordinators, and admins (who see the log, never
 /// the case's content).
 pub fn may_view_access_log(actor: &Actor, case_municipality: MunicipalityId) -> bool {

@@ -120,6 +120,9 @@ pub enum Move {
     Reopen,
     /// A review after closing (the profile's 6 and 12 months).
     RecordPostClosureReview,
+    /// The coordinator records facts about the case outside the flow: the person's name and
+    /// address protection, the authority's journal number. Possible in every stage, closed too.
+    EditDetails,
 }
 
 /// Why a move is refused.
@@ -230,6 +233,7 @@ fn rule(mv: Move) -> Option<(&'static [Stage], &'static [CaseAccess], Target)> {
         }
         Reopen => (&[Stage::Closed], COORDINATOR, To(Stage::Received)),
         RecordPostClosureReview => (&[Stage::Closed], COORDINATOR, Stay),
+        EditDetails => (ANY, COORDINATOR, Stay),
     })
 }
 
@@ -280,6 +284,7 @@ impl Move {
         all.extend(CloseReason::ALL.iter().map(|&r| Move::Close(r)));
         all.push(Move::Reopen);
         all.push(Move::RecordPostClosureReview);
+        all.push(Move::EditDetails);
         all
     }
 
@@ -311,6 +316,7 @@ impl Move {
             Move::Close(CloseReason::Duplicate) => CaseEvent::CloseDuplicate,
             Move::Reopen => CaseEvent::Reopen,
             Move::RecordPostClosureReview => CaseEvent::PostClosureReview,
+            Move::EditDetails => CaseEvent::DetailsChanged,
         }
     }
 
@@ -348,6 +354,7 @@ impl Move {
             Move::StartFollowUp => &[R::ActionPlan, R::Intervention],
             Move::RecordReview => &[R::Progress],
             Move::ChangeTeam => &[R::TeamMember],
+            Move::EditDetails => &[],
             Move::Close(CloseReason::GoalsMet | CloseReason::EndedOtherwise) => &[R::Evaluation],
             Move::Close(_) => &[R::Reason],
         }
@@ -375,6 +382,7 @@ impl Move {
             Move::Close(_) => "Afslut sagen",
             Move::Reopen => "Genåbn sagen",
             Move::RecordPostClosureReview => "Opfølgning efter afslutning",
+            Move::EditDetails => "Sagens oplysninger",
         }
     }
 }
@@ -447,6 +455,10 @@ code_enum! {
         Reopen => ("reopen", "Sagen er genåbnet"),
         PostClosureReview => ("post_closure_review", "Opfølgning efter afslutning registreret"),
         HandedOver => ("handed_over", "Ansvar overdraget til en kollega"),
+        DetailsChanged => ("details_changed", "Sagens oplysninger ændret"),
+        AddressProtectionSet => ("address_protection_set", "Navne- og adressebeskyttelse registreret"),
+        AddressProtectionLifted => ("address_protection_lifted", "Navne- og adressebeskyttelse ophævet"),
+        JournalNumberSet => ("journal_number_set", "Journalnummer registreret"),
     }
 }
 
@@ -723,6 +735,7 @@ mod tests {
         }
         for stage in Stage::ALL {
             t.push((stage, Move::ConfirmPhoneTriage, A::Police, stage));
+            t.push((stage, Move::EditDetails, A::Coordinator, stage));
         }
         for stage in Stage::ALL.into_iter().filter(|s| s.is_open()) {
             t.push((stage, Move::ChangeTeam, A::Coordinator, stage));

@@ -74,6 +74,18 @@ const fn demo(
     }
 }
 
+/// The addresses the demo knows, and whether the person has name and address protection: Asta
+/// and Selma show how a protected address looks to each role.
+fn demo_address(subject: &str) -> (Option<&'static str>, bool) {
+    match subject {
+        "Noah Brandt" => (Some("Vestergade 14, 8900 Randers C"), false),
+        "Asta Lind" => (Some("Skovbakken 3, 1. tv., 8920 Randers NV"), true),
+        "Yusuf Demir" => (Some("Banegårdsvej 21, 2750 Ballerup"), false),
+        "Selma Aziz" => (Some("Rosenlunden 7, st. th., 2750 Ballerup"), true),
+        _ => (None, false),
+    }
+}
+
 const RANDERS: &[Demo] = &[
     demo(
         "Noah Brandt",
@@ -416,6 +428,7 @@ async fn seed_case(
     let start = start_days(d.goal);
     let at = |days_before_now: i64| days_ago(now, days_before_now);
     let filed = at(start + 1);
+    let (address, protected) = demo_address(d.subject);
 
     // The concern, and the case the coordinator opened for it.
     let concern = concerns::file(
@@ -433,7 +446,8 @@ async fn seed_case(
                     approx_age: Some(d.age),
                     is_minor: d.minor,
                     cpr: None,
-                    address: None,
+                    address: address.map(str::to_owned),
+                    address_protected: protected,
                 },
                 connection: Some("Kendt fra enheden".to_owned()),
                 observation: d.observation.to_owned(),
@@ -464,7 +478,8 @@ async fn seed_case(
             subject_approx_age: Some(d.age),
             subject_is_minor: d.minor,
             subject_cpr: None,
-            subject_address: None,
+            subject_address: address.map(str::to_owned),
+            subject_address_protected: protected,
         },
         &m.profile.reference_prefix,
         p.coordinator,

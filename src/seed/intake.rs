@@ -84,6 +84,7 @@ async fn file(
                 is_minor: story.minor,
                 cpr: story.cpr.map(str::to_owned),
                 address: None,
+                address_protected: false,
             },
             connection: reporter.and(Some("Kendt fra enheden".to_owned())),
             observation: story.observation.to_owned(),
@@ -124,6 +125,7 @@ async fn open_case(
         subject_is_minor: story.minor,
         subject_cpr: story.cpr.map(str::to_owned),
         subject_address: None,
+        subject_address_protected: false,
     };
     let (case, _) = cases::open(conn, &new, &m.profile.reference_prefix, coordinator, at)
         .await

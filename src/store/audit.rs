@@ -63,6 +63,8 @@ code_enum! {
         WorkHandedOver => "work_handed_over",
         /// The same handover, on the colleague who took it over.
         WorkTakenOver => "work_taken_over",
+        /// The person's name and address protection or the case's journal number changed.
+        CaseDetailsChanged => "case_details_changed",
     }
 }
 

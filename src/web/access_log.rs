@@ -121,6 +121,9 @@ fn action_label(action: AuditAction) -> &'static str {
         AuditAction::OwnConcernsViewed => "Så bekymringen på sin liste over indsendte",
         AuditAction::WorkHandedOver => "Overdrog en kollegas ansvar på sagen",
         AuditAction::WorkTakenOver => "Gav en kollega ansvar på sagen ved en overdragelse",
+        AuditAction::CaseDetailsChanged => {
+            "Rettede sagens oplysninger (adressebeskyttelse, journalnummer)"
+        }
         _ => "Anden handling",
     }
 }

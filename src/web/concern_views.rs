@@ -12,6 +12,26 @@ use crate::store::audit::{AuditAction, AuditEvent, ObjectType};
 use crate::store::concerns::{self, Concern};
 use time::{Date, OffsetDateTime};
 
+/// The person's address as one reader may see it. With name and address protection the page
+/// says "Beskyttet adresse"; a coordinator of the municipality also sees the address on screen,
+/// never on paper (`no-print`).
+pub(crate) struct AddressView {
+    pub text: Option<String>,
+    pub protected: bool,
+}
+
+impl AddressView {
+    /// `may_see_protected` is [`crate::domain::policy::may_see_protected_address`].
+    pub(crate) fn new(address: Option<&str>, protected: bool, may_see_protected: bool) -> Self {
+        AddressView {
+            text: address
+                .filter(|_| !protected || may_see_protected)
+                .map(str::to_owned),
+            protected,
+        }
+    }
+}
+
 /// A concern ready for the page: every value already in Danish.
 pub(crate) struct ConcernView {
     pub id: String,
@@ -27,7 +47,7 @@ pub(crate) struct ConcernView {
     pub approx_age: Option<i16>,
     pub minor: &'static str,
     pub cpr: Option<String>,
-    pub address: Option<String>,
+    pub address: AddressView,
     pub connection: Option<String>,
     pub observation: String,
     pub observed_when: Option<String>,
@@ -59,7 +79,8 @@ fn yes_no(v: Option<bool>) -> &'static str {
 
 impl ConcernView {
     /// `full_cpr` only for the coordinator registering the person; everyone else sees it masked.
-    pub(crate) fn new(c: &Concern, full_cpr: bool) -> ConcernView {
+    /// `may_see_protected`: see [`AddressView::new`].
+    pub(crate) fn new(c: &Concern, full_cpr: bool, may_see_protected: bool) -> ConcernView {
         let signs = |group: SignGroup| {
             c.draft
                 .warning_signs
@@ -91,7 +112,11 @@ impl ConcernView {
             } else {
                 c.cpr_masked()
             },
-            address: c.draft.subject.address.clone(),
+            address: AddressView::new(
+                c.draft.subject.address.as_deref(),
+                c.address_protected,
+                may_see_protected,
+            ),
             connection: c.draft.connection.clone(),
             observation: c.draft.observation.clone(),
             observed_when: c.draft.observed_when.clone(),

@@ -18,6 +18,7 @@ async fn a_randers_case(app: &TestApp) -> infohus::domain::ids::CaseId {
             subject_is_minor: true,
             subject_cpr: None,
             subject_address: None,
+            subject_address_protected: false,
         },
         "RAN",
         coordinator,

@@ -34,6 +34,7 @@ async fn concern_with_every_addendum(app: &TestApp, linked: bool) -> (Uuid, Opti
                 subject_is_minor: true,
                 subject_cpr: None,
                 subject_address: None,
+                subject_address_protected: false,
             },
             &m.profile.reference_prefix,
             coordinator,

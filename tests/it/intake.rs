@@ -9,7 +9,7 @@ use crate::support::{Client, TestApp, TestResponse};
 
 /// A complete, valid staff concern; `changes` replace fields of the same name, or add fields
 /// (checkboxes) that are not there.
-fn concern_form(changes: &[(&str, &str)]) -> Vec<(String, String)> {
+pub(crate) fn concern_form(changes: &[(&str, &str)]) -> Vec<(String, String)> {
     let mut fields: Vec<(String, String)> = [
         ("acute", "nej"),
         ("subject_name", "Mikkel Sørensen"),
@@ -43,7 +43,11 @@ fn concern_form(changes: &[(&str, &str)]) -> Vec<(String, String)> {
     fields
 }
 
-async fn post_fields(c: &mut Client, path: &str, fields: &[(String, String)]) -> TestResponse {
+pub(crate) async fn post_fields(
+    c: &mut Client,
+    path: &str,
+    fields: &[(String, String)],
+) -> TestResponse {
     let refs: Vec<(&str, &str)> = fields
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -52,7 +56,7 @@ async fn post_fields(c: &mut Client, path: &str, fields: &[(String, String)]) ->
 }
 
 /// Files a concern as the client's user and returns its id.
-async fn file(c: &mut Client, changes: &[(&str, &str)]) -> Uuid {
+pub(crate) async fn file(c: &mut Client, changes: &[(&str, &str)]) -> Uuid {
     c.get("/bekymringer/ny?akut=nej").await;
     let r = post_fields(c, "/bekymringer/ny", &concern_form(changes)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);

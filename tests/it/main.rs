@@ -16,6 +16,7 @@ mod instances;
 mod intake;
 mod migrations;
 mod plain_language;
+mod protection;
 mod public;
 mod stats;
 mod workflow;

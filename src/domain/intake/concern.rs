@@ -37,6 +37,8 @@ pub struct ConcernForm {
     pub subject_under_18: String,
     pub subject_cpr: String,
     pub subject_address: String,
+    /// "ja" when the person has name and address protection.
+    pub subject_address_protected: String,
     pub subject_connection: String,
     pub observation: String,
     pub observed_when: String,
@@ -122,6 +124,7 @@ pub fn validate(form: &ConcernForm, rules: FormRules, errors: &mut FieldErrors) 
             under_18: &form.subject_under_18,
             cpr: &form.subject_cpr,
             address: &form.subject_address,
+            address_protected: &form.subject_address_protected,
         },
         rules.today,
     );

@@ -21,6 +21,9 @@ pub struct Subject {
     /// Normalised "DDMMYY-SSSS".
     pub cpr: Option<String>,
     pub address: Option<String>,
+    /// Name and address protection (navne- og adressebeskyttelse): the address is shown only to
+    /// the municipality's coordinators and never printed ([`crate::domain::policy`]).
+    pub address_protected: bool,
 }
 
 /// The subject fields as typed.
@@ -32,6 +35,8 @@ pub struct SubjectInput<'a> {
     pub under_18: &'a str,
     pub cpr: &'a str,
     pub address: &'a str,
+    /// The checkbox: "ja" or empty.
+    pub address_protected: &'a str,
 }
 
 /// Checks the person: a name; a birth date (typed, or from the CPR number), or else whether
@@ -44,6 +49,17 @@ pub fn validate_subject(
 ) -> Option<Subject> {
     let name = forms::text(errors, "subject_name", input.name, true, NAME_MAX);
     let address = forms::text(errors, "subject_address", input.address, false, SHORT_MAX);
+    let address_protected = match input.address_protected {
+        "ja" => true,
+        "" => false,
+        _ => {
+            errors.add(
+                "subject_address_protected",
+                "Sæt kryds, hvis personen har navne- og adressebeskyttelse, ellers lad feltet være tomt.",
+            );
+            false
+        }
+    };
 
     let cpr = match input.cpr.trim() {
         "" => None,
@@ -168,6 +184,7 @@ pub fn validate_subject(
             is_minor,
             cpr: cpr.map(|c| c.as_str().to_owned()),
             address,
+            address_protected,
         }),
         _ => None,
     }

@@ -14,7 +14,7 @@ pub use lists::{
 };
 pub use open::{
     CaseBrief, CaseCandidate, NewCase, OpenCaseError, brief_by_cpr, brief_by_reference,
-    candidates_for_concern, mark_updated, open,
+    candidates_for_concern, mark_linked, open, set_details,
 };
 pub use team::{
     TeamMember, add_to_team, case_workers, holds_responsibility, remove_from_team, team,
@@ -51,6 +51,10 @@ pub struct CaseRecord {
     pub subject_is_minor: bool,
     pub subject_cpr: Option<String>,
     pub subject_address: Option<String>,
+    /// Name and address protection: see [`crate::domain::policy::may_see_protected_address`].
+    pub subject_address_protected: bool,
+    /// The authority's own journal number (ESDH), so Infohus refers to its records.
+    pub journal_number: Option<String>,
     pub level: Option<Level>,
     pub close_reason: Option<CloseReason>,
     pub opened_at: OffsetDateTime,
@@ -73,7 +77,8 @@ pub async fn case_for(
         r#"select c.id as "id: CaseId", c.municipality_id as "municipality_id: MunicipalityId",
                   c.reference, c.stage as "stage: Stage", c.version, c.subject_name,
                   c.subject_birth_date, c.subject_approx_age, c.subject_is_minor, c.subject_cpr,
-                  c.subject_address, c.level as "level: Level",
+                  c.subject_address, c.subject_address_protected, c.journal_number,
+                  c.level as "level: Level",
                   c.close_reason as "close_reason: CloseReason", c.opened_at, c.stage_changed_at, c.screening_due,
                   c.closed_at,
                   exists (select 1 from case_team t where t.case_id = c.id and t.user_id = $2)
@@ -111,6 +116,8 @@ pub async fn case_for(
         subject_is_minor: r.subject_is_minor,
         subject_cpr: r.subject_cpr,
         subject_address: r.subject_address,
+        subject_address_protected: r.subject_address_protected,
+        journal_number: r.journal_number,
         level: r.level,
         close_reason: r.close_reason,
         opened_at: r.opened_at,

@@ -16,6 +16,7 @@ pub struct NewCase {
     pub subject_is_minor: bool,
     pub subject_cpr: Option<String>,
     pub subject_address: Option<String>,
+    pub subject_address_protected: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,9 +55,9 @@ pub async fn open(
     let inserted = sqlx::query!(
         r#"insert into cases (id, municipality_id, reference, stage, subject_name,
                               subject_birth_date, subject_approx_age, subject_is_minor,
-                              subject_cpr, subject_address, opened_at, opened_by,
-                              stage_changed_at, updated_at)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $11)"#,
+                              subject_cpr, subject_address, subject_address_protected,
+                              opened_at, opened_by, stage_changed_at, updated_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $13, $11, $12, $11, $11)"#,
         id as CaseId,
         new.municipality_id as MunicipalityId,
         reference,
@@ -69,6 +70,7 @@ pub async fn open(
         new.subject_address,
         now,
         opened_by as UserId,
+        new.subject_address_protected,
     )
     .execute(&mut *conn)
     .await;
@@ -205,17 +207,42 @@ pub async fn candidates_for_concern(
 }
 
 /// Notes on the case that it changed (a concern joined it) without moving its stage.
-pub async fn mark_updated(
+pub async fn mark_linked(
     db: impl sqlx::PgExecutor<'_>,
     case: CaseId,
+    address_protected: bool,
     now: OffsetDateTime,
 ) -> sqlx::Result<()> {
+    // A concern filed with name and address protection protects the person's case too; only
+    // the coordinator lifts it again, on the case.
     sqlx::query!(
-        "update cases set updated_at = $2 where id = $1",
+        "update cases
+         set updated_at = $2, subject_address_protected = subject_address_protected or $3
+         where id = $1",
         case as CaseId,
         now,
+        address_protected,
     )
     .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The facts the coordinator records on the case outside the flow (`Move::EditDetails`),
+/// written inside the step's transaction after its version check.
+pub async fn set_details(
+    conn: &mut PgConnection,
+    case: CaseId,
+    address_protected: bool,
+    journal_number: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update cases set subject_address_protected = $2, journal_number = $3 where id = $1",
+        case as CaseId,
+        address_protected,
+        journal_number,
+    )
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }

@@ -42,9 +42,10 @@ pub async fn file(
                subject_approx_age, subject_is_minor, subject_cpr, subject_address,
                subject_connection, observation, observed_when, observed_where, warning_signs,
                kind, leader_informed, parents_informed, key_employee_involved,
-               direct_to_infohus, direct_reason, receipt_code_hash, filed_at, received_at)
+               direct_to_infohus, direct_reason, receipt_code_hash, filed_at, received_at,
+               subject_address_protected)
            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-                   $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)"#,
+                   $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)"#,
         id as ConcernId,
         new.municipality_id as MunicipalityId,
         new.status.as_str(),
@@ -74,6 +75,7 @@ pub async fn file(
         new.receipt_code_hash,
         now,
         received_at,
+        c.subject.address_protected,
     )
     .execute(&mut *conn)
     .await?;

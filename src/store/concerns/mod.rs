@@ -48,6 +48,8 @@ pub struct Concern {
     pub linked_at: Option<OffsetDateTime>,
     /// A repeat: see [`is_repeat_subject`].
     pub repeat: bool,
+    /// Protected as filed, or since by the coordinator on the person's case.
+    pub address_protected: bool,
 }
 
 impl Concern {
@@ -86,7 +88,9 @@ pub async fn by_id(db: impl PgExecutor<'_>, id: ConcernId) -> sqlx::Result<Optio
                   c.reporter_user_id as "reporter_user_id: UserId", c.unit_id as "unit_id: UnitId",
                   u.name as "unit_name?", c.reporter_name, c.reporter_email, c.reporter_phone,
                   c.subject_name, c.subject_birth_date, c.subject_approx_age, c.subject_is_minor,
-                  c.subject_cpr, c.subject_address, c.subject_connection, c.observation,
+                  c.subject_cpr, c.subject_address, c.subject_address_protected,
+                  coalesce(k.subject_address_protected, false) as "case_address_protected!",
+                  c.subject_connection, c.observation,
                   c.observed_when, c.observed_where, c.warning_signs, c.kind as "kind: ConcernKind",
                   c.leader_informed,
                   c.parents_informed, c.key_employee_involved, c.direct_to_infohus,
@@ -121,6 +125,7 @@ pub async fn by_id(db: impl PgExecutor<'_>, id: ConcernId) -> sqlx::Result<Optio
                 is_minor: r.subject_is_minor,
                 cpr: r.subject_cpr,
                 address: r.subject_address,
+                address_protected: r.subject_address_protected,
             },
             connection: r.subject_connection,
             observation: r.observation,
@@ -142,6 +147,7 @@ pub async fn by_id(db: impl PgExecutor<'_>, id: ConcernId) -> sqlx::Result<Optio
         read_by_coordinator_at: r.read_by_coordinator_at,
         linked_at: r.linked_at,
         repeat: r.repeat,
+        address_protected: r.subject_address_protected || r.case_address_protected,
     }))
 }
 

@@ -9,6 +9,7 @@
 
 mod assessment;
 mod closing;
+mod details;
 mod interventions;
 mod list;
 mod plan;
@@ -119,6 +120,11 @@ pub fn routes() -> Routes {
             "/sager/{id}/genaabn",
             WorkCases,
             get(reason_move::show_reopen_form).post(reason_move::submit_reopen),
+        )
+        .requires(
+            "/sager/{id}/oplysninger",
+            WorkCases,
+            get(details::show_details).post(details::submit_details),
         )
         .requires(
             "/sager/{id}/efter-afslutning/{review}",

@@ -109,6 +109,7 @@ pub(crate) fn audit_actions(mv: Move) -> &'static [AuditAction] {
         Move::Close(_) => &[A::CaseClosed],
         Move::Reopen => &[A::CaseReopened],
         Move::RecordPostClosureReview => &[A::PostClosureReviewDone],
+        Move::EditDetails => &[A::CaseDetailsChanged],
     }
 }
 
@@ -137,7 +138,8 @@ pub(crate) fn alert_of(mv: Move, municipality: MunicipalityId) -> Option<(Recipi
         | Move::Reopen
         | Move::Reassess
         | Move::StartFollowUp
-        | Move::RecordPostClosureReview => None,
+        | Move::RecordPostClosureReview
+        | Move::EditDetails => None,
     }
 }
 

@@ -136,7 +136,11 @@ async fn render(
     };
     let page = ConcernPage {
         page: PageContext::for_user(current, "Bekymring", "/bekymringer").await?,
-        c: ConcernView::new(concern, false),
+        c: ConcernView::new(
+            concern,
+            false,
+            policy::may_see_protected_address(&current.user.actor(), concern.municipality_id),
+        ),
         addenda,
         history,
         show_history,

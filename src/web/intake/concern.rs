@@ -39,6 +39,7 @@ pub(super) struct OpenCaseForm {
     pub(super) subject_under_18: String,
     pub(super) subject_cpr: String,
     pub(super) subject_address: String,
+    pub(super) subject_address_protected: String,
 }
 
 impl OpenCaseForm {
@@ -66,6 +67,12 @@ impl OpenCaseForm {
             .to_owned(),
             subject_cpr: c.draft.subject.cpr.clone().unwrap_or_default(),
             subject_address: c.draft.subject.address.clone().unwrap_or_default(),
+            subject_address_protected: if c.draft.subject.address_protected {
+                "ja"
+            } else {
+                ""
+            }
+            .to_owned(),
         }
     }
 }
@@ -186,7 +193,11 @@ pub(super) async fn render(
     };
     let page = IntakePage {
         page: PageContext::for_user(current, "Bekymring i indgangen", "/infohus/indgang").await?,
-        c: ConcernView::new(concern, true),
+        c: ConcernView::new(
+            concern,
+            true,
+            policy::may_see_protected_address(&current.user.actor(), concern.municipality_id),
+        ),
         addenda,
         history,
         waiting,

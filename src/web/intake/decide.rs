@@ -44,7 +44,7 @@ pub(super) async fn link_in(
     {
         return Ok(false);
     }
-    cases::mark_updated(&mut *tx, case, now).await?;
+    cases::mark_linked(&mut *tx, case, concern.draft.subject.address_protected, now).await?;
     audit::record(
         &mut *tx,
         &concern_event(state, current, AuditAction::ConcernLinked, concern),
@@ -165,6 +165,7 @@ pub(super) async fn submit_open_case(
             under_18: &form.subject_under_18,
             cpr: &form.subject_cpr,
             address: &form.subject_address,
+            address_protected: &form.subject_address_protected,
         },
         today_copenhagen(now),
     );
@@ -195,6 +196,10 @@ pub(super) async fn submit_open_case(
         subject_is_minor: subject.is_minor,
         subject_cpr: subject.cpr.clone(),
         subject_address: subject.address,
+        // A concern filed with the protection keeps it, whatever the coordinator's form says;
+        // lifting it is a decision of its own on the case.
+        subject_address_protected: subject.address_protected
+            || concern.draft.subject.address_protected,
     };
     let mut tx = state.db.begin().await?;
     let opened = cases::open(

@@ -93,6 +93,15 @@ scenario('Randers: a concern goes from staff through the leader to the coordinat
   await coordinator.select('Medlem af kernegruppen', member);
   await coordinator.submit('Tilføj til teamet');
   await coordinator.expectText(member);
+  // The person turns out to have name and address protection; the case gets its ESDH number.
+  await coordinator.goto(casePath);
+  await coordinator.follow('Ret sagens oplysninger (adressebeskyttelse, journalnummer)');
+  await coordinator.check(coordinator.page.locator('#subject_address_protected'));
+  await coordinator.fill('Journalnummer (ESDH)', '27.00.00-G01-123-26');
+  await coordinator.submit('Gem oplysningerne');
+  assert.equal(coordinator.path(), casePath);
+  await coordinator.expectText('Navne- og adressebeskyttelse.');
+  await coordinator.expectText('27.00.00-G01-123-26');
 
   // The core group's assessment, with the keyboard through the factors.
   const core = await s.signIn('core_group@randers.demo');

@@ -26,6 +26,7 @@ pub async fn open_case(app: &TestApp, slug: &str, name: &str, minor: bool) -> Uu
             subject_is_minor: minor,
             subject_cpr: None,
             subject_address: None,
+            subject_address_protected: false,
         },
         &m.profile.reference_prefix,
         coordinator,

@@ -103,6 +103,12 @@ pub(super) fn actions(
             }
             Move::RecordReview => push("Registrér opfølgning", "/opfoelgning", false, None),
             Move::ChangeTeam => push("Sagens team", "/team", false, None),
+            Move::EditDetails => push(
+                "Ret sagens oplysninger (adressebeskyttelse, journalnummer)",
+                "/oplysninger",
+                false,
+                None,
+            ),
             Move::Close(_) => push("Afslut sagen", "/afslut", false, None),
             Move::Reopen => push("Genåbn sagen", "/genaabn", false, None),
             Move::RecordPostClosureReview => {

@@ -19,6 +19,7 @@ use crate::domain::workflow::{self, Move, NOT_FOR_INFOHUS_NOTE, ScreeningOutcome
 use crate::error::AppResult;
 use crate::store::audit::{self, AuditAction};
 use crate::store::cases::{self as store, assessment, closing, plan, review, screening};
+use crate::web::concern_views::AddressView;
 use crate::web::filters;
 use crate::web::layout::{self, PageContext};
 
@@ -77,7 +78,8 @@ struct CasePage {
     subject_age: Option<String>,
     subject_minor: bool,
     subject_cpr: Option<String>,
-    subject_address: Option<String>,
+    subject_address: AddressView,
+    journal_number: Option<String>,
     opened_at: OffsetDateTime,
     stage_since: OffsetDateTime,
     level: Option<&'static str>,
@@ -204,7 +206,12 @@ pub(crate) async fn render(
             .as_deref()
             .and_then(|c| cpr::parse(c).ok())
             .map(|c| c.masked()),
-        subject_address: case.subject_address.clone(),
+        subject_address: AddressView::new(
+            case.subject_address.as_deref(),
+            case.subject_address_protected,
+            policy::may_see_protected_address(&current.user.actor(), case.municipality_id),
+        ),
+        journal_number: case.journal_number.clone(),
         opened_at: case.opened_at,
         stage_since: case.stage_changed_at,
         level: case.level.map(|l| l.label()),
