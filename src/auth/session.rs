@@ -23,6 +23,9 @@ pub struct CurrentUser {
     pub unread_alerts: i64,
     pub auth_session_id: AuthSessionId,
     pub request_id: String,
+    /// The path and query of the page the request's link was followed from (the same-origin
+    /// `Referer`): the purpose of a look at a case ([`crate::domain::lookup::Lookup`]).
+    pub came_from: Option<String>,
     pub session: Session,
 }
 
@@ -61,6 +64,11 @@ pub async fn load_user(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_owned();
+    let came_from = request
+        .headers()
+        .get(axum::http::header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::domain::lookup::referer_path);
     let mut current = None;
     if let Some(id) = session.get::<AuthSessionId>(KEY).await? {
         let now = state.clock.now();
@@ -80,6 +88,7 @@ pub async fn load_user(
                     unread_alerts,
                     auth_session_id: id,
                     request_id: request_id.clone(),
+                    came_from,
                     session: session.clone(),
                 })
             }

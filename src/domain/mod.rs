@@ -9,6 +9,7 @@ pub mod fields;
 pub mod ids;
 pub mod intake;
 pub mod lix;
+pub mod lookup;
 pub mod policy;
 pub mod search;
 pub mod stats;

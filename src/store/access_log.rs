@@ -4,6 +4,7 @@ use sqlx::PgExecutor;
 use time::OffsetDateTime;
 
 use crate::domain::ids::{CaseId, MunicipalityId};
+use crate::domain::lookup::Purpose;
 use crate::store::audit::AuditAction;
 
 /// The little of a case an access log needs: never the person.
@@ -30,6 +31,9 @@ pub struct Entry {
     pub actor_name: Option<String>,
     pub actor_email: Option<String>,
     pub action: AuditAction,
+    pub purpose: Option<Purpose>,
+    /// A search's criterion: of the list that showed the case, or the search a look came from.
+    pub search: Option<String>,
 }
 
 /// Every audit row about the case or one of its concerns, and every list that showed one of
@@ -38,7 +42,7 @@ pub async fn for_case(db: impl PgExecutor<'_>, id: CaseId) -> sqlx::Result<Vec<E
     sqlx::query_as!(
         Entry,
         r#"select a.occurred_at, u.name as "actor_name?", u.email as "actor_email?",
-                  a.action as "action: AuditAction"
+                  a.action as "action: AuditAction", a.purpose as "purpose: Purpose", a.search
            from audit_events a
            left join users u on u.id = a.actor_user_id
            where (a.object_type = 'case' and a.object_id = $1)

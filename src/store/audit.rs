@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::domain::ids::{MunicipalityId, PoliceDistrictId, UserId};
+use crate::domain::lookup::{Lookup, Purpose};
 
 code_enum! {
     /// Every action the audit trail knows. Stored as its snake_case name.
@@ -90,8 +91,11 @@ pub struct AuditEvent {
     pub request_id: Option<String>,
     /// The objects a list page showed.
     pub shown: Vec<Uuid>,
-    /// A list's search criterion (`CaseSearch::audit_criterion`).
+    /// A list's search criterion (`CaseSearch::audit_criterion`), or the search a look at a
+    /// case came from.
     pub search: Option<String>,
+    /// Why a case was looked at: where the look came from.
+    pub purpose: Option<Purpose>,
 }
 
 impl AuditEvent {
@@ -105,6 +109,7 @@ impl AuditEvent {
             request_id: None,
             shown: Vec::new(),
             search: None,
+            purpose: None,
         }
     }
 
@@ -149,6 +154,13 @@ impl AuditEvent {
         self
     }
 
+    /// A look at a case, with its purpose (and a search's criterion).
+    pub fn looked_up(mut self, lookup: Lookup) -> Self {
+        self.purpose = Some(lookup.purpose);
+        self.search = lookup.criterion;
+        self
+    }
+
     pub fn showing(mut self, ids: impl IntoIterator<Item = Uuid>) -> Self {
         self.shown = ids.into_iter().collect();
         self
@@ -172,8 +184,8 @@ pub async fn record(
     sqlx::query!(
         r#"insert into audit_events
                (occurred_at, actor_user_id, action, object_type, object_id,
-                municipality_id, police_district_id, request_id, shown_ids, search)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"#,
+                municipality_id, police_district_id, request_id, shown_ids, search, purpose)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"#,
         at,
         event.actor as Option<UserId>,
         event.action.as_str(),
@@ -184,6 +196,7 @@ pub async fn record(
         event.request_id.as_deref(),
         &event.shown,
         event.search.as_deref(),
+        event.purpose.map(Purpose::as_str),
     )
     .execute(db)
     .await?;

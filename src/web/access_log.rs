@@ -8,6 +8,7 @@ use axum::routing::get;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::ids::CaseId;
+use crate::domain::lookup::{Lookup, Purpose};
 use crate::domain::policy::{self, Capability};
 use crate::error::{AppError, AppResult};
 use crate::store::access_log;
@@ -29,6 +30,8 @@ pub struct Row {
     pub when: time::OffsetDateTime,
     pub who: String,
     pub what: &'static str,
+    /// Why: where a look came from, or the search of a list that showed the case.
+    pub why: String,
 }
 
 #[derive(Template)]
@@ -71,6 +74,13 @@ async fn show_access_log(
                 _ => "System".to_owned(),
             },
             what: action_label(e.action),
+            why: match (e.purpose, e.action) {
+                (Some(p), _) => Lookup::label(p, e.search.as_deref()),
+                (None, AuditAction::CaseListViewed) if e.search.is_some() => {
+                    Lookup::label(Purpose::Search, e.search.as_deref())
+                }
+                _ => String::new(),
+            },
         })
         .collect();
     let page = AccessLogPage {

@@ -116,3 +116,62 @@ async fn list_pages_log_which_cases_and_concerns_they_showed_and_the_access_log_
     let log = coordinator.get(&format!("/sager/{case}/adgangslog")).await;
     assert!(log.body.contains("Så sagen i sagslisten"), "{}", log.body);
 }
+
+#[tokio::test]
+async fn every_look_at_a_case_records_where_it_came_from_and_the_access_log_shows_it() {
+    let app = TestApp::with_demo_users().await;
+    let case = a_randers_case(&app).await;
+    let page = format!("/sager/{case}");
+    let team = format!("{page}/team");
+    let mut coordinator = app.signed_in("coordinator@randers.demo").await;
+    let looks = [
+        (None, "direct_link", None),
+        (Some("/opgaver?art=screening"), "task", None),
+        (
+            Some("/sager?q=Testperson"),
+            "search",
+            Some("name:Testperson"),
+        ),
+        (Some("/sager"), "case_list", None),
+        (Some("/infohus/indgang/x"), "intake_queue", None),
+        (Some("/beskeder"), "alert", None),
+        (Some(team.as_str()), "case_work", None),
+    ];
+    for (from, _, _) in &looks {
+        let r = match from {
+            Some(from) => coordinator.follow_from(from, &page).await,
+            None => coordinator.get(&page).await,
+        };
+        assert_eq!(r.status, StatusCode::OK);
+    }
+    let rows: Vec<(Option<String>, Option<String>)> = sqlx::query_as(
+        "select purpose, search from audit_events
+         where action = 'case_viewed' and object_id = $1 order by id",
+    )
+    .bind(case.0)
+    .fetch_all(&app.db)
+    .await
+    .expect("rows");
+    let expected: Vec<(Option<String>, Option<String>)> = looks
+        .iter()
+        .map(|(_, p, s)| (Some((*p).to_owned()), s.map(str::to_owned)))
+        .collect();
+    assert_eq!(rows, expected);
+
+    let log = coordinator.get(&format!("{page}/adgangslog")).await;
+    let purposes = log.texts("tbody td:nth-child(4)");
+    for shown in [
+        "Direkte link eller bogmærke",
+        "Fra Mine opgaver",
+        "Søgning efter navn «Testperson»",
+        "Fra sagslisten",
+        "Fra indgangen",
+        "Fra en besked",
+        "Arbejde på sagen",
+    ] {
+        assert!(
+            purposes.iter().any(|p| p == shown),
+            "{shown} in {purposes:?}"
+        );
+    }
+}

@@ -8,6 +8,7 @@ use infohus::domain::catalogue::{
     CloseReason, ConcernKind, InterventionStatus, LegalBasis, Level, Rating,
 };
 use infohus::domain::intake::{AddendumKind, ConcernSource};
+use infohus::domain::lookup::Purpose;
 use infohus::domain::policy::Role;
 use infohus::domain::workflow::{CaseEvent, ConcernStatus, Conclusion, ScreeningOutcome, Stage};
 use infohus::domain::workflow::{TriageOutcome, TriageSide};
@@ -37,6 +38,10 @@ async fn every_stored_code_equals_the_check_list_of_its_column() {
     let (pool, _) = fresh_database().await;
     let expected: Vec<(&str, BTreeSet<String>)> = vec![
         ("alerts_kind_known", ids(&AlertKind::ALL, AlertKind::as_str)),
+        (
+            "audit_events_purpose_known",
+            ids(&Purpose::ALL, Purpose::as_str),
+        ),
         (
             "alerts_mail_state_known",
             ids(&MailState::ALL, MailState::as_str),

@@ -129,7 +129,7 @@ async fn security_headers_are_on_a_200_a_404_and_a_500() {
         assert!(csp.contains("frame-ancestors 'none'"));
         assert!(!csp.contains("unsafe-inline"));
         assert_eq!(response.header("x-content-type-options"), Some("nosniff"));
-        assert_eq!(response.header("referrer-policy"), Some("no-referrer"));
+        assert_eq!(response.header("referrer-policy"), Some("same-origin"));
         assert_eq!(response.header("cache-control"), Some("no-store"));
         assert!(response.header("x-request-id").is_some());
     }

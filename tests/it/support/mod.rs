@@ -369,6 +369,17 @@ impl Client {
         self.send(request).await
     }
 
+    /// Follows a link on `from` (a path of ours) to `path`: the browser names the page before in
+    /// `Referer`, as our `Referrer-Policy: same-origin` lets it.
+    pub async fn follow_from(&mut self, from: &str, path: &str) -> TestResponse {
+        let request = self
+            .request("GET", path)
+            .header(header::REFERER, format!("http://localhost{from}"))
+            .body(Body::empty())
+            .expect("request");
+        self.send(request).await
+    }
+
     /// Posts a form, adding the CSRF token this client last saw (fetching one if it has none).
     pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
         if self.csrf.is_none() {

@@ -14,6 +14,7 @@ use crate::domain::calendar::{format_date_da, format_datetime_da, today_copenhag
 use crate::domain::catalogue::{self};
 use crate::domain::cpr;
 use crate::domain::intake::AddendumReader;
+use crate::domain::lookup::Lookup;
 use crate::domain::policy::{self, CaseAccess};
 use crate::domain::workflow::{self, Move, NOT_FOR_INFOHUS_NOTE, ScreeningOutcome, Stage};
 use crate::error::AppResult;
@@ -50,15 +51,19 @@ impl CaseHeader {
     }
 }
 
-/// Writes the audit row of a read of the case (a page or a form showing its content).
+/// Writes the audit row of a read of the case (a page or a form showing its content), with
+/// the purpose of the look: where it came from.
 pub(crate) async fn audit_view(
     state: &AppState,
     current: &CurrentUser,
     loaded: &Loaded,
 ) -> AppResult<()> {
+    let lookup = Lookup::from_page(current.came_from.as_deref());
     audit::record(
         &state.db,
-        &loaded.event(AuditAction::CaseViewed, current),
+        &loaded
+            .event(AuditAction::CaseViewed, current)
+            .looked_up(lookup),
         state.clock.now(),
     )
     .await?;
