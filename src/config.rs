@@ -237,12 +237,42 @@ pub struct MunicipalityProfile {
     pub hotline: String,
     pub hotline_hours: String,
     pub emergency: String,
-    pub retention_years: i32,
+    /// How long the person's data is kept (see [`Retention`]).
+    #[serde(default)]
+    pub retention: Retention,
     pub small_number_threshold: i64,
     pub police_district: PoliceDistrictProfile,
     pub deadlines: Deadlines,
     pub contacts: Vec<Contact>,
     pub units: Vec<UnitProfile>,
+}
+
+/// How long the person's data is kept, and the purge that deletes it (`infohus purge`, and
+/// daily in `serve`). Read by the database from the synced profile (`case_retention`).
+#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, PartialEq, Eq)]
+pub struct Retention {
+    /// A closed case: this many years after closing, and not before its last review after
+    /// closing.
+    pub closed_case_years: u32,
+    /// A case closed at the police screening or the joint triage (never an Infohus case), and a
+    /// concern left at its unit without a case: this many months after closing or its last change.
+    pub not_a_case_months: u32,
+    /// The access log of a deleted case: this many years after the deletion.
+    pub access_log_years: u32,
+    /// The latest date a coordinator may postpone one case's deletion to, in months after the
+    /// day it was due.
+    pub max_extension_months: u32,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention {
+            closed_case_years: 5,
+            not_a_case_months: 6,
+            access_log_years: 5,
+            max_extension_months: 24,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]

@@ -132,3 +132,21 @@ pub fn lock_key(name: &str) -> i64 {
     }
     i64::from_ne_bytes(hash.to_ne_bytes())
 }
+
+/// Deletes what the retention periods say is due ([`crate::retention::purge`]), once a day.
+pub const PURGE: &str = "purge";
+
+pub async fn daily_purge(state: &AppState) -> anyhow::Result<Outcome> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let outcome = claim(&mut tx, PURGE, Duration::hours(20), now).await?;
+    if outcome != Outcome::Ran {
+        tx.rollback().await?;
+        return Ok(outcome);
+    }
+    tx.commit().await?;
+    match crate::retention::purge(state, false).await? {
+        crate::retention::PurgeOutcome::Ran(_) => Ok(Outcome::Ran),
+        crate::retention::PurgeOutcome::Busy => Ok(Outcome::Busy),
+    }
+}

@@ -11,6 +11,7 @@ pub mod error;
 pub mod jobs;
 pub mod mail;
 pub mod report;
+pub mod retention;
 pub mod seed;
 pub mod store;
 pub mod web;

@@ -39,6 +39,12 @@ enum Command {
     Migrate,
     /// Seed demo users and data into an empty database and exit.
     Demo,
+    /// Delete what the retention periods say is due (also done daily by `serve`).
+    Purge {
+        /// Only count what would be deleted.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Manage user accounts.
     User {
         #[command(subcommand)]
@@ -97,6 +103,27 @@ async fn run() -> anyhow::Result<()> {
             let state =
                 AppState::prepare(pool.clone(), settings, &profiles, Clock::system()).await?;
             seed_demo(&state).await
+        }
+        Command::Purge { dry_run } => {
+            let state =
+                AppState::prepare(pool.clone(), settings, &profiles, Clock::system()).await?;
+            match infohus::retention::purge(&state, dry_run).await? {
+                infohus::retention::PurgeOutcome::Ran(r) => {
+                    let verb = if dry_run { "Would delete" } else { "Deleted" };
+                    println!(
+                        "{verb} {} case(s) with {} concern(s) and {} intervention(s), {} concern(s) without a case, and {} access-log row(s) of cases deleted earlier.",
+                        r.cases,
+                        r.concerns,
+                        r.interventions,
+                        r.unlinked_concerns,
+                        r.access_log_rows
+                    );
+                    Ok(())
+                }
+                infohus::retention::PurgeOutcome::Busy => {
+                    anyhow::bail!("another purge is running; try again when it has finished")
+                }
+            }
         }
         Command::User {
             command:
@@ -254,6 +281,9 @@ async fn housekeeping(state: AppState) {
         }
         if let Err(e) = infohus::jobs::deadline_alerts(&state).await {
             tracing::warn!(error = %e, "deadline alerts failed");
+        }
+        if let Err(e) = infohus::jobs::daily_purge(&state).await {
+            tracing::warn!(error = %e, "the retention purge failed");
         }
     }
 }

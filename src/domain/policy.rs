@@ -121,6 +121,8 @@ pub enum Capability {
     ApproveRoles,
     /// Move everything a user holds to a colleague (further checked per user).
     HandOverWork,
+    /// See the municipality's cases due for deletion soon.
+    RetentionList,
 }
 
 impl Capability {
@@ -146,6 +148,7 @@ impl Capability {
             ManageUsers => role == Admin,
             ApproveRoles => matches!(role, Admin | Coordinator),
             HandOverWork => matches!(role, Admin | Coordinator),
+            RetentionList => role == Coordinator,
         }
     }
 }

@@ -123,6 +123,8 @@ pub enum Move {
     /// The coordinator records facts about the case outside the flow: the person's name and
     /// address protection, the authority's journal number. Possible in every stage, closed too.
     EditDetails,
+    /// The coordinator postpones the deletion of a closed case, with a reason.
+    ExtendRetention,
 }
 
 /// Why a move is refused.
@@ -234,6 +236,7 @@ fn rule(mv: Move) -> Option<(&'static [Stage], &'static [CaseAccess], Target)> {
         Reopen => (&[Stage::Closed], COORDINATOR, To(Stage::Received)),
         RecordPostClosureReview => (&[Stage::Closed], COORDINATOR, Stay),
         EditDetails => (ANY, COORDINATOR, Stay),
+        ExtendRetention => (&[Stage::Closed], COORDINATOR, Stay),
     })
 }
 
@@ -285,6 +288,7 @@ impl Move {
         all.push(Move::Reopen);
         all.push(Move::RecordPostClosureReview);
         all.push(Move::EditDetails);
+        all.push(Move::ExtendRetention);
         all
     }
 
@@ -317,6 +321,7 @@ impl Move {
             Move::Reopen => CaseEvent::Reopen,
             Move::RecordPostClosureReview => CaseEvent::PostClosureReview,
             Move::EditDetails => CaseEvent::DetailsChanged,
+            Move::ExtendRetention => CaseEvent::RetentionExtended,
         }
     }
 
@@ -349,7 +354,10 @@ impl Move {
             Move::ObjectToTriage => &[R::Reason],
             Move::AssessmentNoBasis => &[R::Assessment],
             Move::AssessmentBasis => &[R::Assessment, R::Level],
-            Move::Reassess | Move::Reopen | Move::RecordPostClosureReview => &[R::Reason],
+            Move::Reassess
+            | Move::Reopen
+            | Move::RecordPostClosureReview
+            | Move::ExtendRetention => &[R::Reason],
             Move::SavePlan => &[R::ActionPlan],
             Move::StartFollowUp => &[R::ActionPlan, R::Intervention],
             Move::RecordReview => &[R::Progress],
@@ -383,6 +391,7 @@ impl Move {
             Move::Reopen => "Genåbn sagen",
             Move::RecordPostClosureReview => "Opfølgning efter afslutning",
             Move::EditDetails => "Sagens oplysninger",
+            Move::ExtendRetention => "Udskyd sletningen",
         }
     }
 }
@@ -459,6 +468,7 @@ code_enum! {
         AddressProtectionSet => ("address_protection_set", "Navne- og adressebeskyttelse registreret"),
         AddressProtectionLifted => ("address_protection_lifted", "Navne- og adressebeskyttelse ophævet"),
         JournalNumberSet => ("journal_number_set", "Journalnummer registreret"),
+        RetentionExtended => ("retention_extended", "Sletningen er udskudt"),
     }
 }
 
@@ -715,6 +725,7 @@ mod tests {
                 S::Closed,
             ),
             (S::Closed, Move::Reopen, A::Coordinator, S::Received),
+            (S::Closed, Move::ExtendRetention, A::Coordinator, S::Closed),
             (
                 S::Closed,
                 Move::RecordPostClosureReview,

@@ -390,7 +390,10 @@ fn start_days(goal: Goal) -> i64 {
         Goal::ActionPlan => 30,
         Goal::FollowUp { .. } => 120,
         Goal::GoalsMet => 420,
-        Goal::NotForInfohus | Goal::OutsideRemit | Goal::NoBasis => 60,
+        // Closed at the screening some 170 days ago: with the profiles' six months, due for
+        // deletion within a fortnight, so the coordinator's "Sletning" has something to show.
+        Goal::NotForInfohus => 173,
+        Goal::OutsideRemit | Goal::NoBasis => 60,
     }
 }
 

@@ -66,6 +66,12 @@ code_enum! {
         WorkTakenOver => "work_taken_over",
         /// The person's name and address protection or the case's journal number changed.
         CaseDetailsChanged => "case_details_changed",
+        /// A coordinator postponed a case's deletion.
+        RetentionExtended => "retention_extended",
+        /// A coordinator looked at the cases due for deletion.
+        RetentionListViewed => "retention_list_viewed",
+        /// A purge ran; its counts are in `detail`.
+        PurgeRun => "purge_run",
     }
 }
 
@@ -96,6 +102,8 @@ pub struct AuditEvent {
     pub search: Option<String>,
     /// Why a case was looked at: where the look came from.
     pub purpose: Option<Purpose>,
+    /// Counts and the like, never a person (a purge's report).
+    pub detail: Option<serde_json::Value>,
 }
 
 impl AuditEvent {
@@ -110,6 +118,7 @@ impl AuditEvent {
             shown: Vec::new(),
             search: None,
             purpose: None,
+            detail: None,
         }
     }
 
@@ -161,6 +170,11 @@ impl AuditEvent {
         self
     }
 
+    pub fn detail(mut self, detail: serde_json::Value) -> Self {
+        self.detail = Some(detail);
+        self
+    }
+
     pub fn showing(mut self, ids: impl IntoIterator<Item = Uuid>) -> Self {
         self.shown = ids.into_iter().collect();
         self
@@ -184,8 +198,9 @@ pub async fn record(
     sqlx::query!(
         r#"insert into audit_events
                (occurred_at, actor_user_id, action, object_type, object_id,
-                municipality_id, police_district_id, request_id, shown_ids, search, purpose)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"#,
+                municipality_id, police_district_id, request_id, shown_ids, search, purpose,
+                detail)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"#,
         at,
         event.actor as Option<UserId>,
         event.action.as_str(),
@@ -197,6 +212,7 @@ pub async fn record(
         &event.shown,
         event.search.as_deref(),
         event.purpose.map(Purpose::as_str),
+        event.detail,
     )
     .execute(db)
     .await?;

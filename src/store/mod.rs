@@ -10,6 +10,7 @@ pub mod concerns;
 pub mod handover;
 pub mod paging;
 pub mod rate_limits;
+pub mod retention;
 pub mod sessions;
 pub mod stats;
 pub mod tenants;

@@ -131,6 +131,7 @@ fn action_label(action: AuditAction) -> &'static str {
         AuditAction::OwnConcernsViewed => "Så bekymringen på sin liste over indsendte",
         AuditAction::WorkHandedOver => "Overdrog en kollegas ansvar på sagen",
         AuditAction::WorkTakenOver => "Gav en kollega ansvar på sagen ved en overdragelse",
+        AuditAction::RetentionExtended => "Udskød sagens sletning",
         AuditAction::CaseDetailsChanged => {
             "Rettede sagens oplysninger (adressebeskyttelse, journalnummer)"
         }

@@ -33,6 +33,7 @@ const NAV: &[(Capability, &str, &str)] = &[
     (Capability::CaseList, "/sager", "Sager"),
     (Capability::UnitCounts, "/enhed/tal", "Tal for enheden"),
     (Capability::QuarterlyStatistics, "/statistik", "Statistik"),
+    (Capability::RetentionList, "/sletning", "Sletning"),
     (Capability::ManageUsers, "/admin/brugere", "Brugere"),
     (
         Capability::ManageUsers,

@@ -382,10 +382,10 @@ async fn the_role_the_app_serves_as_cannot_rewrite_the_audit_trail_by_any_means(
         "update audit_events set action = 'nothing'",
         "delete from audit_events",
         "truncate audit_events",
-        "alter table audit_events disable trigger audit_events_no_update_or_delete",
+        "alter table audit_events disable trigger audit_events_no_delete",
         "alter table audit_events disable trigger all",
         "alter table audit_events drop column action",
-        "drop trigger audit_events_no_update_or_delete on audit_events",
+        "drop trigger audit_events_no_update on audit_events",
         "set session_replication_role = replica",
         "create table audit_copy as select * from audit_events",
         "delete from _sqlx_migrations",
@@ -394,6 +394,29 @@ async fn the_role_the_app_serves_as_cannot_rewrite_the_audit_trail_by_any_means(
         let result = sqlx::query(sql).execute(&mut *conn).await;
         assert!(result.is_err(), "the runtime role could run: {sql}");
     }
+    // The purge's one deletion cannot be stretched: with its marker set by hand there is still
+    // no DELETE, and the purge's own function deletes only the expired log of a deleted case.
+    let mut tx = app.db.begin().await.expect("transaction");
+    sqlx::query("select set_config('infohus.access_log_purge_now', '2200-01-01', true)")
+        .execute(&mut *tx)
+        .await
+        .expect("a setting anyone may set");
+    assert!(
+        sqlx::query("delete from audit_events")
+            .execute(&mut *tx)
+            .await
+            .is_err()
+    );
+    drop(tx);
+    let deleted: i64 = sqlx::query_scalar("select infohus_purge_access_log('2200-01-01')")
+        .fetch_one(&app.db)
+        .await
+        .expect("the purge's function");
+    assert_eq!(
+        deleted, 0,
+        "no case is deleted, so no access log is expired"
+    );
+    assert_eq!(app.audit_count("login").await, before);
     // And the trail still grows as it should.
     app.signed_in(STAFF).await;
     assert_eq!(app.audit_count("login").await, before + 1);

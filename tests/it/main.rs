@@ -18,5 +18,6 @@ mod migrations;
 mod plain_language;
 mod protection;
 mod public;
+mod retention;
 mod stats;
 mod workflow;

@@ -98,6 +98,7 @@ pub async fn visible_cases(
                                   where t.case_id = c.id and t.user_id = $3)))
              and ($4::text is null or c.stage = $4)
              and (not $5 or c.stage <> 'closed')
+             and c.purged_at is null
              and ($6::timestamptz is null
                   or ($17 and (c.stage_changed_at, c.id) > ($6, $7))
                   or (not $17 and (c.stage_changed_at, c.id) < ($6, $7)))

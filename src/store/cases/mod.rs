@@ -55,6 +55,8 @@ pub struct CaseRecord {
     pub subject_address_protected: bool,
     /// The authority's own journal number (ESDH), so Infohus refers to its records.
     pub journal_number: Option<String>,
+    /// A closed case: when the purge deletes it (`store::retention`).
+    pub deletion_due: Option<Date>,
     pub level: Option<Level>,
     pub close_reason: Option<CloseReason>,
     pub opened_at: OffsetDateTime,
@@ -78,6 +80,7 @@ pub async fn case_for(
                   c.reference, c.stage as "stage: Stage", c.version, c.subject_name,
                   c.subject_birth_date, c.subject_approx_age, c.subject_is_minor, c.subject_cpr,
                   c.subject_address, c.subject_address_protected, c.journal_number,
+                  (select r.due from case_retention r where r.case_id = c.id) as deletion_due,
                   c.level as "level: Level",
                   c.close_reason as "close_reason: CloseReason", c.opened_at, c.stage_changed_at, c.screening_due,
                   c.closed_at,
@@ -97,7 +100,7 @@ pub async fn case_for(
                       as "moved_since!"
            from cases c
            left join triage_proposals p on p.case_id = c.id and p.settled_at is null
-           where c.id = $1"#,
+           where c.id = $1 and c.purged_at is null"#,
         id as CaseId,
         viewer as UserId,
     )
@@ -118,6 +121,7 @@ pub async fn case_for(
         subject_address: r.subject_address,
         subject_address_protected: r.subject_address_protected,
         journal_number: r.journal_number,
+        deletion_due: r.deletion_due,
         level: r.level,
         close_reason: r.close_reason,
         opened_at: r.opened_at,

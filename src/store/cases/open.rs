@@ -116,7 +116,7 @@ pub async fn brief_by_reference(
 ) -> sqlx::Result<Option<CaseBrief>> {
     let row = sqlx::query!(
         r#"select id as "id: CaseId", reference, stage as "stage: Stage" from cases
-           where municipality_id = $1 and upper(reference) = upper($2)"#,
+           where municipality_id = $1 and upper(reference) = upper($2) and purged_at is null"#,
         municipality as MunicipalityId,
         reference,
     )
@@ -175,7 +175,7 @@ pub async fn candidates_for_concern(
                   coalesce(k.subject_cpr = c.subject_cpr, false) as "same_cpr!"
            from concerns c
            join cases k on k.municipality_id = c.municipality_id
-           where c.id = $1
+           where c.id = $1 and k.purged_at is null
              and infohus_same_person(
                  c.subject_cpr, c.subject_name, c.subject_birth_date,
                  infohus_age_at(c.subject_birth_date, c.subject_approx_age, c.filed_at, c.filed_at),

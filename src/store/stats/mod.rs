@@ -175,7 +175,7 @@ pub async fn quarterly(
                       case when c.subject_is_minor then 'under_18' else 'adult' end as age,
                       coalesce(k.level, 'none') as level,
                       c.repeat
-               from concerns c
+               from concern_facts c
                join q on c.filed_at >= q.starts and c.filed_at < q.ends
                left join units u on u.id = c.unit_id
                left join cases k on k.id = c.case_id
@@ -250,7 +250,7 @@ pub async fn quarterly(
                where cc.closed_at >= $4 and cc.closed_at < $5
            ), started as (
                select c.municipality_id, q.idx, i.type_id
-               from interventions i
+               from intervention_facts i
                join c on c.id = i.case_id
                join q on i.start_date >= q.first_day and i.start_date < q.after_day
                where i.start_date >= $8 and i.start_date < $9
@@ -259,7 +259,7 @@ pub async fn quarterly(
                       h.screened_at, h.triaged_at, h.planned_at, h.closed_at
                from c
                cross join lateral (
-                   select min(x.filed_at) as first_filed from concerns x where x.case_id = c.id
+                   select min(x.filed_at) as first_filed from concern_facts x where x.case_id = c.id
                ) f
                cross join lateral (
                    select min(h.occurred_at) filter (where h.from_stage = 'screening') as screened_at,

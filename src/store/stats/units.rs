@@ -38,7 +38,7 @@ pub async fn unit(
     let filed = sqlx::query!(
         r#"select q.idx as "idx!", count(c.id) as "n!"
            from unnest($2::timestamptz[], $3::timestamptz[]) with ordinality as q(starts, ends, idx)
-           left join concerns c on c.unit_id = $1 and c.filed_at >= q.starts and c.filed_at < q.ends
+           left join concern_facts c on c.unit_id = $1 and c.filed_at >= q.starts and c.filed_at < q.ends
            group by q.idx
            order by q.idx"#,
         unit as UnitId,
@@ -89,7 +89,7 @@ pub async fn concerns_by_unit(
     let rows = sqlx::query!(
         r#"select c.unit_id as "unit!: UnitId", q.idx as "idx!", count(*) as "n!"
            from unnest($2::timestamptz[], $3::timestamptz[]) with ordinality as q(starts, ends, idx)
-           join concerns c on c.municipality_id = $1 and c.filed_at >= q.starts and c.filed_at < q.ends
+           join concern_facts c on c.municipality_id = $1 and c.filed_at >= q.starts and c.filed_at < q.ends
            where c.unit_id is not null
            group by c.unit_id, q.idx"#,
         municipality as MunicipalityId,

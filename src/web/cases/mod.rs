@@ -14,6 +14,7 @@ mod interventions;
 mod list;
 mod plan;
 mod reason_move;
+mod retention;
 mod review;
 mod screening;
 mod settle;
@@ -42,7 +43,7 @@ use crate::web::layout::set_notice;
 use crate::web::routes::Routes;
 
 pub fn routes() -> Routes {
-    use Capability::{CaseList, ScreeningQueue, WorkCases};
+    use Capability::{CaseList, RetentionList, ScreeningQueue, WorkCases};
     Routes::new()
         .requires("/sager", CaseList, get(list::show_cases))
         .requires("/sager/{id}", CaseList, get(show::show_case))
@@ -121,6 +122,12 @@ pub fn routes() -> Routes {
             WorkCases,
             get(reason_move::show_reopen_form).post(reason_move::submit_reopen),
         )
+        .requires(
+            "/sager/{id}/udskyd-sletning",
+            WorkCases,
+            get(retention::show_extend_form).post(retention::submit_extend),
+        )
+        .requires("/sletning", RetentionList, get(retention::show_due_list))
         .requires(
             "/sager/{id}/oplysninger",
             WorkCases,

@@ -110,6 +110,7 @@ pub(crate) fn audit_actions(mv: Move) -> &'static [AuditAction] {
         Move::Reopen => &[A::CaseReopened],
         Move::RecordPostClosureReview => &[A::PostClosureReviewDone],
         Move::EditDetails => &[A::CaseDetailsChanged],
+        Move::ExtendRetention => &[A::RetentionExtended],
     }
 }
 
@@ -139,7 +140,8 @@ pub(crate) fn alert_of(mv: Move, municipality: MunicipalityId) -> Option<(Recipi
         | Move::Reassess
         | Move::StartFollowUp
         | Move::RecordPostClosureReview
-        | Move::EditDetails => None,
+        | Move::EditDetails
+        | Move::ExtendRetention => None,
     }
 }
 

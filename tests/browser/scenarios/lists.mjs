@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 
-import { scenario } from '../lib/harness.mjs';
+import { daDate, scenario } from '../lib/harness.mjs';
 
 scenario('a leader sends a concern back with a question, the employee answers, and it goes on', async (s) => {
   const SUBJECT = 'Ida Spørgsmål';
@@ -87,6 +87,19 @@ scenario('each role opens the lists and counts it works from', async (s) => {
   assert.match(coordinator.path(), /^\/sager\/[^/]+$/);
   await coordinator.goto(`${coordinator.path()}/adgangslog`);
   await coordinator.expectH1(/^Adgangslog/);
+  // The case closed at the screening half a year ago is due for deletion within the month; the
+  // coordinator postpones it, once refused for an empty form.
+  await coordinator.activate(coordinator.page.locator('nav a[href="/sletning"]'));
+  await coordinator.expectH1('Sager, der snart slettes');
+  await coordinator.activate(coordinator.page.locator('tbody a[href$="/udskyd-sletning"]').first());
+  await coordinator.expectH1(/^Udskyd sletningen/);
+  await coordinator.submit('Udskyd sletningen', { status: 422 });
+  await coordinator.expectFormErrors({ until: /\S/, reason: /\S/ });
+  await coordinator.fill('Slet tidligst', daDate(60));
+  await coordinator.fill(coordinator.page.locator('#reason'), 'Personen har klaget; sagen gemmes til klagen er afgjort.');
+  await coordinator.submit('Udskyd sletningen');
+  assert.match(coordinator.path(), /^\/sager\/[^/]+$/);
+  await coordinator.expectText('Sletningen er udskudt til');
 
   const police = await s.signIn('police@oestjyllands-politi.demo');
   await police.goto('/sager');

@@ -103,6 +103,7 @@ pub(super) fn actions(
             }
             Move::RecordReview => push("Registrér opfølgning", "/opfoelgning", false, None),
             Move::ChangeTeam => push("Sagens team", "/team", false, None),
+            Move::ExtendRetention => push("Udskyd sletningen", "/udskyd-sletning", false, None),
             Move::EditDetails => push(
                 "Ret sagens oplysninger (adressebeskyttelse, journalnummer)",
                 "/oplysninger",

@@ -85,6 +85,8 @@ struct CasePage {
     subject_cpr: Option<String>,
     subject_address: AddressView,
     journal_number: Option<String>,
+    /// A closed case: when the purge deletes it.
+    deletion_due: Option<Date>,
     opened_at: OffsetDateTime,
     stage_since: OffsetDateTime,
     level: Option<&'static str>,
@@ -217,6 +219,7 @@ pub(crate) async fn render(
             policy::may_see_protected_address(&current.user.actor(), case.municipality_id),
         ),
         journal_number: case.journal_number.clone(),
+        deletion_due: case.deletion_due,
         opened_at: case.opened_at,
         stage_since: case.stage_changed_at,
         level: case.level.map(|l| l.label()),
