@@ -123,6 +123,8 @@ pub enum Capability {
     HandOverWork,
     /// See the municipality's cases due for deletion soon.
     RetentionList,
+    /// Answer a person's access request: everything held about them in the municipality.
+    AccessRequest,
 }
 
 impl Capability {
@@ -148,7 +150,7 @@ impl Capability {
             ManageUsers => role == Admin,
             ApproveRoles => matches!(role, Admin | Coordinator),
             HandOverWork => matches!(role, Admin | Coordinator),
-            RetentionList => role == Coordinator,
+            RetentionList | AccessRequest => role == Coordinator,
         }
     }
 }

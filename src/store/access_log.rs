@@ -56,3 +56,44 @@ pub async fn for_case(db: impl PgExecutor<'_>, id: CaseId) -> sqlx::Result<Vec<E
     .fetch_all(db)
     .await
 }
+
+/// One look at or change of a person's case as the person may learn of it: when, what, in
+/// which role and organisation, and why — not who (the employees are not the person's to know).
+#[derive(Debug, Clone)]
+pub struct PersonEntry {
+    pub occurred_at: OffsetDateTime,
+    pub action: AuditAction,
+    pub purpose: Option<Purpose>,
+    pub search: Option<String>,
+    pub roles: Vec<String>,
+    pub municipality_id: Option<MunicipalityId>,
+    pub police_district_id: Option<crate::domain::ids::PoliceDistrictId>,
+}
+
+/// Every audit row about the case or the person's concerns, newest first (at most `limit`).
+pub async fn for_person(
+    db: impl PgExecutor<'_>,
+    case: Option<CaseId>,
+    concerns: &[uuid::Uuid],
+    limit: i64,
+) -> sqlx::Result<Vec<PersonEntry>> {
+    sqlx::query_as!(
+        PersonEntry,
+        r#"select a.occurred_at, a.action as "action: AuditAction", a.purpose as "purpose: Purpose",
+                  a.search, coalesce(u.roles, '{}') as "roles!",
+                  u.municipality_id as "municipality_id?: MunicipalityId",
+                  u.police_district_id as "police_district_id?: crate::domain::ids::PoliceDistrictId"
+           from audit_events a
+           left join users u on u.id = a.actor_user_id
+           where (a.object_type = 'case' and a.object_id = $1)
+              or (a.object_type = 'concern' and a.object_id = any($2))
+              or a.shown_ids && array_remove($2::uuid[] || $1::uuid, null)
+           order by a.occurred_at desc, a.id desc
+           limit $3"#,
+        case.map(|c| c.0),
+        concerns,
+        limit,
+    )
+    .fetch_all(db)
+    .await
+}

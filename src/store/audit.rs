@@ -72,6 +72,11 @@ code_enum! {
         RetentionListViewed => "retention_list_viewed",
         /// A purge ran; its counts are in `detail`.
         PurgeRun => "purge_run",
+        /// A coordinator searched for a person by CPR number for an access request (the
+        /// criterion in `search`, the stated purpose in `detail`).
+        AccessRequestSearched => "access_request_searched",
+        /// The same, downloaded as JSON.
+        AccessRequestExported => "access_request_exported",
     }
 }
 

@@ -99,7 +99,7 @@ async fn show_access_log(
     layout::ok(&page)
 }
 
-fn action_label(action: AuditAction) -> &'static str {
+pub(crate) fn action_label(action: AuditAction) -> &'static str {
     match action {
         AuditAction::CaseViewed => "Åbnede sagen",
         AuditAction::CaseOpened => "Oprettede sagen",
@@ -132,6 +132,8 @@ fn action_label(action: AuditAction) -> &'static str {
         AuditAction::WorkHandedOver => "Overdrog en kollegas ansvar på sagen",
         AuditAction::WorkTakenOver => "Gav en kollega ansvar på sagen ved en overdragelse",
         AuditAction::RetentionExtended => "Udskød sagens sletning",
+        AuditAction::AccessRequestSearched => "Fandt sagen ved en anmodning om indsigt",
+        AuditAction::AccessRequestExported => "Hentede sagen som fil ved en anmodning om indsigt",
         AuditAction::CaseDetailsChanged => {
             "Rettede sagens oplysninger (adressebeskyttelse, journalnummer)"
         }

@@ -34,6 +34,7 @@ const NAV: &[(Capability, &str, &str)] = &[
     (Capability::UnitCounts, "/enhed/tal", "Tal for enheden"),
     (Capability::QuarterlyStatistics, "/statistik", "Statistik"),
     (Capability::RetentionList, "/sletning", "Sletning"),
+    (Capability::AccessRequest, "/indsigt", "Indsigt"),
     (Capability::ManageUsers, "/admin/brugere", "Brugere"),
     (
         Capability::ManageUsers,

@@ -2,6 +2,7 @@
 //! passes through (session, user, CSRF, security headers, request id, access log).
 
 pub mod access_log;
+pub mod access_request;
 pub mod accounts;
 pub mod admin;
 pub mod alerts;
@@ -55,6 +56,7 @@ pub fn routes() -> Routes {
         .merge(public::routes())
         .merge(admin::routes())
         .merge(handover::routes())
+        .merge(access_request::routes())
         .merge(accounts::routes())
         .merge(access_log::routes())
         .merge(alerts::routes())

@@ -3,6 +3,7 @@
 mod support;
 
 mod access_log;
+mod access_request;
 mod accounts;
 mod addenda;
 mod alerts;

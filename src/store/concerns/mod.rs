@@ -240,3 +240,21 @@ pub async fn history(
     .fetch_all(db)
     .await
 }
+
+/// The concerns about a person (by CPR number) in a municipality that never joined a case,
+/// oldest first: part of the person's access request.
+pub async fn unlinked_by_cpr(
+    db: impl PgExecutor<'_>,
+    municipality: MunicipalityId,
+    cpr: &str,
+) -> sqlx::Result<Vec<ConcernId>> {
+    sqlx::query_scalar!(
+        r#"select id as "id: ConcernId" from concerns
+           where municipality_id = $1 and subject_cpr = $2 and case_id is null
+           order by filed_at, id"#,
+        municipality as MunicipalityId,
+        cpr,
+    )
+    .fetch_all(db)
+    .await
+}

@@ -21,6 +21,7 @@ mod settle;
 mod show;
 mod step;
 pub mod tasks;
+pub(crate) use show::{intervention_label, timeline_label};
 mod team;
 mod triage;
 

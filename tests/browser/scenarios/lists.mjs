@@ -100,6 +100,16 @@ scenario('each role opens the lists and counts it works from', async (s) => {
   await coordinator.submit('Udskyd sletningen');
   assert.match(coordinator.path(), /^\/sager\/[^/]+$/);
   await coordinator.expectText('Sletningen er udskudt til');
+  // A person asks what Infohus holds about them: the coordinator finds it by CPR number.
+  await coordinator.activate(coordinator.page.locator('nav a[href="/indsigt"]'));
+  await coordinator.expectH1('Indsigt for en person');
+  await coordinator.submit('Find oplysningerne', { status: 422 });
+  await coordinator.expectFormErrors({ cpr: /\S/, purpose: /\S/ });
+  await coordinator.fill('Personens CPR-nummer', '210107-4123');
+  await coordinator.fill('Formål med søgningen', 'Anmodning om indsigt modtaget i dag');
+  await coordinator.submit('Find oplysningerne');
+  await coordinator.expectH1('Oplysninger om Lukas Holm');
+  await coordinator.expectText('Hvem har set oplysningerne');
 
   const police = await s.signIn('police@oestjyllands-politi.demo');
   await police.goto('/sager');

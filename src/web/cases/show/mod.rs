@@ -29,7 +29,7 @@ mod views;
 
 use actions::{ActionView, actions};
 use views::*;
-pub(crate) use views::{InterventionView, intervention_label};
+pub(crate) use views::{InterventionView, intervention_label, timeline_label};
 
 /// What every case page and form shows at the top: which case (the police's § 115 reminder
 /// is on every page of theirs, `PageContext::section_115`).

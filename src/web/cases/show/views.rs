@@ -204,27 +204,30 @@ pub(super) struct HistoryView {
     pub(super) reason: Option<String>,
 }
 
+/// What a timeline entry says happened, in Danish.
+pub(crate) fn timeline_label(h: &store::HistoryEntry) -> String {
+    match h.event {
+        TimelineEvent::Case(e) => e.label().to_owned(),
+        // A reason on the filing is why the reporter sent it past their leader.
+        TimelineEvent::Concern(a) => match a {
+            HistoryAction::Filed if h.reason.is_some() => {
+                "Bekymring indberettet og sendt direkte til Infohus"
+            }
+            HistoryAction::Filed => "Bekymring indberettet",
+            HistoryAction::Returned => "Bekymring sendt tilbage til indberetter med et spørgsmål",
+            HistoryAction::Resubmitted => {
+                "Spørgsmålet er besvaret, og bekymringen er sendt til lederen igen"
+            }
+            HistoryAction::Forwarded => "Bekymring sendt videre til Infohus af lederen",
+            HistoryAction::Linked => "Bekymring knyttet til sagen",
+        }
+        .to_owned(),
+    }
+}
+
 impl HistoryView {
     pub(super) fn of(h: store::HistoryEntry) -> HistoryView {
-        let label = match h.event {
-            TimelineEvent::Case(e) => e.label().to_owned(),
-            // A reason on the filing is why the reporter sent it past their leader.
-            TimelineEvent::Concern(a) => match a {
-                HistoryAction::Filed if h.reason.is_some() => {
-                    "Bekymring indberettet og sendt direkte til Infohus"
-                }
-                HistoryAction::Filed => "Bekymring indberettet",
-                HistoryAction::Returned => {
-                    "Bekymring sendt tilbage til indberetter med et spørgsmål"
-                }
-                HistoryAction::Resubmitted => {
-                    "Spørgsmålet er besvaret, og bekymringen er sendt til lederen igen"
-                }
-                HistoryAction::Forwarded => "Bekymring sendt videre til Infohus af lederen",
-                HistoryAction::Linked => "Bekymring knyttet til sagen",
-            }
-            .to_owned(),
-        };
+        let label = timeline_label(&h);
         HistoryView {
             at: h.occurred_at,
             actor: h.actor_name,
