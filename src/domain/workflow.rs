@@ -125,6 +125,10 @@ pub enum Move {
     EditDetails,
     /// The coordinator postpones the deletion of a closed case, with a reason.
     ExtendRetention,
+    /// The receipt of the plan's notification under Barnets lov is confirmed.
+    ConfirmNotificationReceipt,
+    /// A disclosure from the case is entered in its register: what, to whom, on which basis.
+    RecordDisclosure,
 }
 
 /// Why a move is refused.
@@ -186,11 +190,19 @@ const OPEN: &[Stage] = &[
     Stage::FollowUp,
 ];
 const PLAN_STAGES: &[Stage] = &[Stage::ActionPlan, Stage::FollowUp];
+/// A plan's notification may be confirmed received while the plan runs and after closing.
+const AFTER_PLAN: &[Stage] = &[Stage::ActionPlan, Stage::FollowUp, Stage::Closed];
 const COORDINATOR: &[CaseAccess] = &[CaseAccess::Coordinator];
 const POLICE: &[CaseAccess] = &[CaseAccess::Police];
 /// The core group works the case from the assessment on: the municipality's coordinators
 /// and the core-group members on the team.
 const CORE: &[CaseAccess] = &[CaseAccess::Coordinator, CaseAccess::Team];
+/// Everyone who works the case: what each of them discloses goes in the same register.
+const ANYONE_ON_IT: &[CaseAccess] = &[
+    CaseAccess::Coordinator,
+    CaseAccess::Police,
+    CaseAccess::Team,
+];
 /// The joint triage belongs to both.
 const JOINT: &[CaseAccess] = &[CaseAccess::Coordinator, CaseAccess::Police];
 /// Where a decision agreed by phone leaves the case: objecting is possible only from there.
@@ -237,6 +249,8 @@ fn rule(mv: Move) -> Option<(&'static [Stage], &'static [CaseAccess], Target)> {
         RecordPostClosureReview => (&[Stage::Closed], COORDINATOR, Stay),
         EditDetails => (ANY, COORDINATOR, Stay),
         ExtendRetention => (&[Stage::Closed], COORDINATOR, Stay),
+        ConfirmNotificationReceipt => (AFTER_PLAN, CORE, Stay),
+        RecordDisclosure => (ANY, ANYONE_ON_IT, Stay),
     })
 }
 
@@ -289,6 +303,8 @@ impl Move {
         all.push(Move::RecordPostClosureReview);
         all.push(Move::EditDetails);
         all.push(Move::ExtendRetention);
+        all.push(Move::ConfirmNotificationReceipt);
+        all.push(Move::RecordDisclosure);
         all
     }
 
@@ -322,6 +338,8 @@ impl Move {
             Move::RecordPostClosureReview => CaseEvent::PostClosureReview,
             Move::EditDetails => CaseEvent::DetailsChanged,
             Move::ExtendRetention => CaseEvent::RetentionExtended,
+            Move::ConfirmNotificationReceipt => CaseEvent::NotificationReceiptConfirmed,
+            Move::RecordDisclosure => CaseEvent::DisclosureRecorded,
         }
     }
 
@@ -362,7 +380,7 @@ impl Move {
             Move::StartFollowUp => &[R::ActionPlan, R::Intervention],
             Move::RecordReview => &[R::Progress],
             Move::ChangeTeam => &[R::TeamMember],
-            Move::EditDetails => &[],
+            Move::EditDetails | Move::ConfirmNotificationReceipt | Move::RecordDisclosure => &[],
             Move::Close(CloseReason::GoalsMet | CloseReason::EndedOtherwise) => &[R::Evaluation],
             Move::Close(_) => &[R::Reason],
         }
@@ -392,6 +410,8 @@ impl Move {
             Move::RecordPostClosureReview => "Opfølgning efter afslutning",
             Move::EditDetails => "Sagens oplysninger",
             Move::ExtendRetention => "Udskyd sletningen",
+            Move::ConfirmNotificationReceipt => "Underretningen er modtaget",
+            Move::RecordDisclosure => "Registrér en videregivelse",
         }
     }
 }
@@ -469,6 +489,8 @@ code_enum! {
         AddressProtectionLifted => ("address_protection_lifted", "Navne- og adressebeskyttelse ophævet"),
         JournalNumberSet => ("journal_number_set", "Journalnummer registreret"),
         RetentionExtended => ("retention_extended", "Sletningen er udskudt"),
+        NotificationReceiptConfirmed => ("notification_receipt_confirmed", "Modtagelsen af underretningen er bekræftet"),
+        DisclosureRecorded => ("disclosure_recorded", "Videregivelse registreret"),
     }
 }
 
@@ -728,6 +750,18 @@ mod tests {
             (S::Closed, Move::ExtendRetention, A::Coordinator, S::Closed),
             (
                 S::Closed,
+                Move::ConfirmNotificationReceipt,
+                A::Coordinator,
+                S::Closed,
+            ),
+            (
+                S::Closed,
+                Move::ConfirmNotificationReceipt,
+                A::Team,
+                S::Closed,
+            ),
+            (
+                S::Closed,
                 Move::RecordPostClosureReview,
                 A::Coordinator,
                 S::Closed,
@@ -742,9 +776,13 @@ mod tests {
                 t.push((stage, Move::Reassess, who, S::Assessment));
                 t.push((stage, Move::SavePlan, who, stage));
                 t.push((stage, Move::SaveIntervention, who, stage));
+                t.push((stage, Move::ConfirmNotificationReceipt, who, stage));
             }
         }
         for stage in Stage::ALL {
+            for who in [A::Coordinator, A::Police, A::Team] {
+                t.push((stage, Move::RecordDisclosure, who, stage));
+            }
             t.push((stage, Move::ConfirmPhoneTriage, A::Police, stage));
             t.push((stage, Move::EditDetails, A::Coordinator, stage));
         }

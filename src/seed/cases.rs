@@ -17,6 +17,7 @@ use crate::domain::catalogue::{
 use crate::domain::ids::{CaseId, UserId};
 use crate::domain::intake::ConcernSource;
 use crate::domain::intake::concern::{Subject, ValidConcern};
+use crate::domain::notification::Notification;
 use crate::domain::workflow::{
     Conclusion, Move, ScreeningOutcome, Stage, TriageOutcome, TriageSide,
     schedules_post_closure_reviews,
@@ -732,18 +733,36 @@ async fn seed_case(
         planned,
     )
     .await?;
+    let notification = d.minor.then(|| Notification::Made {
+        sent: today_copenhagen(planned),
+        authority: "Børn og Familie, Myndighed".to_owned(),
+    });
     plan::save_plan(
         &mut *conn,
         id,
         &plan::PlanInput {
             plan_coordinator: p.core,
             goals: "Fastholdelse i skole eller job, et fællesskab uden for miljøet og en voksen at tale med.",
-            notification_made: d.minor.then_some(true),
-            notification_date: d.minor.then(|| today_copenhagen(planned)),
+            notification: notification.as_ref(),
         },
         planned,
     )
     .await?;
+    // The receipt is confirmed a few days after sending, except on the newest plan, where the
+    // plan coordinator still has it as a task (overdue by now).
+    if notification.is_some() && d.goal != Goal::ActionPlan {
+        let confirmed = planned + Duration::days(3);
+        case.step(
+            conn,
+            |_| {},
+            Stage::ActionPlan,
+            Move::ConfirmNotificationReceipt.code(),
+            p.core,
+            confirmed,
+        )
+        .await?;
+        plan::confirm_notification_receipt(conn, id, p.core, confirmed).await?;
+    }
     let today = today_copenhagen(now);
     let age = if d.minor {
         AgeGroup::Under18

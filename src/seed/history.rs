@@ -505,8 +505,15 @@ pub async fn write(
         .collect();
     sqlx::query!(
         r#"insert into action_plans (case_id, plan_coordinator_user_id, goals, notification_made,
-                                     created_at, updated_at)
+                                     notification_date, notification_authority,
+                                     notification_receipt_due, notification_confirmed_at,
+                                     notification_confirmed_by, created_at, updated_at)
            select case_id, $2, 'Demo-data: mål for forløbet.', case when minor then true end,
+                  case when minor then (created_at at time zone 'Europe/Copenhagen')::date end,
+                  case when minor then 'Børn og Familie, Myndighed' end,
+                  case when minor then (created_at at time zone 'Europe/Copenhagen')::date + 8 end,
+                  case when minor then created_at + interval '3 days' end,
+                  case when minor then $2::uuid end,
                   created_at, created_at
            from unnest($1::uuid[], $3::bool[], $4::timestamptz[]) as t(case_id, minor, created_at)"#,
         &planned.iter().map(|(s, _)| s.id.0).collect::<Vec<_>>(),

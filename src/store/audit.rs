@@ -77,6 +77,10 @@ code_enum! {
         AccessRequestSearched => "access_request_searched",
         /// The same, downloaded as JSON.
         AccessRequestExported => "access_request_exported",
+        /// The receipt of a notification under Barnets lov was confirmed.
+        NotificationReceiptConfirmed => "notification_receipt_confirmed",
+        /// A disclosure from the case was entered in its register.
+        DisclosureRecorded => "disclosure_recorded",
     }
 }
 

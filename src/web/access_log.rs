@@ -132,6 +132,8 @@ pub(crate) fn action_label(action: AuditAction) -> &'static str {
         AuditAction::WorkHandedOver => "Overdrog en kollegas ansvar på sagen",
         AuditAction::WorkTakenOver => "Gav en kollega ansvar på sagen ved en overdragelse",
         AuditAction::RetentionExtended => "Udskød sagens sletning",
+        AuditAction::NotificationReceiptConfirmed => "Bekræftede, at underretningen er modtaget",
+        AuditAction::DisclosureRecorded => "Registrerede en videregivelse af oplysninger",
         AuditAction::AccessRequestSearched => "Fandt sagen ved en anmodning om indsigt",
         AuditAction::AccessRequestExported => "Hentede sagen som fil ved en anmodning om indsigt",
         AuditAction::CaseDetailsChanged => {

@@ -7,6 +7,7 @@ use infohus::domain::alerts::{AlertKind, MailChoice};
 use infohus::domain::catalogue::{
     CloseReason, ConcernKind, InterventionStatus, LegalBasis, Level, Rating,
 };
+use infohus::domain::disclosure::DisclosureBasis;
 use infohus::domain::intake::{AddendumKind, ConcernSource};
 use infohus::domain::lookup::Purpose;
 use infohus::domain::policy::Role;
@@ -38,6 +39,10 @@ async fn every_stored_code_equals_the_check_list_of_its_column() {
     let (pool, _) = fresh_database().await;
     let expected: Vec<(&str, BTreeSet<String>)> = vec![
         ("alerts_kind_known", ids(&AlertKind::ALL, AlertKind::as_str)),
+        (
+            "disclosures_legal_basis_known",
+            ids(&DisclosureBasis::ALL, DisclosureBasis::as_str),
+        ),
         (
             "audit_events_purpose_known",
             ids(&Purpose::ALL, Purpose::as_str),

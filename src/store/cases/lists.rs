@@ -209,6 +209,8 @@ code_enum! {
         InterventionReview => "intervention_review",
         PlanReview => "plan_review",
         PostClosureReview => "post_closure_review",
+        /// The receipt of the plan's notification under Barnets lov, for its plan coordinator.
+        NotificationReceipt => "notification_receipt",
     }
 }
 
@@ -287,6 +289,12 @@ pub async fn tasks(
                where p.done_at is null and p.cancelled_at is null and c.stage = 'closed'
                  and c.municipality_id = any ($2)
                  and p.due_date <= $5
+               union all
+               select 'notification_receipt', c.id, c.reference, p.notification_receipt_due,
+                      p.notification_authority
+               from action_plans p join cases c on c.id = p.case_id
+               where p.plan_coordinator_user_id = $1 and p.notification_made
+                 and p.notification_confirmed_at is null and c.purged_at is null
            ) t
            order by (due is not null and due < $4) desc, due nulls last, reference, kind"#,
         user as UserId,

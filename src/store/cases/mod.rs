@@ -22,6 +22,7 @@ pub use team::{
 
 pub mod assessment;
 pub mod closing;
+pub mod disclosures;
 pub mod plan;
 pub mod review;
 pub mod screening;

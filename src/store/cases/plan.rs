@@ -5,6 +5,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::domain::catalogue::{InterventionStatus, LegalBasis};
 use crate::domain::ids::{CaseId, InterventionId, UserId};
+use crate::domain::notification::{Notification, receipt_due};
 
 #[derive(Debug, Clone)]
 pub struct ActionPlan {
@@ -13,7 +14,18 @@ pub struct ActionPlan {
     pub goals: String,
     pub notification_made: Option<bool>,
     pub notification_date: Option<Date>,
+    pub notification_authority: Option<String>,
+    pub notification_reason: Option<String>,
+    pub notification_receipt_due: Option<Date>,
+    pub notification_confirmed_at: Option<OffsetDateTime>,
     pub updated_at: OffsetDateTime,
+}
+
+impl ActionPlan {
+    /// A notification was sent and its receipt is not yet confirmed.
+    pub fn awaits_receipt(&self) -> bool {
+        self.notification_made == Some(true) && self.notification_confirmed_at.is_none()
+    }
 }
 
 pub async fn plan_of(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<Option<ActionPlan>> {
@@ -21,7 +33,8 @@ pub async fn plan_of(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<Opti
         ActionPlan,
         r#"select p.plan_coordinator_user_id as "plan_coordinator: UserId",
                   u.name as plan_coordinator_name, p.goals, p.notification_made,
-                  p.notification_date, p.updated_at
+                  p.notification_date, p.notification_authority, p.notification_reason,
+                  p.notification_receipt_due, p.notification_confirmed_at, p.updated_at
            from action_plans p join users u on u.id = p.plan_coordinator_user_id
            where p.case_id = $1"#,
         case as CaseId,
@@ -33,8 +46,8 @@ pub async fn plan_of(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<Opti
 pub struct PlanInput<'a> {
     pub plan_coordinator: UserId,
     pub goals: &'a str,
-    pub notification_made: Option<bool>,
-    pub notification_date: Option<Date>,
+    /// `None` for an adult.
+    pub notification: Option<&'a Notification>,
 }
 
 /// Creates or replaces the plan. The case's version check guards it; the plan's own version
@@ -45,22 +58,52 @@ pub async fn save_plan(
     plan: &PlanInput<'_>,
     now: OffsetDateTime,
 ) -> sqlx::Result<()> {
+    let (made, sent, authority, reason) = match plan.notification {
+        Some(Notification::Made { sent, authority }) => {
+            (Some(true), Some(*sent), Some(authority.as_str()), None)
+        }
+        Some(Notification::NotMade { reason }) => (Some(false), None, None, Some(reason.as_str())),
+        None => (None, None, None, None),
+    };
+    // A confirmed receipt stays confirmed while the plan is saved with the same notification.
     sqlx::query!(
         r#"insert into action_plans (case_id, plan_coordinator_user_id, goals, notification_made,
-                                     notification_date, created_at, updated_at)
-           values ($1, $2, $3, $4, $5, $6, $6)
+                                     notification_date, notification_authority,
+                                     notification_reason, notification_receipt_due,
+                                     created_at, updated_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
            on conflict (case_id) do update set
                plan_coordinator_user_id = excluded.plan_coordinator_user_id,
                goals = excluded.goals,
                notification_made = excluded.notification_made,
                notification_date = excluded.notification_date,
+               notification_authority = excluded.notification_authority,
+               notification_reason = excluded.notification_reason,
+               notification_receipt_due = excluded.notification_receipt_due,
+               notification_confirmed_at = case
+                   when (action_plans.notification_made, action_plans.notification_date,
+                         action_plans.notification_authority)
+                        is not distinct from
+                        (excluded.notification_made, excluded.notification_date,
+                         excluded.notification_authority)
+                   then action_plans.notification_confirmed_at end,
+               notification_confirmed_by = case
+                   when (action_plans.notification_made, action_plans.notification_date,
+                         action_plans.notification_authority)
+                        is not distinct from
+                        (excluded.notification_made, excluded.notification_date,
+                         excluded.notification_authority)
+                   then action_plans.notification_confirmed_by end,
                updated_at = excluded.updated_at,
                version = action_plans.version + 1"#,
         case as CaseId,
         plan.plan_coordinator as UserId,
         plan.goals,
-        plan.notification_made,
-        plan.notification_date,
+        made,
+        sent,
+        authority,
+        reason,
+        sent.map(receipt_due),
         now,
     )
     .execute(db)
@@ -98,6 +141,27 @@ impl Intervention {
     pub fn review_overdue(&self, today: Date) -> bool {
         self.is_open() && self.next_review_date < today
     }
+}
+
+/// Records that the notification's receipt is confirmed; `false` when there is none waiting
+/// (confirmed meanwhile, or the plan changed).
+pub async fn confirm_notification_receipt(
+    conn: &mut PgConnection,
+    case: CaseId,
+    by: UserId,
+    now: OffsetDateTime,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "update action_plans
+         set notification_confirmed_at = $3, notification_confirmed_by = $2
+         where case_id = $1 and notification_made and notification_confirmed_at is null",
+        case as CaseId,
+        by as UserId,
+        now,
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// The case's interventions, in the order they were added.

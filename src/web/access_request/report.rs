@@ -9,16 +9,19 @@ use time::OffsetDateTime;
 use crate::AppState;
 use crate::domain::calendar::{format_date_da, format_datetime_da};
 use crate::domain::catalogue::{self, Dimension};
+use crate::domain::disclosure::Disclosure;
 use crate::domain::ids::{CaseId, ConcernId, MunicipalityId, UserId};
 use crate::domain::intake::AddendumReader;
 use crate::domain::lookup::Lookup;
 use crate::domain::policy::{CaseAccess, Role};
 use crate::error::AppResult;
 use crate::store::access_log;
-use crate::store::cases::{self as store, assessment, closing, plan, review, screening};
+use crate::store::cases::{
+    self as store, assessment, closing, disclosures, plan, review, screening,
+};
 use crate::store::concerns;
 use crate::web::access_log::action_label;
-use crate::web::cases::{intervention_label, timeline_label};
+use crate::web::cases::{intervention_label, notification_text, timeline_label};
 
 /// The most access-log rows one report lists; a person with more gets the newest and a note.
 const LOG_MAX: i64 = 5000;
@@ -37,6 +40,7 @@ pub(crate) struct Report {
     pub interventions: Vec<Intervention>,
     pub reviews: Vec<Review>,
     pub closings: Vec<Closing>,
+    pub disclosures: Vec<DisclosureEntry>,
     pub history: Vec<Event>,
     pub access_log: Vec<Look>,
     /// What the report leaves out, and why.
@@ -140,6 +144,14 @@ pub(crate) struct Closing {
 }
 
 #[derive(Debug, Serialize)]
+pub(crate) struct DisclosureEntry {
+    pub disclosed_on: String,
+    pub recipient: String,
+    pub content: String,
+    pub legal_basis: String,
+}
+
+#[derive(Debug, Serialize)]
 pub(crate) struct Event {
     pub at: String,
     pub what: String,
@@ -204,6 +216,7 @@ pub(crate) async fn build(
         interventions: Vec::new(),
         reviews: Vec::new(),
         closings: Vec::new(),
+        disclosures: Vec::new(),
         history: Vec::new(),
         access_log: Vec::new(),
         withheld: vec![
@@ -343,14 +356,8 @@ pub(crate) async fn build(
             })
             .collect();
         report.plan = plan::plan_of(&mut *conn, case_id).await?.map(|p| Plan {
+            notification: notification_text(&p),
             goals: p.goals,
-            notification: p
-                .notification_made
-                .map(|made| match (made, p.notification_date) {
-                    (true, Some(d)) => format!("Ja, underretning foretaget {}", format_date_da(d)),
-                    (true, None) => "Ja".to_owned(),
-                    (false, _) => "Nej".to_owned(),
-                }),
         });
         let interventions = plan::interventions_of(&mut *conn, case_id).await?;
         report.reviews = review::reviews_of(&mut conn, case_id)
@@ -390,6 +397,16 @@ pub(crate) async fn build(
                 closed: format_datetime_da(c.closed_at),
                 reason: c.reason.label(),
                 evaluation: c.evaluation,
+            })
+            .collect();
+        report.disclosures = disclosures::disclosures_of(&mut *conn, case_id)
+            .await?
+            .into_iter()
+            .map(|d| DisclosureEntry {
+                disclosed_on: format_date_da(d.disclosed_on),
+                legal_basis: Disclosure::basis_text(d.basis, d.basis_other.as_deref()),
+                recipient: d.recipient,
+                content: d.content,
             })
             .collect();
         report.history = store::history(&mut *conn, case_id)

@@ -10,6 +10,7 @@
 mod assessment;
 mod closing;
 mod details;
+mod disclosures;
 mod interventions;
 mod list;
 mod plan;
@@ -21,7 +22,7 @@ mod settle;
 mod show;
 mod step;
 pub mod tasks;
-pub(crate) use show::{intervention_label, timeline_label};
+pub(crate) use show::{intervention_label, notification_text, timeline_label};
 mod team;
 mod triage;
 
@@ -94,6 +95,11 @@ pub fn routes() -> Routes {
             get(plan::show_plan_form).post(plan::submit_plan),
         )
         .requires(
+            "/sager/{id}/underretning-modtaget",
+            WorkCases,
+            post(plan::submit_notification_receipt),
+        )
+        .requires(
             "/sager/{id}/indsatser/ny",
             WorkCases,
             get(interventions::show_new_intervention).post(interventions::submit_new_intervention),
@@ -129,6 +135,11 @@ pub fn routes() -> Routes {
             get(retention::show_extend_form).post(retention::submit_extend),
         )
         .requires("/sletning", RetentionList, get(retention::show_due_list))
+        .requires(
+            "/sager/{id}/videregivelser/ny",
+            WorkCases,
+            get(disclosures::show_disclosure_form).post(disclosures::submit_disclosure),
+        )
         .requires(
             "/sager/{id}/oplysninger",
             WorkCases,

@@ -8,11 +8,12 @@ use serde::Deserialize;
 
 use super::show::{CaseHeader, audit_view};
 use super::step::{self, Step, Taken};
-use super::{Loaded, Verdict, load, not_now, parse_date, verdict};
+use super::{Loaded, Verdict, load, not_now, verdict};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::calendar::{format_date_da, today_copenhagen};
 use crate::domain::ids::UserId;
+use crate::domain::notification::{self, NotificationInput};
 use crate::domain::workflow::Move;
 use crate::error::AppResult;
 use crate::store::cases::{self as store, plan};
@@ -34,6 +35,12 @@ pub(crate) struct PlanForm {
     notification_made: String,
     #[serde(default)]
     notification_date: String,
+    /// With "ja": the authority it was sent to.
+    #[serde(default)]
+    notification_authority: String,
+    /// With "nej": why not.
+    #[serde(default)]
+    notification_reason: String,
 }
 
 #[derive(Template)]
@@ -94,6 +101,8 @@ pub(crate) async fn show_plan_form(
                 None => String::new(),
             },
             notification_date: p.notification_date.map(format_date_da).unwrap_or_default(),
+            notification_authority: p.notification_authority.unwrap_or_default(),
+            notification_reason: p.notification_reason.unwrap_or_default(),
         },
         None => PlanForm {
             version: loaded.case.version.to_string(),
@@ -145,33 +154,19 @@ pub(crate) async fn submit_plan(
     }
     let goals = forms::text(&mut errors, "goals", &form.goals, true, 8000);
     let minor = loaded.is_minor(today_copenhagen(state.clock.now()));
-    let (notification_made, notification_date) = if minor {
-        let made = match form.notification_made.as_str() {
-            "ja" => Some(true),
-            "nej" => Some(false),
-            _ => {
-                errors.add(
-                    "notification_made",
-                    "Svar på, om der er foretaget underretning efter Barnets lov.",
-                );
-                None
-            }
-        };
-        let date = if form.notification_date.trim().is_empty() {
-            None
-        } else {
-            let d = parse_date(&form.notification_date);
-            if d.is_none() {
-                errors.add(
-                    "notification_date",
-                    "Datoen kan ikke læses. Skriv den som dd.mm.åååå.",
-                );
-            }
-            d
-        };
-        (made, if made == Some(true) { date } else { None })
+    let notification = if minor {
+        notification::check(
+            NotificationInput {
+                made: &form.notification_made,
+                date: &form.notification_date,
+                authority: &form.notification_authority,
+                reason: &form.notification_reason,
+            },
+            today_copenhagen(state.clock.now()),
+            &mut errors,
+        )
     } else {
-        (None, None)
+        None
     };
     let (Some(coordinator), Some(goals), true) = (coordinator, goals, errors.is_empty()) else {
         return render_plan(&state, &current, &loaded, form, errors, FormState::Invalid).await;
@@ -181,8 +176,7 @@ pub(crate) async fn submit_plan(
     let input = plan::PlanInput {
         plan_coordinator: coordinator,
         goals: &goals,
-        notification_made,
-        notification_date,
+        notification: notification.as_ref(),
     };
     let step = Step::new(Move::SavePlan, &form.version, now);
     let taken = step::take(&state, &current, &loaded, step, async |conn| {
@@ -195,5 +189,32 @@ pub(crate) async fn submit_plan(
         return render_plan(&state, &current, &fresh, form, errors, FormState::Conflict).await;
     }
     set_notice(&current.session, "Handleplanen er gemt.").await?;
+    Ok(Redirect::to(&loaded.href()).into_response())
+}
+
+/// The receipt of the plan's notification under Barnets lov is confirmed: a click on the case
+/// page, which ends the plan coordinator's task.
+pub(crate) async fn submit_notification_receipt(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+    Form(form): Form<super::screening::VersionForm>,
+) -> AppResult<Response> {
+    let loaded = load(&state, &current, &raw).await?;
+    let now = state.clock.now();
+    let step = Step::new(Move::ConfirmNotificationReceipt, &form.version, now);
+    let (case, by) = (loaded.case.id, current.user.id);
+    let taken = step::take(&state, &current, &loaded, step, async |conn| {
+        Ok(plan::confirm_notification_receipt(conn, case, by, now).await?)
+    })
+    .await?;
+    if let Taken::Conflict(fresh) = taken {
+        return super::show::render(&state, &current, &fresh, Some(super::CONFLICT_MESSAGE)).await;
+    }
+    set_notice(
+        &current.session,
+        "Det er registreret, at underretningen er modtaget.",
+    )
+    .await?;
     Ok(Redirect::to(&loaded.href()).into_response())
 }

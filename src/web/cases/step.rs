@@ -111,6 +111,8 @@ pub(crate) fn audit_actions(mv: Move) -> &'static [AuditAction] {
         Move::RecordPostClosureReview => &[A::PostClosureReviewDone],
         Move::EditDetails => &[A::CaseDetailsChanged],
         Move::ExtendRetention => &[A::RetentionExtended],
+        Move::ConfirmNotificationReceipt => &[A::NotificationReceiptConfirmed],
+        Move::RecordDisclosure => &[A::DisclosureRecorded],
     }
 }
 
@@ -141,7 +143,9 @@ pub(crate) fn alert_of(mv: Move, municipality: MunicipalityId) -> Option<(Recipi
         | Move::StartFollowUp
         | Move::RecordPostClosureReview
         | Move::EditDetails
-        | Move::ExtendRetention => None,
+        | Move::ExtendRetention
+        | Move::ConfirmNotificationReceipt
+        | Move::RecordDisclosure => None,
     }
 }
 

@@ -81,6 +81,7 @@ pub const KINDS: &[(&str, &str, &[TaskKind])] = &[
             TaskKind::InterventionReview,
             TaskKind::PlanReview,
             TaskKind::PostClosureReview,
+            TaskKind::NotificationReceipt,
         ],
     ),
 ];
@@ -108,6 +109,10 @@ fn label(kind: TaskKind, detail: Option<&str>) -> String {
         TaskKind::PostClosureReview => format!(
             "Opfølgning {} måneder efter afslutning",
             detail.unwrap_or("")
+        ),
+        TaskKind::NotificationReceipt => format!(
+            "Bekræft, at underretningen til {} er modtaget",
+            detail.unwrap_or("myndigheden")
         ),
     }
 }

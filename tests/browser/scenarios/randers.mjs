@@ -102,6 +102,15 @@ scenario('Randers: a concern goes from staff through the leader to the coordinat
   assert.equal(coordinator.path(), casePath);
   await coordinator.expectText('Navne- og adressebeskyttelse.');
   await coordinator.expectText('27.00.00-G01-123-26');
+  // What the coordinator gave to the municipality's child services goes in the register.
+  await coordinator.follow('Registrér en videregivelse');
+  await coordinator.fill('Dato for videregivelsen', daDate(0));
+  await coordinator.fill('Modtager', 'Børn og Familie, Randers Kommune');
+  await coordinator.fill(coordinator.page.locator('#content'), 'Bekymringen og politiets screening');
+  await coordinator.choose(/^Hjemmel/, /^Barnets lov/);
+  await coordinator.submit('Registrér videregivelsen');
+  assert.equal(coordinator.path(), casePath);
+  await coordinator.expectText('Videregivelsen er registreret.');
 
   // The core group's assessment, with the keyboard through the factors.
   const core = await s.signIn('core_group@randers.demo');
@@ -131,8 +140,16 @@ scenario('Randers: a concern goes from staff through the leader to the coordinat
   if (await core.page.locator('#notification_made').count()) {
     await core.choose(/underretning efter Barnets lov/, 'Ja', { exact: true });
     await core.fill('Dato for underretning', daDate(0));
+    // "Ja" without the authority it went to is refused at that field.
+    await core.submit('Gem handleplanen', { status: 422 });
+    await core.expectFormErrors({ notification_authority: /\S/ });
+    await core.fill('Sendt til', 'Børn og Familie, Myndighed');
   }
   await core.submit('Gem handleplanen');
+  if (await core.page.getByRole('button', { name: 'Bekræft, at underretningen er modtaget' }).count()) {
+    await core.submit('Bekræft, at underretningen er modtaget');
+    await core.expectText('modtagelsen er bekræftet');
+  }
   for (const [n, authority] of [[1, 'Børn og Familie, Myndighed'], [2, 'Skoleafdelingen']]) {
     await core.follow('Tilføj indsats');
     await core.expectH1(/^Ny indsats/);

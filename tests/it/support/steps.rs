@@ -211,6 +211,7 @@ pub async fn plan(app: &TestApp, c: &mut Client, id: Uuid, coordinator_email: &s
                 ),
                 ("notification_made", "ja"),
                 ("notification_date", "19.11.2026"),
+                ("notification_authority", "Børn og Familie, Myndighed"),
             ],
         )
         .await;

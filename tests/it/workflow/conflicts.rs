@@ -131,6 +131,10 @@ async fn a_stale_plan_form_keeps_what_was_typed_and_overwrites_nothing() {
                 ("plan_coordinator", &me),
                 ("goals", "Mine egne mål, skrevet med omhu."),
                 ("notification_made", "nej"),
+                (
+                    "notification_reason",
+                    "Myndigheden kender allerede familien.",
+                ),
             ],
         )
         .await;

@@ -12,7 +12,17 @@ use crate::support::steps::*;
 #[tokio::test]
 async fn an_overdue_review_is_flagged_on_the_case_and_in_the_owners_tasks() {
     let app = TestApp::with_demo_users().await;
-    let (id, _, _) = randers_case_in_follow_up(&app, "20.12.2026").await;
+    let (id, _, mut core) = randers_case_in_follow_up(&app, "20.12.2026").await;
+    // The notification's receipt is confirmed, so that only the review is left to do.
+    let v = version(&app, id).await;
+    see_other(
+        &core
+            .post(
+                &format!("/sager/{id}/underretning-modtaget"),
+                &[("version", &v)],
+            )
+            .await,
+    );
 
     // Before the date: a task, not overdue.
     app.clock.advance(Duration::days(20));

@@ -5,5 +5,7 @@
 mod access;
 mod conflicts;
 mod deadlines;
+mod disclosures;
 mod flow;
+mod notification;
 mod triage;

@@ -21,6 +21,7 @@ pub(super) fn actions(
     loaded: &Loaded,
     today: Date,
     has_plan: bool,
+    awaits_receipt: bool,
     has_open_intervention: bool,
     post_closure: &[closing::PostClosureReview],
 ) -> Vec<ActionView> {
@@ -104,6 +105,17 @@ pub(super) fn actions(
             Move::RecordReview => push("Registrér opfølgning", "/opfoelgning", false, None),
             Move::ChangeTeam => push("Sagens team", "/team", false, None),
             Move::ExtendRetention => push("Udskyd sletningen", "/udskyd-sletning", false, None),
+            Move::RecordDisclosure => push(mv.label(), "/videregivelser/ny", false, None),
+            Move::ConfirmNotificationReceipt => {
+                if awaits_receipt {
+                    push(
+                        "Bekræft, at underretningen er modtaget",
+                        "/underretning-modtaget",
+                        true,
+                        None,
+                    )
+                }
+            }
             Move::EditDetails => push(
                 "Ret sagens oplysninger (adressebeskyttelse, journalnummer)",
                 "/oplysninger",

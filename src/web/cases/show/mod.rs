@@ -13,13 +13,16 @@ use crate::auth::CurrentUser;
 use crate::domain::calendar::{format_date_da, format_datetime_da, today_copenhagen};
 use crate::domain::catalogue::{self};
 use crate::domain::cpr;
+use crate::domain::disclosure::Disclosure;
 use crate::domain::intake::AddendumReader;
 use crate::domain::lookup::Lookup;
 use crate::domain::policy::{self, CaseAccess};
 use crate::domain::workflow::{self, Move, NOT_FOR_INFOHUS_NOTE, ScreeningOutcome, Stage};
 use crate::error::AppResult;
 use crate::store::audit::{self, AuditAction};
-use crate::store::cases::{self as store, assessment, closing, plan, review, screening};
+use crate::store::cases::{
+    self as store, assessment, closing, disclosures, plan, review, screening,
+};
 use crate::web::concern_views::AddressView;
 use crate::web::filters;
 use crate::web::layout::{self, PageContext};
@@ -108,9 +111,43 @@ struct CasePage {
     closings: Vec<ClosingView>,
     post_closure: Vec<PostClosureView>,
     history: Vec<HistoryView>,
+    /// The register of disclosures: when, to whom, what, on which basis, recorded by whom.
+    disclosures: Vec<(Date, String, String, String, String)>,
     actions: Vec<ActionView>,
     /// Who has looked at the case: for the municipality's coordinators.
     access_log: Option<String>,
+}
+
+/// The plan's answer on the notification under Barnets lov, with its dates and receipt, as the
+/// case page and the person's access request show it.
+pub(crate) fn notification_text(p: &plan::ActionPlan) -> Option<String> {
+    match p.notification_made? {
+        true => {
+            let mut text = "Ja, underretning".to_owned();
+            if let Some(d) = p.notification_date {
+                text.push_str(&format!(" sendt {}", format_date_da(d)));
+            }
+            if let Some(a) = &p.notification_authority {
+                text.push_str(&format!(" til {a}"));
+            }
+            match (p.notification_confirmed_at, p.notification_receipt_due) {
+                (Some(at), _) => text.push_str(&format!(
+                    "; modtagelsen er bekræftet {}",
+                    format_date_da(today_copenhagen(at))
+                )),
+                (None, Some(due)) => text.push_str(&format!(
+                    "; modtagelsen er ikke bekræftet endnu (frist {})",
+                    format_date_da(due)
+                )),
+                (None, None) => {}
+            }
+            Some(text)
+        }
+        false => Some(match &p.notification_reason {
+            Some(r) => format!("Nej, der er ikke foretaget underretning: {r}"),
+            None => "Nej, der er ikke foretaget underretning".to_owned(),
+        }),
+    }
 }
 
 pub(crate) async fn show_case(
@@ -145,6 +182,7 @@ pub(crate) async fn render(
     let closings = closing::closings_of(&mut *conn, id).await?;
     let post_closure = closing::post_closure_reviews_of(&mut *conn, id).await?;
     let history = store::history(&mut *conn, id).await?;
+    let disclosures = disclosures::disclosures_of(&mut *conn, id).await?;
     drop(conn);
 
     let may_read_note = policy::may_read_police_note(loaded.access);
@@ -192,6 +230,7 @@ pub(crate) async fn render(
         loaded,
         today,
         the_plan.is_some(),
+        the_plan.as_ref().is_some_and(|p| p.awaits_receipt()),
         open_interventions > 0,
         &post_closure,
     );
@@ -243,16 +282,11 @@ pub(crate) async fn render(
         triages: triages.into_iter().map(TriageView::of).collect(),
         assessment: assessment_view(&assessments),
         plan: the_plan.map(|p| PlanView {
+            notification: notification_text(&p),
+            receipt_overdue: p.awaits_receipt()
+                && p.notification_receipt_due.is_some_and(|d| d < today),
             plan_coordinator: p.plan_coordinator_name,
             goals: p.goals,
-            notification: match (p.notification_made, p.notification_date) {
-                (Some(true), Some(d)) => {
-                    Some(format!("Ja, underretning foretaget {}", format_date_da(d)))
-                }
-                (Some(true), None) => Some("Ja, underretning er foretaget".to_owned()),
-                (Some(false), _) => Some("Nej, der er ikke foretaget underretning".to_owned()),
-                (None, _) => None,
-            },
         }),
         may_edit_interventions: workflow::decide(case.stage, Move::SaveIntervention, loaded.access)
             .is_ok(),
@@ -310,6 +344,18 @@ pub(crate) async fn render(
             })
             .collect(),
         history: history.into_iter().map(HistoryView::of).collect(),
+        disclosures: disclosures
+            .into_iter()
+            .map(|d| {
+                (
+                    d.disclosed_on,
+                    d.recipient,
+                    d.content,
+                    Disclosure::basis_text(d.basis, d.basis_other.as_deref()),
+                    d.recorded_by_name,
+                )
+            })
+            .collect(),
         actions,
         access_log: (loaded.access == CaseAccess::Coordinator
             && policy::may(&current.user.actor(), policy::Capability::AccessLog))

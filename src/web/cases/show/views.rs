@@ -126,6 +126,8 @@ pub(super) struct PlanView {
     pub(super) plan_coordinator: String,
     pub(super) goals: String,
     pub(super) notification: Option<String>,
+    /// The notification's receipt is not confirmed and its six working days have passed.
+    pub(super) receipt_overdue: bool,
 }
 
 pub(crate) struct InterventionView {
