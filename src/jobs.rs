@@ -21,6 +21,24 @@ pub enum Outcome {
     Busy,
 }
 
+/// The loop every instance runs, once a minute: each job then runs once per period across the
+/// instances (see the module's text).
+pub async fn run_periodic(state: AppState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        if let Err(e) = housekeeping(&state).await {
+            tracing::warn!(error = %e, "housekeeping failed");
+        }
+        if let Err(e) = deadline_alerts(&state).await {
+            tracing::warn!(error = %e, "deadline alerts failed");
+        }
+        if let Err(e) = daily_purge(&state).await {
+            tracing::warn!(error = %e, "the retention purge failed");
+        }
+    }
+}
+
 /// Removes expired stored sessions and old rate-limit windows.
 pub const HOUSEKEEPING: &str = "housekeeping";
 pub const HOUSEKEEPING_EVERY: Duration = Duration::minutes(10);

@@ -107,23 +107,7 @@ async fn run() -> anyhow::Result<()> {
         Command::Purge { dry_run } => {
             let state =
                 AppState::prepare(pool.clone(), settings, &profiles, Clock::system()).await?;
-            match infohus::retention::purge(&state, dry_run).await? {
-                infohus::retention::PurgeOutcome::Ran(r) => {
-                    let verb = if dry_run { "Would delete" } else { "Deleted" };
-                    println!(
-                        "{verb} {} case(s) with {} concern(s) and {} intervention(s), {} concern(s) without a case, and {} access-log row(s) of cases deleted earlier.",
-                        r.cases,
-                        r.concerns,
-                        r.interventions,
-                        r.unlinked_concerns,
-                        r.access_log_rows
-                    );
-                    Ok(())
-                }
-                infohus::retention::PurgeOutcome::Busy => {
-                    anyhow::bail!("another purge is running; try again when it has finished")
-                }
-            }
+            infohus::retention::purge_from_command_line(&state, dry_run).await
         }
         Command::User {
             command:
@@ -251,7 +235,7 @@ async fn serve(
             "Infohus is running at http://{listen} (public address {public_url}; Ctrl-C stops it)."
         );
     }
-    tokio::spawn(housekeeping(state.clone()));
+    tokio::spawn(infohus::jobs::run_periodic(state.clone()));
     match infohus::mail::Mailer::from_settings(&state.settings.mail)? {
         Some(mailer) => {
             tracing::info!("alerts are mailed");
@@ -268,24 +252,6 @@ async fn serve(
     .await?;
     tracing::info!("stopped");
     Ok(())
-}
-
-/// Runs the periodic jobs; every instance does, and each job runs once per period across them
-/// (see `infohus::jobs`).
-async fn housekeeping(state: AppState) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
-    loop {
-        tick.tick().await;
-        if let Err(e) = infohus::jobs::housekeeping(&state).await {
-            tracing::warn!(error = %e, "housekeeping failed");
-        }
-        if let Err(e) = infohus::jobs::deadline_alerts(&state).await {
-            tracing::warn!(error = %e, "deadline alerts failed");
-        }
-        if let Err(e) = infohus::jobs::daily_purge(&state).await {
-            tracing::warn!(error = %e, "the retention purge failed");
-        }
-    }
 }
 
 /// Mails the alerts that are due, and the daily mails; every instance does (see

@@ -51,6 +51,24 @@ pub async fn purge(state: &AppState, dry_run: bool) -> anyhow::Result<PurgeOutco
     result.map(PurgeOutcome::Ran)
 }
 
+/// `infohus purge [--dry-run]`: one run, its counts printed for the operator.
+pub async fn purge_from_command_line(state: &AppState, dry_run: bool) -> anyhow::Result<()> {
+    match purge(state, dry_run).await? {
+        PurgeOutcome::Ran(r) => {
+            let verb = if dry_run { "Would delete" } else { "Deleted" };
+            println!(
+                "{verb} {} case(s) with {} concern(s) and {} intervention(s), {} concern(s) \
+                 without a case, and {} access-log row(s) of cases deleted earlier.",
+                r.cases, r.concerns, r.interventions, r.unlinked_concerns, r.access_log_rows
+            );
+            Ok(())
+        }
+        PurgeOutcome::Busy => {
+            anyhow::bail!("another purge is running; try again when it has finished")
+        }
+    }
+}
+
 async fn run(state: &AppState, dry_run: bool) -> anyhow::Result<PurgeReport> {
     let now = state.clock.now();
     let cases = retention::cases_due(&state.db, today_copenhagen(now)).await?;

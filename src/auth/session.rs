@@ -108,6 +108,7 @@ pub async fn begin(
     session: &Session,
     db: &mut sqlx::PgConnection,
     user: crate::domain::ids::UserId,
+    origin: &store::sessions::Origin,
     now: time::OffsetDateTime,
 ) -> Result<AuthSessionId, AppError> {
     session.cycle_id().await?;
@@ -115,7 +116,7 @@ pub async fn begin(
     // the server against auth_sessions.
     session.set_expiry(Some(tower_sessions::Expiry::OnSessionEnd));
     let id = AuthSessionId::new();
-    store::sessions::create(&mut *db, id, user, now).await?;
+    store::sessions::create(&mut *db, id, user, origin, now).await?;
     session.insert(KEY, id).await?;
     super::csrf::renew(session).await?;
     Ok(id)

@@ -81,6 +81,10 @@ code_enum! {
         NotificationReceiptConfirmed => "notification_receipt_confirmed",
         /// A disclosure from the case was entered in its register.
         DisclosureRecorded => "disclosure_recorded",
+        /// A session was ended from "Min konto", or all of a user's by an admin.
+        SessionEnded => "session_ended",
+        /// "Min konto": a password change with a wrong current password.
+        PasswordChangeFailed => "password_change_failed",
     }
 }
 

@@ -8,17 +8,28 @@ use crate::domain::ids::{AuthSessionId, MunicipalityId, PoliceDistrictId, UnitId
 use crate::domain::policy::Role;
 use crate::store::users::{User, sorted_roles};
 
+/// Where a session was begun: shown to its user on "Min konto".
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    pub client_ip: String,
+    pub user_agent: Option<String>,
+}
+
 pub async fn create(
     db: impl PgExecutor<'_>,
     id: AuthSessionId,
     user: UserId,
+    origin: &Origin,
     now: OffsetDateTime,
 ) -> sqlx::Result<()> {
     sqlx::query!(
-        "insert into auth_sessions (id, user_id, created_at, last_seen_at) values ($1, $2, $3, $3)",
+        "insert into auth_sessions (id, user_id, created_at, last_seen_at, client_ip, user_agent)
+         values ($1, $2, $3, $3, $4, $5)",
         id as AuthSessionId,
         user as UserId,
         now,
+        origin.client_ip,
+        origin.user_agent,
     )
     .execute(db)
     .await?;
@@ -117,4 +128,80 @@ fn pg_interval(d: Duration) -> sqlx::postgres::types::PgInterval {
         days: 0,
         microseconds: i64::try_from(d.whole_microseconds()).unwrap_or(i64::MAX),
     }
+}
+
+/// One live session of a user, for "Min konto".
+#[derive(Debug, Clone)]
+pub struct LiveSession {
+    pub id: AuthSessionId,
+    pub created_at: OffsetDateTime,
+    pub last_seen_at: OffsetDateTime,
+    pub client_ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// The user's sessions that still work: not revoked, not idle too long, not past their lifetime.
+pub async fn live_for_user(
+    db: impl PgExecutor<'_>,
+    user: UserId,
+    now: OffsetDateTime,
+    idle: Duration,
+    absolute: Duration,
+) -> sqlx::Result<Vec<LiveSession>> {
+    sqlx::query_as!(
+        LiveSession,
+        r#"select id as "id: AuthSessionId", created_at, last_seen_at, client_ip, user_agent
+           from auth_sessions
+           where user_id = $1 and revoked_at is null
+             and last_seen_at > $2::timestamptz - $3::interval
+             and created_at > $2::timestamptz - $4::interval
+           order by last_seen_at desc
+           limit 100"#,
+        user as UserId,
+        now,
+        pg_interval(idle),
+        pg_interval(absolute),
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Ends one of the user's own sessions; `false` when it is not theirs or already ended.
+pub async fn revoke_own(
+    db: impl PgExecutor<'_>,
+    user: UserId,
+    id: AuthSessionId,
+    now: OffsetDateTime,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        r#"update auth_sessions set revoked_at = $3, revoked_reason = 'ended_by_user'
+           where id = $2 and user_id = $1 and revoked_at is null"#,
+        user as UserId,
+        id as AuthSessionId,
+        now,
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Ends every session of the user but `keep` (the one that changed the password).
+pub async fn revoke_others(
+    db: impl PgExecutor<'_>,
+    user: UserId,
+    keep: AuthSessionId,
+    reason: &str,
+    now: OffsetDateTime,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query!(
+        r#"update auth_sessions set revoked_at = $3, revoked_reason = $4
+           where user_id = $1 and id <> $2 and revoked_at is null"#,
+        user as UserId,
+        keep as AuthSessionId,
+        now,
+        reason,
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
 }

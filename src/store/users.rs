@@ -323,6 +323,52 @@ pub async fn set_password(
     Ok(done.rows_affected() == 1)
 }
 
+/// Moves a user to another municipality, unit or police district; their sessions end, so the
+/// move holds from their next request.
+pub async fn set_belonging(
+    conn: &mut PgConnection,
+    id: UserId,
+    municipality: Option<MunicipalityId>,
+    district: Option<PoliceDistrictId>,
+    unit: Option<UnitId>,
+    now: OffsetDateTime,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        r#"update users set municipality_id = $2, police_district_id = $3, unit_id = $4,
+                  updated_at = $5, version = version + 1
+           where id = $1"#,
+        id as UserId,
+        municipality as Option<MunicipalityId>,
+        district as Option<PoliceDistrictId>,
+        unit as Option<UnitId>,
+        now,
+    )
+    .execute(&mut *conn)
+    .await?;
+    super::sessions::revoke_all_for_user(&mut *conn, id, "belonging_changed", now).await?;
+    Ok(())
+}
+
+/// The user's own new password ("Min konto"); the caller ends the user's other sessions.
+pub async fn change_password(
+    conn: &mut PgConnection,
+    id: UserId,
+    password_hash: &str,
+    now: OffsetDateTime,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        r#"update users set password_hash = $2, failed_logins = 0, recent_failures = '{}',
+                  locked_until = null, updated_at = $3, version = version + 1
+           where id = $1"#,
+        id as UserId,
+        password_hash,
+        now,
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 pub async fn count(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
     sqlx::query_scalar!(r#"select count(*) as "n!" from users"#)
         .fetch_one(db)

@@ -125,7 +125,15 @@ async fn submit_login(
             // The counters' reset, the server-side session and the audit row: all or nothing.
             let mut tx = state.db.begin().await?;
             users::record_successful_login(&mut *tx, c.id).await?;
-            session::begin(&session, &mut tx, c.id, now).await?;
+            let origin = crate::store::sessions::Origin {
+                client_ip: ip.clone(),
+                // Enough of the browser's name to recognise the device; no more is kept.
+                user_agent: headers
+                    .get(axum::http::header::USER_AGENT)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|ua| ua.chars().take(200).collect()),
+            };
+            session::begin(&session, &mut tx, c.id, &origin, now).await?;
             audit::record(
                 &mut *tx,
                 &AuditEvent::new(AuditAction::Login)

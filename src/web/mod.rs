@@ -19,6 +19,7 @@ pub mod health;
 pub mod home;
 pub mod intake;
 pub mod layout;
+pub mod my_account;
 pub mod paging;
 pub mod public;
 pub mod routes;
@@ -57,6 +58,7 @@ pub fn routes() -> Routes {
         .merge(admin::routes())
         .merge(handover::routes())
         .merge(access_request::routes())
+        .merge(my_account::routes())
         .merge(accounts::routes())
         .merge(access_log::routes())
         .merge(alerts::routes())

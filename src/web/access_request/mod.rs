@@ -5,6 +5,7 @@
 //! included. The police's internal note is withheld unless the coordinator chooses otherwise,
 //! with the reason printed. Every search and export is in the audit trail.
 
+mod document;
 mod report;
 
 use askama::Template;
@@ -28,7 +29,8 @@ use crate::web::forms::{self, FieldErrors};
 use crate::web::layout::{self, PageContext};
 use crate::web::routes::Routes;
 
-use report::{Found, Options, Report};
+use document::Report;
+use report::{Found, Options};
 
 pub fn routes() -> Routes {
     Routes::new()

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::auth::{CurrentUser, password};
-use crate::domain::ids::{MunicipalityId, PoliceDistrictId, UnitId, UserId};
+use crate::domain::ids::UserId;
 use crate::domain::policy::{self, Capability, Role};
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, AuditAction, AuditEvent, ObjectType};
@@ -21,6 +21,7 @@ use crate::web::forms::{self, FieldErrors};
 use crate::web::layout::{self, PageContext, set_notice};
 use crate::web::routes::Routes;
 
+mod belonging;
 mod roles;
 
 pub fn routes() -> Routes {
@@ -45,6 +46,16 @@ pub fn routes() -> Routes {
             Capability::ManageUsers,
             post(issue_password_link),
         )
+        .requires(
+            "/admin/brugere/{id}/tilhoersforhold",
+            Capability::ManageUsers,
+            post(belonging::change_belonging),
+        )
+        .requires(
+            "/admin/brugere/{id}/sessioner",
+            Capability::ManageUsers,
+            post(end_sessions),
+        )
 }
 
 pub struct UserRow {
@@ -61,6 +72,10 @@ pub struct UserRow {
     /// A municipal coordinator or core-group member, who may hold plans, interventions and
     /// team places to hand over.
     pub can_hold_work: bool,
+    /// The ids of where they belong, to preselect in the form that moves them.
+    pub municipality_value: String,
+    pub district_value: String,
+    pub unit_value: String,
 }
 
 pub struct Choice {
@@ -135,6 +150,12 @@ async fn render_users(
             }
             .unwrap_or_default();
             UserRow {
+                municipality_value: u.municipality_id.map(|m| m.to_string()).unwrap_or_default(),
+                district_value: u
+                    .police_district_id
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                unit_value: u.unit_id.map(|x| x.to_string()).unwrap_or_default(),
                 can_hold_work: u.municipality_id.is_some()
                     && u.roles
                         .iter()
@@ -225,45 +246,15 @@ async fn create_user(
     } else if !policy::roles_combine(&roles) {
         errors.add("roles", COMBINATION_REFUSED);
     }
-    let municipality = parse_choice(&form.municipality).map(MunicipalityId);
-    let municipality = municipality.and_then(|id| state.tenants.by_id(id));
-    if !form.municipality.is_empty() && municipality.is_none() {
-        errors.add("municipality", "Vælg en kommune fra listen.");
-    }
-    if roles.iter().any(|r| r.is_municipal()) && municipality.is_none() {
-        errors.add(
-            "municipality",
-            "Rollerne hører til en kommune: vælg kommunen.",
-        );
-    }
-    let district = parse_choice(&form.police_district)
-        .map(PoliceDistrictId)
-        .filter(|d| state.tenants.district_name(*d).is_some());
-    if roles.contains(&Role::Police) && district.is_none() {
-        errors.add(
-            "police_district",
-            "Politibrugere hører til en politikreds: vælg kredsen.",
-        );
-    }
-    let unit = match parse_choice(&form.unit).map(UnitId) {
-        None if form.unit.is_empty() => None,
-        None => {
-            errors.add("unit", "Vælg en enhed fra listen.");
-            None
-        }
-        Some(id) => {
-            let units = match municipality {
-                Some(m) => tenants::units(&state.db, m.id).await?,
-                None => Vec::new(),
-            };
-            if units.iter().any(|u| u.id == id) {
-                Some(id)
-            } else {
-                errors.add("unit", "Enheden skal høre til den valgte kommune.");
-                None
-            }
-        }
-    };
+    let place = belonging::check(
+        &state,
+        &mut errors,
+        &roles,
+        &form.municipality,
+        &form.police_district,
+        &form.unit,
+    )
+    .await?;
     let (Some(email), Some(name), true) = (email, name, errors.is_empty()) else {
         return rejected(&state, &current, form, errors).await;
     };
@@ -275,9 +266,9 @@ async fn create_user(
         email,
         name,
         roles: granted,
-        municipality_id: municipality.map(|m| m.id),
-        police_district_id: district,
-        unit_id: unit,
+        municipality_id: place.municipality,
+        police_district_id: place.district,
+        unit_id: place.unit,
         password_hash: hash,
     };
     let id = match users::insert(&mut *tx, &new, now).await {
@@ -385,6 +376,39 @@ async fn issue_password_link(
             user.name,
             accounts::LINK_LIFETIME.whole_hours(),
         ),
+    )
+    .await?;
+    Ok(Redirect::to("/admin/brugere").into_response())
+}
+
+/// Ends every session of the user at once, e.g. for a lost laptop; the account stays active.
+async fn end_sessions(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+) -> AppResult<Response> {
+    let id = parse_id(&raw, UserId)?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let Some(user) = users::by_id(&mut *tx, id).await? else {
+        return Err(AppError::NotFound);
+    };
+    crate::store::sessions::revoke_all_for_user(&mut *tx, id, "ended_by_admin", now).await?;
+    audit::record(
+        &mut *tx,
+        &AuditEvent::on_user(
+            AuditAction::SessionEnded,
+            current.user.id,
+            &user,
+            &current.request_id,
+        ),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    set_notice(
+        &current.session,
+        &format!("{} er logget ud alle steder.", user.name),
     )
     .await?;
     Ok(Redirect::to("/admin/brugere").into_response())

@@ -123,6 +123,16 @@ scenario('each role opens the lists and counts it works from', async (s) => {
   const staff = await s.signIn('staff@randers.demo');
   await staff.goto('/bekymringer');
   await staff.goto('/sager', { status: 403 });
+  // Min konto: a wrong current password is refused at its field; the sessions are listed.
+  await staff.goto('/');
+  await staff.activate(staff.page.locator('a[href="/konto"]'));
+  await staff.expectH1('Min konto');
+  await staff.fill('Nuværende adgangskode', 'ikke den rigtige adgangskode');
+  await staff.fill('Ny adgangskode', 'en helt ny og lang adgangssætning');
+  await staff.fill('Gentag den nye adgangskode', 'en helt ny og lang adgangssætning');
+  await staff.submit('Skift adgangskode', { status: 422 });
+  await staff.expectFormErrors({ current_password: /forkert/ });
+  await staff.expectText('Denne session');
   // A malformed case id is simply not found.
   await coordinator.goto('/sager/ikke-et-id', { status: 404 });
 });
