@@ -264,6 +264,15 @@ pub struct Retention {
     pub max_extension_months: u32,
 }
 
+impl Retention {
+    /// The shortest time after closing that any case is kept, in months: nothing closed more
+    /// recently than this is due.
+    pub fn shortest_months(&self) -> u32 {
+        self.not_a_case_months
+            .min(self.closed_case_years.saturating_mul(12))
+    }
+}
+
 impl Default for Retention {
     fn default() -> Self {
         Retention {

@@ -71,7 +71,14 @@ pub async fn purge_from_command_line(state: &AppState, dry_run: bool) -> anyhow:
 
 async fn run(state: &AppState, dry_run: bool) -> anyhow::Result<PurgeReport> {
     let now = state.clock.now();
-    let cases = retention::cases_due(&state.db, today_copenhagen(now)).await?;
+    let shortest = state
+        .tenants
+        .municipalities
+        .iter()
+        .map(|m| m.profile.retention.shortest_months())
+        .min()
+        .unwrap_or(0);
+    let cases = retention::cases_due(&state.db, today_copenhagen(now), shortest).await?;
     let concerns = retention::concerns_due(&state.db, now).await?;
     let mut report = PurgeReport {
         dry_run,

@@ -19,11 +19,14 @@ pub struct DueCase {
 }
 
 /// The municipality's cases due for deletion on or before `until`, soonest first (at most
-/// `limit`; the purge deletes the rest on its own).
+/// `limit`; the purge deletes the rest on its own). `shortest_months` is the municipality's
+/// shortest period ([`crate::config::Retention::shortest_months`]): a case closed later than
+/// that before `until` cannot be due, so only the old end of the closed cases is read.
 pub async fn due_by(
     db: impl PgExecutor<'_>,
     municipality: MunicipalityId,
     until: Date,
+    shortest_months: u32,
     limit: i64,
 ) -> sqlx::Result<Vec<DueCase>> {
     sqlx::query_as!(
@@ -33,11 +36,14 @@ pub async fn due_by(
                   r.extended_until
            from case_retention r
            where r.municipality_id = $1 and r.due <= $2
+             and r.closed_at < ($2::date - make_interval(months => $4) + interval '2 days')
+                               at time zone 'Europe/Copenhagen'
            order by r.due, r.reference
            limit $3"#,
         municipality as MunicipalityId,
         until,
         limit,
+        i32::try_from(shortest_months).unwrap_or(i32::MAX),
     )
     .fetch_all(db)
     .await
@@ -75,11 +81,21 @@ pub async fn extend(conn: &mut PgConnection, case: CaseId, until: Date) -> sqlx:
     Ok(())
 }
 
-/// Every case due for deletion on `today`, across the installation.
-pub async fn cases_due(db: impl PgExecutor<'_>, today: Date) -> sqlx::Result<Vec<CaseId>> {
+/// Every case due for deletion on `today`, across the installation; `shortest_months` is the
+/// shortest period of any municipality, as in [`due_by`].
+pub async fn cases_due(
+    db: impl PgExecutor<'_>,
+    today: Date,
+    shortest_months: u32,
+) -> sqlx::Result<Vec<CaseId>> {
     sqlx::query_scalar!(
-        r#"select case_id as "id!: CaseId" from case_retention where due <= $1 order by due"#,
+        r#"select case_id as "id!: CaseId" from case_retention
+           where due <= $1
+             and closed_at < ($1::date - make_interval(months => $2) + interval '2 days')
+                             at time zone 'Europe/Copenhagen'
+           order by due"#,
         today,
+        i32::try_from(shortest_months).unwrap_or(i32::MAX),
     )
     .fetch_all(db)
     .await

@@ -74,13 +74,7 @@ async fn show_access_log(
                 _ => "System".to_owned(),
             },
             what: action_label(e.action),
-            why: match (e.purpose, e.action) {
-                (Some(p), _) => Lookup::label(p, e.search.as_deref()),
-                (None, AuditAction::CaseListViewed) if e.search.is_some() => {
-                    Lookup::label(Purpose::Search, e.search.as_deref())
-                }
-                _ => String::new(),
-            },
+            why: purpose_text(e.purpose, e.action, e.search.as_deref()),
         })
         .collect();
     let page = AccessLogPage {
@@ -97,6 +91,22 @@ async fn show_access_log(
         show_case_link: policy::may(&actor, Capability::CaseList),
     };
     layout::ok(&page)
+}
+
+/// Why a row of the access log happened: where a look came from, or the search of a list that
+/// showed the case; empty for a change, which says what it is itself.
+pub(crate) fn purpose_text(
+    purpose: Option<Purpose>,
+    action: AuditAction,
+    search: Option<&str>,
+) -> String {
+    match (purpose, action) {
+        (Some(p), _) => Lookup::label(p, search),
+        (None, AuditAction::CaseListViewed) if search.is_some() => {
+            Lookup::label(Purpose::Search, search)
+        }
+        _ => String::new(),
+    }
 }
 
 pub(crate) fn action_label(action: AuditAction) -> &'static str {

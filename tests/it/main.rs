@@ -21,6 +21,7 @@ mod my_account;
 mod plain_language;
 mod protection;
 mod public;
+mod query_budget;
 mod retention;
 mod stats;
 mod workflow;

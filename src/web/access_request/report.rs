@@ -11,7 +11,6 @@ use crate::domain::catalogue::{self, Dimension};
 use crate::domain::disclosure::Disclosure;
 use crate::domain::ids::{CaseId, ConcernId, MunicipalityId, UserId};
 use crate::domain::intake::AddendumReader;
-use crate::domain::lookup::Lookup;
 use crate::domain::policy::{CaseAccess, Role};
 use crate::error::AppResult;
 use crate::store::access_log;
@@ -301,10 +300,7 @@ pub(crate) async fn build(
                 (None, None) => None,
             }
             .unwrap_or_else(|| "Infohus (system)".to_owned()),
-            purpose: match e.purpose {
-                Some(p) => Lookup::label(p, e.search.as_deref()),
-                None => String::new(),
-            },
+            purpose: crate::web::access_log::purpose_text(e.purpose, e.action, e.search.as_deref()),
         })
         .collect();
     Ok(report)

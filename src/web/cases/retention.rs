@@ -52,7 +52,11 @@ pub(crate) async fn show_due_list(
     let municipality = current.user.municipality_id.ok_or(AppError::NotFound)?;
     let now = state.clock.now();
     let until = today_copenhagen(now) + Duration::days(NOTICE_DAYS);
-    let due = retention::due_by(&state.db, municipality, until, LIST_MAX).await?;
+    let shortest = state
+        .tenants
+        .by_id(municipality)
+        .map_or(0, |m| m.profile.retention.shortest_months());
+    let due = retention::due_by(&state.db, municipality, until, shortest, LIST_MAX).await?;
     audit::record(
         &state.db,
         &current

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod queries;
 pub mod smtp;
 pub mod steps;
 

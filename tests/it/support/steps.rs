@@ -313,3 +313,27 @@ pub fn concern_fields() -> Vec<(&'static str, &'static str)> {
         ("reporter_email", "staff@randers.demo"),
     ]
 }
+
+/// Closes a case that has no open interventions as ended otherwise, as its coordinator.
+pub async fn close_with_evaluation(app: &TestApp, id: Uuid) {
+    let slug: String = sqlx::query_scalar(
+        "select m.slug from cases c join municipalities m on m.id = c.municipality_id where c.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.db)
+    .await
+    .expect("municipality");
+    let mut coordinator = app.signed_in(&format!("coordinator@{slug}.demo")).await;
+    let v = version(app, id).await;
+    let r = coordinator
+        .post(
+            &format!("/sager/{id}/afslut"),
+            &[
+                ("version", &v),
+                ("reason", "ended_otherwise"),
+                ("evaluation", "Flyttet til en anden kommune."),
+            ],
+        )
+        .await;
+    see_other(&r);
+}
