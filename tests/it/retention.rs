@@ -436,3 +436,54 @@ async fn a_concern_left_at_its_unit_goes_after_its_months_and_one_in_the_intake_
         .expect("count");
     assert_eq!(tombstone, 1);
 }
+
+#[tokio::test]
+async fn the_purge_runs_from_the_command_line_dry_or_for_real() {
+    let app = TestApp::with_demo_users().await;
+    let id = open_case(&app, "randers", NAME, true).await;
+    // Closed six years ago by the wall clock, which the command line goes by.
+    sqlx::query(
+        "update cases set stage = 'closed', close_reason = 'ended_otherwise',
+                          closed_at = now() - interval '6 years' where id = $1",
+    )
+    .bind(id)
+    .execute(&app.db)
+    .await
+    .expect("closed long ago");
+    let purge = |dry: bool| {
+        let mut args = vec!["purge"];
+        if dry {
+            args.push("--dry-run");
+        }
+        std::process::Command::new(env!("CARGO_BIN_EXE_infohus"))
+            .args(args)
+            .env("DATABASE_URL", &app.database_url)
+            .env("INFOHUS_LOG__FILTER", "warn")
+            .output()
+            .expect("run infohus purge")
+    };
+    let dry = purge(true);
+    assert!(
+        dry.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
+    assert!(String::from_utf8_lossy(&dry.stdout).starts_with("Would delete 1 case(s)"));
+    assert_eq!(
+        count(&app, "select count(*) from concerns where case_id = $1", id).await,
+        1
+    );
+    let real = purge(false);
+    assert!(
+        real.status.success(),
+        "{}",
+        String::from_utf8_lossy(&real.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&real.stdout).starts_with("Deleted 1 case(s) with 1 concern(s)"),
+        "{}",
+        String::from_utf8_lossy(&real.stdout)
+    );
+    assert!(found_in_schema(&app, NAME).await.is_empty());
+    assert_eq!(app.audit_count("purge_run").await, 2);
+}
