@@ -3,7 +3,6 @@
 
 use time::Date;
 
-use crate::domain::calendar::parse_date;
 use crate::domain::code::code_enum;
 use crate::domain::fields::{self as forms, FieldErrors};
 
@@ -48,26 +47,13 @@ pub fn check(
     today: Date,
     errors: &mut FieldErrors,
 ) -> Option<Disclosure> {
-    let disclosed_on = match input.disclosed_on.trim() {
-        "" => {
-            errors.add("disclosed_on", "Skriv datoen for videregivelsen.");
-            None
-        }
-        raw => match parse_date(raw) {
-            None => {
-                errors.add(
-                    "disclosed_on",
-                    "Datoen kan ikke læses. Skriv den som dd.mm.åååå.",
-                );
-                None
-            }
-            Some(d) if d > today => {
-                errors.add("disclosed_on", "Datoen ligger i fremtiden.");
-                None
-            }
-            Some(d) => Some(d),
-        },
-    };
+    let disclosed_on = forms::past_date(
+        errors,
+        "disclosed_on",
+        input.disclosed_on,
+        "Skriv datoen for videregivelsen.",
+        today,
+    );
     let recipient = forms::text(errors, "recipient", input.recipient, true, RECIPIENT_MAX);
     let content = forms::text(errors, "content", input.content, true, CONTENT_MAX);
     let basis = match DisclosureBasis::parse(input.legal_basis) {

@@ -124,6 +124,40 @@ pub fn text(
     Some(trimmed.to_owned())
 }
 
+/// A checkbox sent as "ja" when ticked and nothing when not; anything else is refused at the
+/// field with `message`.
+pub fn tick(errors: &mut FieldErrors, field: &str, value: &str, message: &str) -> Option<bool> {
+    match value {
+        "ja" => Some(true),
+        "" => Some(false),
+        _ => {
+            errors.add(field, message);
+            None
+        }
+    }
+}
+
+/// A date that has happened (today or before), as typed; `missing` is the message for an empty
+/// field.
+pub fn past_date(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: &str,
+    missing: &str,
+    today: time::Date,
+) -> Option<time::Date> {
+    let message = match value.trim() {
+        "" => missing,
+        raw => match crate::domain::calendar::parse_date(raw) {
+            None => "Datoen kan ikke læses. Skriv den som dd.mm.åååå.",
+            Some(d) if d > today => "Datoen ligger i fremtiden.",
+            Some(d) => return Some(d),
+        },
+    };
+    errors.add(field, message);
+    None
+}
+
 /// The one check of an e-mail address's form: something before the `@`, a domain with a dot
 /// that neither starts nor ends it, one `@` and no white space. Whether it exists is for the
 /// mail server to say.

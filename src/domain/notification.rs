@@ -4,7 +4,7 @@
 
 use time::Date;
 
-use crate::domain::calendar::{add_working_days, parse_date};
+use crate::domain::calendar::add_working_days;
 use crate::domain::fields::{self as forms, FieldErrors};
 
 /// Working days from sending to the confirmed receipt.
@@ -36,29 +36,13 @@ pub fn check(
 ) -> Option<Notification> {
     match input.made {
         "ja" => {
-            let sent = match input.date.trim() {
-                "" => {
-                    errors.add(
-                        "notification_date",
-                        "Skriv datoen, underretningen blev sendt.",
-                    );
-                    None
-                }
-                raw => match parse_date(raw) {
-                    None => {
-                        errors.add(
-                            "notification_date",
-                            "Datoen kan ikke læses. Skriv den som dd.mm.åååå.",
-                        );
-                        None
-                    }
-                    Some(d) if d > today => {
-                        errors.add("notification_date", "Datoen ligger i fremtiden.");
-                        None
-                    }
-                    Some(d) => Some(d),
-                },
-            };
+            let sent = forms::past_date(
+                errors,
+                "notification_date",
+                input.date,
+                "Skriv datoen, underretningen blev sendt.",
+                today,
+            );
             let authority = forms::text(
                 errors,
                 "notification_authority",

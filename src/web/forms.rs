@@ -2,7 +2,7 @@
 //! form is shown again (`FormState`).
 
 pub use crate::domain::fields::{
-    CONTROL_CHARACTER, FieldError, FieldErrors, has_control_characters, is_email, text,
+    CONTROL_CHARACTER, FieldError, FieldErrors, has_control_characters, is_email, text, tick,
 };
 
 /// How a form is shown: as opened, refused with field errors, or overtaken by someone else's

@@ -11,6 +11,10 @@ use crate::domain::intake;
 
 use super::concern::{NAME_MAX, SHORT_MAX, TINY_MAX};
 
+/// The message at a protection tick that is not a tick.
+pub const PROTECTION_TICK: &str =
+    "Sæt kryds, hvis personen har navne- og adressebeskyttelse, ellers lad feltet være tomt.";
+
 /// The subject as the coordinator or the reporter described them, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subject {
@@ -49,17 +53,13 @@ pub fn validate_subject(
 ) -> Option<Subject> {
     let name = forms::text(errors, "subject_name", input.name, true, NAME_MAX);
     let address = forms::text(errors, "subject_address", input.address, false, SHORT_MAX);
-    let address_protected = match input.address_protected {
-        "ja" => true,
-        "" => false,
-        _ => {
-            errors.add(
-                "subject_address_protected",
-                "Sæt kryds, hvis personen har navne- og adressebeskyttelse, ellers lad feltet være tomt.",
-            );
-            false
-        }
-    };
+    let address_protected = forms::tick(
+        errors,
+        "subject_address_protected",
+        input.address_protected,
+        PROTECTION_TICK,
+    )
+    .unwrap_or(false);
 
     let cpr = match input.cpr.trim() {
         "" => None,

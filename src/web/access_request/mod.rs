@@ -126,17 +126,13 @@ fn check(form: &RequestForm, errors: &mut FieldErrors) -> Option<Checked> {
         },
     };
     let purpose = forms::text(errors, "purpose", &form.purpose, true, PURPOSE_MAX);
-    let include = match form.include_police_note.as_str() {
-        "ja" => true,
-        "" => false,
-        _ => {
-            errors.add(
-                "include_police_note",
-                "Sæt kryds, hvis politiets note skal med, ellers lad feltet være tomt.",
-            );
-            false
-        }
-    };
+    let include = forms::tick(
+        errors,
+        "include_police_note",
+        &form.include_police_note,
+        "Sæt kryds, hvis politiets note skal med, ellers lad feltet være tomt.",
+    )
+    .unwrap_or(false);
     let reason = forms::text(
         errors,
         "withhold_reason",
@@ -159,7 +155,7 @@ async fn find_and_log(
     current: &CurrentUser,
     form: &RequestForm,
     action: AuditAction,
-) -> AppResult<Result<(Checked, Found), FieldErrors>> {
+) -> AppResult<Result<(Checked, Found), (FieldErrors, StatusCode)>> {
     let municipality = current.user.municipality_id.ok_or(AppError::NotFound)?;
     let mut errors = FieldErrors::new();
     let checked = check(form, &mut errors);
@@ -192,14 +188,15 @@ async fn find_and_log(
     audit::record(&state.db, &event, state.clock.now()).await?;
     match (checked, found) {
         (Some(c), Some(f)) if f.case.is_some() || !f.unlinked.is_empty() => Ok(Ok((c, f))),
+        // Unknown, or another municipality's: not found, like any other miss.
         (Some(_), _) => {
             errors.add(
                 "cpr",
                 "Infohus har ingen oplysninger om en person med dette CPR-nummer i kommunen.",
             );
-            Ok(Err(errors))
+            Ok(Err((errors, StatusCode::NOT_FOUND)))
         }
-        (None, _) => Ok(Err(errors)),
+        (None, _) => Ok(Err((errors, StatusCode::UNPROCESSABLE_ENTITY))),
     }
 }
 
@@ -233,18 +230,7 @@ async fn submit_search(
     let (checked, found) =
         match find_and_log(&state, &current, &form, AuditAction::AccessRequestSearched).await? {
             Ok(hit) => hit,
-            Err(errors) => {
-                // Unknown (or not this municipality's) is not found, like any other miss.
-                let status = if errors.has("cpr")
-                    && !form.cpr.trim().is_empty()
-                    && cpr::parse(form.cpr.trim()).is_ok()
-                {
-                    StatusCode::NOT_FOUND
-                } else {
-                    StatusCode::UNPROCESSABLE_ENTITY
-                };
-                return render_form(&current, form, errors, status).await;
-            }
+            Err((errors, status)) => return render_form(&current, form, errors, status).await,
         };
     let report = build(&state, &current, &checked, &found).await?;
     let page = ReportPage {
@@ -263,9 +249,7 @@ async fn submit_json(
     let (checked, found) =
         match find_and_log(&state, &current, &form, AuditAction::AccessRequestExported).await? {
             Ok(hit) => hit,
-            Err(errors) => {
-                return render_form(&current, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
-            }
+            Err((errors, status)) => return render_form(&current, form, errors, status).await,
         };
     let report = build(&state, &current, &checked, &found).await?;
     let body = serde_json::to_string_pretty(&report).map_err(anyhow::Error::from)?;

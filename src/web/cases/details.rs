@@ -14,6 +14,7 @@ use super::step::{self, Step, Taken};
 use super::{Loaded, Verdict, load, not_now, verdict};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::domain::intake::subject::PROTECTION_TICK;
 use crate::domain::workflow::{CaseEvent, Move};
 use crate::error::AppResult;
 use crate::store::cases as store;
@@ -155,17 +156,12 @@ pub(crate) async fn submit_details(
         false,
         JOURNAL_MAX,
     );
-    let protected = match form.subject_address_protected.as_str() {
-        "ja" => Some(true),
-        "" => Some(false),
-        _ => {
-            errors.add(
-                "subject_address_protected",
-                "Sæt kryds, hvis personen har navne- og adressebeskyttelse, ellers lad feltet være tomt.",
-            );
-            None
-        }
-    };
+    let protected = forms::tick(
+        &mut errors,
+        "subject_address_protected",
+        &form.subject_address_protected,
+        PROTECTION_TICK,
+    );
     let case = &loaded.case;
     let lifting = protected == Some(false) && case.subject_address_protected;
     let reason = forms::text(&mut errors, "reason", &form.reason, lifting, REASON_MAX);
