@@ -19,6 +19,8 @@ pub struct Settings {
     pub log: LogSettings,
     #[serde(default)]
     pub mail: MailSettings,
+    #[serde(default)]
+    pub second_factor: SecondFactorSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -111,6 +113,72 @@ impl LoginSettings {
             lock: time::Duration::minutes(self.lock_minutes),
             window: time::Duration::minutes(self.failure_window_minutes),
         }
+    }
+}
+
+/// The second factor (TOTP) for password logins.
+#[derive(Clone, Deserialize)]
+#[serde(default)]
+pub struct SecondFactorSettings {
+    /// Roles that must have a second factor: a user holding any of them is sent to set one up
+    /// before reaching any page.
+    pub required_roles: Vec<crate::domain::policy::Role>,
+    /// Base64 of 32 random bytes that encrypts the TOTP secrets; never stored in the database.
+    /// Set it with INFOHUS_SECOND_FACTOR__KEY. Empty = the key in `key_file`, made on first start.
+    pub key: String,
+    pub key_file: PathBuf,
+    /// The name authenticator apps show beside the account.
+    pub issuer: String,
+    /// Set by `serve --demo`: no role requires a second factor, and the login page says so.
+    #[serde(skip)]
+    pub relaxed_for_demo: bool,
+}
+
+impl Default for SecondFactorSettings {
+    fn default() -> Self {
+        use crate::domain::policy::Role;
+        SecondFactorSettings {
+            required_roles: vec![
+                Role::Coordinator,
+                Role::Police,
+                Role::CoreGroup,
+                Role::Admin,
+            ],
+            key: String::new(),
+            key_file: PathBuf::from("var/second-factor.key"),
+            issuer: "Infohus".to_owned(),
+            relaxed_for_demo: false,
+        }
+    }
+}
+
+impl std::fmt::Debug for SecondFactorSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecondFactorSettings")
+            .field("required_roles", &self.required_roles)
+            .field(
+                "key",
+                &if self.key.is_empty() {
+                    ""
+                } else {
+                    "[redacted]"
+                },
+            )
+            .field("key_file", &self.key_file)
+            .field("relaxed_for_demo", &self.relaxed_for_demo)
+            .finish()
+    }
+}
+
+impl SecondFactorSettings {
+    /// Does a user with these roles need a second factor?
+    pub fn required_for(&self, roles: &[crate::domain::policy::Role]) -> bool {
+        !self.relaxed_for_demo && roles.iter().any(|r| self.required_roles.contains(r))
+    }
+
+    /// The demo walks every role with a password only; the login page says so.
+    pub fn relax_for_demo(&mut self) {
+        self.relaxed_for_demo = true;
     }
 }
 

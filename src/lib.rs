@@ -71,6 +71,8 @@ pub struct AppState {
     /// A hash of a random password, verified against when an e-mail is unknown, so that an
     /// unknown e-mail costs the same work as a wrong password.
     pub dummy_hash: Arc<str>,
+    /// Seal the TOTP secrets and key the recovery codes; from the settings, never the database.
+    pub factor_keys: Arc<auth::second_factor::FactorKeys>,
 }
 
 impl AppState {
@@ -87,12 +89,14 @@ impl AppState {
         drop(conn);
         let random = uuid::Uuid::new_v4().to_string();
         let dummy_hash = auth::password::hash(random).await?;
+        let factor_keys = auth::second_factor::FactorKeys::load(&settings.second_factor)?;
         Ok(AppState {
             db,
             settings: Arc::new(settings),
             tenants: Arc::new(tenants),
             clock,
             dummy_hash: dummy_hash.into(),
+            factor_keys: Arc::new(factor_keys),
         })
     }
 }

@@ -54,25 +54,33 @@ enum Command {
 
 #[derive(Subcommand)]
 enum UserCommand {
-    /// Create a user. The password is asked twice on a terminal, or read from stdin.
-    Add {
-        #[arg(long)]
-        email: String,
-        #[arg(long)]
-        name: String,
-        /// staff, leader, key_employee, coordinator, police, core_group, steering_group, admin
-        #[arg(long = "role", required = true)]
-        roles: Vec<String>,
-        /// The municipality's slug (e.g. randers); not for police users.
-        #[arg(long)]
-        municipality: Option<String>,
-        /// The unit's name within the municipality.
-        #[arg(long)]
-        unit: Option<String>,
-        /// The police district's slug (e.g. oestjyllands-politi), for police users.
-        #[arg(long = "police-district")]
-        police_district: Option<String>,
-    },
+    /// Create a user. The password is asked twice on a terminal, or read from stdin; with
+    /// --sso-only the account has no password and signs in through an identity provider.
+    Add(AddUser),
+}
+
+#[derive(clap::Args)]
+struct AddUser {
+    #[arg(long)]
+    email: String,
+    #[arg(long)]
+    name: String,
+    /// staff, leader, key_employee, coordinator, police, core_group, steering_group, admin
+    #[arg(long = "role", required = true)]
+    roles: Vec<String>,
+    /// The municipality's slug (e.g. randers); not for police users.
+    #[arg(long)]
+    municipality: Option<String>,
+    /// The unit's name within the municipality.
+    #[arg(long)]
+    unit: Option<String>,
+    /// The police district's slug (e.g. oestjyllands-politi), for police users.
+    #[arg(long = "police-district")]
+    police_district: Option<String>,
+    /// No password: the account signs in only through the identity provider configured for
+    /// its municipality or police district, matched on the verified e-mail at first login.
+    #[arg(long = "sso-only")]
+    sso_only: bool,
 }
 
 #[tokio::main]
@@ -110,28 +118,11 @@ async fn run() -> anyhow::Result<()> {
             infohus::retention::purge_from_command_line(&state, dry_run).await
         }
         Command::User {
-            command:
-                UserCommand::Add {
-                    email,
-                    name,
-                    roles,
-                    municipality,
-                    unit,
-                    police_district,
-                },
+            command: UserCommand::Add(add),
         } => {
             let state =
                 AppState::prepare(pool.clone(), settings, &profiles, Clock::system()).await?;
-            add_user(
-                &state,
-                email,
-                name,
-                roles,
-                municipality,
-                unit,
-                police_district,
-            )
-            .await
+            add_user(&state, add).await
         }
     };
     pool.close().await;
@@ -216,6 +207,11 @@ async fn serve(
     profiles: &[MunicipalityProfile],
     demo: bool,
 ) -> anyhow::Result<()> {
+    let mut settings = settings;
+    if demo {
+        // Every demo role is walked with the password alone; the login page says so.
+        settings.second_factor.relax_for_demo();
+    }
     let listen = settings.server.listen;
     let public_url = settings.server.public_url.clone();
     let state = AppState::prepare(pool, settings, profiles, Clock::system()).await?;
@@ -314,15 +310,16 @@ async fn seed_demo(state: &AppState) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn add_user(
-    state: &AppState,
-    email: String,
-    name: String,
-    role_names: Vec<String>,
-    municipality: Option<String>,
-    unit: Option<String>,
-    police_district: Option<String>,
-) -> anyhow::Result<()> {
+async fn add_user(state: &AppState, add: AddUser) -> anyhow::Result<()> {
+    let AddUser {
+        email,
+        name,
+        roles: role_names,
+        municipality,
+        unit,
+        police_district,
+        sso_only,
+    } = add;
     let mut roles = Vec::new();
     for r in &role_names {
         match Role::parse(r) {
@@ -375,11 +372,15 @@ async fn add_user(
         (Some(_), None) => bail!("a unit belongs to a municipality: add --municipality"),
         _ => None,
     };
-    let password = read_new_password()?;
-    if let Err(why) = infohus::auth::password::check_strength(&password, &email, &name) {
-        bail!("the password was refused: {why}");
-    }
-    let hash = infohus::auth::password::hash(password).await?;
+    let hash = if sso_only {
+        None
+    } else {
+        let password = read_new_password()?;
+        if let Err(why) = infohus::auth::password::check_strength(&password, &email, &name) {
+            bail!("the password was refused: {why}");
+        }
+        Some(infohus::auth::password::hash(password).await?)
+    };
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let id = users::insert(
@@ -407,7 +408,11 @@ async fn add_user(
     )
     .await?;
     tx.commit().await?;
-    println!("Created {email}.");
+    if sso_only {
+        println!("Created {email}, who signs in through the identity provider only.");
+    } else {
+        println!("Created {email}.");
+    }
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 pub mod csrf;
 pub mod lockout;
 pub mod password;
+pub mod second_factor;
 pub mod session;
 
-pub use session::{CurrentUser, MaybeUser};
+pub use session::{CurrentUser, MaybeUser, SignInStep};

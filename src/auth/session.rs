@@ -9,6 +9,7 @@ use time::Duration;
 use tower_sessions::Session;
 
 use crate::AppState;
+use crate::auth::second_factor::SessionFactor;
 use crate::domain::ids::AuthSessionId;
 use crate::error::AppError;
 use crate::store::{self, users::User};
@@ -46,9 +47,39 @@ impl CurrentUser {
     }
 }
 
-/// Set by [`load_user`] on every request; `None` for anonymous visitors.
+/// Set by [`load_user`] on every request; `None` for anonymous visitors, and for a session
+/// whose second factor is still to come.
 #[derive(Debug, Clone)]
 pub struct MaybeUser(pub Option<CurrentUser>);
+
+/// Any live session, signed in or still on its way in: what the second-factor pages and logout
+/// work with. Set by [`load_user`] beside [`MaybeUser`].
+#[derive(Debug, Clone)]
+pub struct SignInStep {
+    pub user: User,
+    pub factor: SessionFactor,
+    pub auth_session_id: AuthSessionId,
+    pub request_id: String,
+    pub session: Session,
+}
+
+impl SignInStep {
+    pub async fn csrf_token(&self) -> Result<String, AppError> {
+        super::csrf::token(&self.session).await
+    }
+
+    pub fn audit(
+        &self,
+        action: crate::store::audit::AuditAction,
+    ) -> crate::store::audit::AuditEvent {
+        crate::store::audit::AuditEvent::new(action)
+            .by(self.user.id)
+            .on(crate::store::audit::ObjectType::User, self.user.id.0)
+            .in_municipality(self.user.municipality_id)
+            .in_district(self.user.police_district_id)
+            .request(&self.request_id)
+    }
+}
 
 /// Resolves the session to a user, enforcing revocation and the idle and absolute timeouts
 /// here on the server, whatever the cookie says.
@@ -70,6 +101,7 @@ pub async fn load_user(
         .and_then(|v| v.to_str().ok())
         .and_then(crate::domain::lookup::referer_path);
     let mut current = None;
+    let mut step = None;
     if let Some(id) = session.get::<AuthSessionId>(KEY).await? {
         let now = state.clock.now();
         let settings = &state.settings.session;
@@ -82,15 +114,25 @@ pub async fn load_user(
         )
         .await?
         {
-            Some((user, unread_alerts)) => {
-                current = Some(CurrentUser {
-                    user,
-                    unread_alerts,
+            Some(touched) => {
+                step = Some(SignInStep {
+                    user: touched.user.clone(),
+                    factor: touched.factor,
                     auth_session_id: id,
                     request_id: request_id.clone(),
-                    came_from,
                     session: session.clone(),
-                })
+                });
+                // Until the second factor is done, every page treats the session as anonymous.
+                if !touched.factor.is_pending() {
+                    current = Some(CurrentUser {
+                        user: touched.user,
+                        unread_alerts: touched.unread_alerts,
+                        auth_session_id: id,
+                        request_id: request_id.clone(),
+                        came_from,
+                        session: session.clone(),
+                    });
+                }
             }
             None => {
                 // Expired or revoked: make sure it stays dead, and forget it in this browser.
@@ -100,6 +142,9 @@ pub async fn load_user(
         }
     }
     request.extensions_mut().insert(MaybeUser(current));
+    if let Some(step) = step {
+        request.extensions_mut().insert(step);
+    }
     Ok(next.run(request).await)
 }
 
@@ -109,6 +154,7 @@ pub async fn begin(
     db: &mut sqlx::PgConnection,
     user: crate::domain::ids::UserId,
     origin: &store::sessions::Origin,
+    factor: SessionFactor,
     now: time::OffsetDateTime,
 ) -> Result<AuthSessionId, AppError> {
     session.cycle_id().await?;
@@ -116,7 +162,7 @@ pub async fn begin(
     // the server against auth_sessions.
     session.set_expiry(Some(tower_sessions::Expiry::OnSessionEnd));
     let id = AuthSessionId::new();
-    store::sessions::create(&mut *db, id, user, origin, now).await?;
+    store::sessions::create(&mut *db, id, user, origin, factor, now).await?;
     session.insert(KEY, id).await?;
     super::csrf::renew(session).await?;
     Ok(id)
@@ -143,6 +189,18 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
         MaybeUser::from_request_parts(parts, state)
             .await?
             .0
+            .ok_or(AppError::Forbidden)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for SignInStep {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<SignInStep>()
+            .cloned()
             .ok_or(AppError::Forbidden)
     }
 }

@@ -330,7 +330,7 @@ async fn bench_users(
                 municipality_id: Some(m.id),
                 police_district_id: None,
                 unit_id: None,
-                password_hash: "no-login".to_owned(),
+                password_hash: None,
             },
             now,
         )
@@ -356,7 +356,7 @@ async fn bench_users(
                     municipality_id: None,
                     police_district_id: Some(m.police_district_id),
                     unit_id: None,
-                    password_hash: "no-login".to_owned(),
+                    password_hash: None,
                 },
                 now,
             )

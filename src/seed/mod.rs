@@ -96,7 +96,7 @@ pub async fn demo_users(state: &AppState) -> anyhow::Result<Option<Vec<DemoLogin
                     municipality_id: Some(m.id),
                     police_district_id: None,
                     unit_id: unit,
-                    password_hash: hash.clone(),
+                    password_hash: Some(hash.clone()),
                 },
                 now,
             )
@@ -128,7 +128,7 @@ pub async fn demo_users(state: &AppState) -> anyhow::Result<Option<Vec<DemoLogin
                 municipality_id: None,
                 police_district_id: Some(m.police_district_id),
                 unit_id: None,
-                password_hash: hash.clone(),
+                password_hash: Some(hash.clone()),
             },
             now,
         )
@@ -148,7 +148,7 @@ pub async fn demo_users(state: &AppState) -> anyhow::Result<Option<Vec<DemoLogin
             municipality_id: None,
             police_district_id: None,
             unit_id: None,
-            password_hash: hash,
+            password_hash: Some(hash),
         },
         now,
     )

@@ -85,6 +85,11 @@ code_enum! {
         SessionEnded => "session_ended",
         /// "Min konto": a password change with a wrong current password.
         PasswordChangeFailed => "password_change_failed",
+        SecondFactorEnrolled => "second_factor_enrolled",
+        SecondFactorFailed => "second_factor_failed",
+        SecondFactorReset => "second_factor_reset",
+        RecoveryCodeUsed => "recovery_code_used",
+        IdentityLinked => "identity_linked",
     }
 }
 

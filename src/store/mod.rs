@@ -11,6 +11,7 @@ pub mod handover;
 pub mod paging;
 pub mod rate_limits;
 pub mod retention;
+pub mod second_factor;
 pub mod sessions;
 pub mod stats;
 pub mod tenants;

@@ -4,6 +4,7 @@
 use sqlx::PgExecutor;
 use time::{Duration, OffsetDateTime};
 
+use crate::auth::second_factor::SessionFactor;
 use crate::domain::ids::{AuthSessionId, MunicipalityId, PoliceDistrictId, UnitId, UserId};
 use crate::domain::policy::Role;
 use crate::store::users::{User, sorted_roles};
@@ -13,6 +14,23 @@ use crate::store::users::{User, sorted_roles};
 pub struct Origin {
     pub client_ip: String,
     pub user_agent: Option<String>,
+    /// The identity provider signed in through, and its ID token (the hint for its logout).
+    pub provider: Option<(String, String)>,
+}
+
+impl Origin {
+    /// The client's address and enough of the browser's name to recognise the device; no more
+    /// is kept.
+    pub fn of_request(client_ip: &str, headers: &axum::http::HeaderMap) -> Origin {
+        Origin {
+            client_ip: client_ip.to_owned(),
+            user_agent: headers
+                .get(axum::http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(|ua| ua.chars().take(200).collect()),
+            provider: None,
+        }
+    }
 }
 
 pub async fn create(
@@ -20,20 +38,35 @@ pub async fn create(
     id: AuthSessionId,
     user: UserId,
     origin: &Origin,
+    factor: SessionFactor,
     now: OffsetDateTime,
 ) -> sqlx::Result<()> {
+    let (provider, id_token) = origin.provider.clone().unzip();
     sqlx::query!(
-        "insert into auth_sessions (id, user_id, created_at, last_seen_at, client_ip, user_agent)
-         values ($1, $2, $3, $3, $4, $5)",
+        "insert into auth_sessions (id, user_id, created_at, last_seen_at, client_ip, user_agent,
+                                    second_factor, provider, id_token)
+         values ($1, $2, $3, $3, $4, $5, $6, $7, $8)",
         id as AuthSessionId,
         user as UserId,
         now,
         origin.client_ip,
         origin.user_agent,
+        factor as SessionFactor,
+        provider,
+        id_token,
     )
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// A live session as [`touch`] finds it.
+#[derive(Debug, Clone)]
+pub struct Touched {
+    pub user: User,
+    /// Unread alerts, counted to 100.
+    pub unread_alerts: i64,
+    pub factor: SessionFactor,
 }
 
 /// The user behind a live session, touching its last-seen time in the same statement, with how
@@ -45,7 +78,7 @@ pub async fn touch(
     now: OffsetDateTime,
     idle: Duration,
     absolute: Duration,
-) -> sqlx::Result<Option<(User, i64)>> {
+) -> sqlx::Result<Option<Touched>> {
     let row = sqlx::query!(
         r#"update auth_sessions s set last_seen_at = $2
            from users u left join units un on un.id = u.unit_id
@@ -59,6 +92,7 @@ pub async fn touch(
                      u.police_district_id as "police_district_id: PoliceDistrictId",
                      u.unit_id as "unit_id: UnitId", un.name as "unit_name?", u.active,
                      coalesce(m.routes_via_leader, false) as "leader_routing!",
+                     s.second_factor as "second_factor: SessionFactor",
                      (select count(*) from (select 1 from alerts a
                                             where a.user_id = u.id and a.read_at is null
                                             limit 100) unread) as "unread_alerts!""#,
@@ -82,8 +116,42 @@ pub async fn touch(
             active: r.active,
             leader_routing: r.leader_routing,
         };
-        (user, r.unread_alerts)
+        Touched {
+            user,
+            unread_alerts: r.unread_alerts,
+            factor: r.second_factor,
+        }
     }))
+}
+
+/// The session has passed its second factor (or set one up).
+pub async fn set_factor(
+    db: impl PgExecutor<'_>,
+    id: AuthSessionId,
+    factor: SessionFactor,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update auth_sessions set second_factor = $2 where id = $1 and revoked_at is null",
+        id as AuthSessionId,
+        factor as SessionFactor,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The provider and ID token of an SSO session, for the provider's logout.
+pub async fn provider_of(
+    db: impl PgExecutor<'_>,
+    id: AuthSessionId,
+) -> sqlx::Result<Option<(String, String)>> {
+    let row = sqlx::query!(
+        "select provider, id_token from auth_sessions where id = $1",
+        id as AuthSessionId,
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.and_then(|r| r.provider.zip(r.id_token)))
 }
 
 pub async fn revoke(

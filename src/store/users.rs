@@ -60,7 +60,8 @@ pub struct NewUser {
     pub municipality_id: Option<MunicipalityId>,
     pub police_district_id: Option<PoliceDistrictId>,
     pub unit_id: Option<UnitId>,
-    pub password_hash: String,
+    /// `None`: the account signs in only through an identity provider (`--sso-only`).
+    pub password_hash: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -106,7 +107,9 @@ pub async fn insert(
 #[derive(Debug, Clone)]
 pub struct Credentials {
     pub id: UserId,
-    pub password_hash: String,
+    /// `None` for an account that signs in only through an identity provider.
+    pub password_hash: Option<String>,
+    pub roles: Vec<Role>,
     pub active: bool,
     pub failed_logins: i32,
     pub locked_until: Option<OffsetDateTime>,
@@ -120,7 +123,8 @@ pub async fn credentials_by_email(
 ) -> sqlx::Result<Option<Credentials>> {
     sqlx::query_as!(
         Credentials,
-        r#"select id as "id: UserId", password_hash, active, failed_logins, locked_until,
+        r#"select id as "id: UserId", password_hash, roles as "roles: Vec<Role>", active,
+                  failed_logins, locked_until,
                   municipality_id as "municipality_id: MunicipalityId",
                   police_district_id as "police_district_id: PoliceDistrictId"
            from users where email = lower($1)"#,

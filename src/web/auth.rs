@@ -9,21 +9,22 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::AppState;
-use crate::auth::{CurrentUser, MaybeUser, csrf, password, session};
-use crate::domain::policy::Capability;
+use crate::auth::second_factor::SessionFactor;
+use crate::auth::{MaybeUser, SignInStep, csrf, password, session};
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, AuditAction, AuditEvent, ObjectType};
-use crate::store::{rate_limits, sessions, users};
+use crate::store::{rate_limits, second_factor as second_factors, sessions, users};
 use crate::web::client_ip::ClientIp;
 use crate::web::extract::{Form, Query};
 use crate::web::forms;
 use crate::web::layout::{self, PageContext};
 use crate::web::routes::{Routes, safe_return_path};
+use crate::web::second_factor;
 
 pub fn routes() -> Routes {
     Routes::new()
         .public("/login", get(show_login).post(submit_login))
-        .requires("/logout", Capability::SignedIn, post(submit_logout))
+        .sign_in_step("/logout", post(submit_logout))
 }
 
 #[derive(Template)]
@@ -35,6 +36,9 @@ struct LoginPage {
     error: Option<&'static str>,
     logged_out: bool,
     password_set: bool,
+    locked: bool,
+    /// `serve --demo`: no role needs a second factor, and the page says so.
+    demo_without_second_factor: bool,
 }
 
 #[derive(Deserialize)]
@@ -42,9 +46,11 @@ struct LoginQuery {
     next: Option<String>,
     logget_ud: Option<String>,
     adgangskode: Option<String>,
+    spaerret: Option<String>,
 }
 
 async fn show_login(
+    State(state): State<AppState>,
     session: Session,
     MaybeUser(user): MaybeUser,
     Query(query): Query<LoginQuery>,
@@ -60,6 +66,8 @@ async fn show_login(
         error: None,
         logged_out: query.logget_ud.is_some(),
         password_set: query.adgangskode.is_some(),
+        locked: query.spaerret.is_some(),
+        demo_without_second_factor: state.settings.second_factor.relaxed_for_demo,
     };
     layout::ok(&page)
 }
@@ -112,28 +120,45 @@ async fn submit_login(
     } else {
         None
     };
-    // An unknown e-mail is checked against a dummy hash, so it costs the same as a wrong password.
+    // An unknown e-mail, or an account that signs in only through its identity provider, is
+    // checked against a dummy hash, so it costs the same as a wrong password.
     let stored_hash = credentials
         .as_ref()
-        .map(|c| c.password_hash.clone())
+        .and_then(|c| c.password_hash.clone())
         .unwrap_or_else(|| state.dummy_hash.to_string());
-    let password_ok = password::verify(form.password.clone(), stored_hash).await?;
+    let password_ok = password::verify(form.password.clone(), stored_hash).await?
+        && credentials
+            .as_ref()
+            .is_some_and(|c| c.password_hash.is_some());
 
     if let Some(c) = credentials.as_ref() {
         let locked = c.locked_until.is_some_and(|until| until > now);
         if password_ok && c.active && !locked {
-            // The counters' reset, the server-side session and the audit row: all or nothing.
-            let mut tx = state.db.begin().await?;
-            users::record_successful_login(&mut *tx, c.id).await?;
-            let origin = crate::store::sessions::Origin {
-                client_ip: ip.clone(),
-                // Enough of the browser's name to recognise the device; no more is kept.
-                user_agent: headers
-                    .get(axum::http::header::USER_AGENT)
-                    .and_then(|v| v.to_str().ok())
-                    .map(|ua| ua.chars().take(200).collect()),
+            let factor = if second_factors::is_enrolled(&state.db, c.id).await? {
+                SessionFactor::Verify
+            } else if state.settings.second_factor.required_for(&c.roles) {
+                SessionFactor::Enrol
+            } else {
+                SessionFactor::NotRequired
             };
-            session::begin(&session, &mut tx, c.id, &origin, now).await?;
+            let origin = sessions::Origin::of_request(&ip, &headers);
+            let mut tx = state.db.begin().await?;
+            if factor.is_pending() {
+                // Half way in: the failures are cleared and the login audited only when the
+                // second factor is done (web::second_factor).
+                session::begin(&session, &mut tx, c.id, &origin, factor, now).await?;
+                tx.commit().await?;
+                let step = if factor == SessionFactor::Enrol {
+                    second_factor::ENROL_PATH
+                } else {
+                    second_factor::VERIFY_PATH
+                };
+                let encoded: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+                return Ok(Redirect::to(&format!("{step}?next={encoded}")).into_response());
+            }
+            // The counters' reset, the server-side session and the audit row: all or nothing.
+            users::record_successful_login(&mut *tx, c.id).await?;
+            session::begin(&session, &mut tx, c.id, &origin, factor, now).await?;
             audit::record(
                 &mut *tx,
                 &AuditEvent::new(AuditAction::Login)
@@ -182,24 +207,17 @@ async fn submit_login(
         error: Some(LOGIN_FAILED),
         logged_out: false,
         password_set: false,
+        locked: false,
+        demo_without_second_factor: state.settings.second_factor.relaxed_for_demo,
     };
     layout::render(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
-async fn submit_logout(State(state): State<AppState>, current: CurrentUser) -> AppResult<Response> {
+async fn submit_logout(State(state): State<AppState>, current: SignInStep) -> AppResult<Response> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     sessions::revoke(&mut *tx, current.auth_session_id, "logout", now).await?;
-    audit::record(
-        &mut *tx,
-        &current
-            .audit(AuditAction::Logout)
-            .on(ObjectType::User, current.user.id.0)
-            .in_municipality(current.user.municipality_id)
-            .in_district(current.user.police_district_id),
-        now,
-    )
-    .await?;
+    audit::record(&mut *tx, &current.audit(AuditAction::Logout), now).await?;
     tx.commit().await?;
     // flush, not clear: the stored session is deleted and the cookie removed.
     current.session.flush().await?;

@@ -23,6 +23,7 @@ pub mod my_account;
 pub mod paging;
 pub mod public;
 pub mod routes;
+pub mod second_factor;
 pub mod stats;
 
 use std::time::Duration;
@@ -59,6 +60,7 @@ pub fn routes() -> Routes {
         .merge(handover::routes())
         .merge(access_request::routes())
         .merge(my_account::routes())
+        .merge(second_factor::routes())
         .merge(accounts::routes())
         .merge(access_log::routes())
         .merge(alerts::routes())

@@ -16,7 +16,7 @@ use crate::domain::ids::AuthSessionId;
 use crate::domain::policy::Capability;
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, AuditAction, ObjectType};
-use crate::store::{sessions, users};
+use crate::store::{second_factor as second_factors, sessions, users};
 use crate::web::extract::{Form, parse_id};
 use crate::web::filters;
 use crate::web::forms::FieldErrors;
@@ -64,6 +64,16 @@ struct AccountPage {
     roles: String,
     errors: FieldErrors,
     sessions: Vec<SessionRow>,
+    /// The account has a password (not only sign-in through an identity provider).
+    has_password: bool,
+    second_factor: Option<FactorStatus>,
+    second_factor_required: bool,
+}
+
+/// The user's authenticator app, as "Min konto" tells it.
+struct FactorStatus {
+    since: OffsetDateTime,
+    recovery_codes_left: i64,
 }
 
 /// A browser's name from its user agent, in words a person recognises.
@@ -104,6 +114,7 @@ async fn render(
     status: StatusCode,
 ) -> AppResult<Response> {
     let settings = &state.settings.session;
+    let factor = second_factors::load(&state.db, current.user.id).await?;
     let live = sessions::live_for_user(
         &state.db,
         current.user.id,
@@ -135,6 +146,15 @@ async fn render(
                 this_one: s.id == current.auth_session_id,
             })
             .collect(),
+        has_password: factor.has_password,
+        second_factor: factor.confirmed_at.map(|since| FactorStatus {
+            since,
+            recovery_codes_left: factor.recovery_codes_left,
+        }),
+        second_factor_required: state
+            .settings
+            .second_factor
+            .required_for(&current.user.roles),
     };
     layout::render(status, &page)
 }
@@ -154,11 +174,11 @@ async fn submit_password(
         .await?
         .ok_or(AppError::NotFound)?;
     let mut errors = FieldErrors::new();
-    let current_ok = password::verify(
-        form.current_password.clone(),
-        credentials.password_hash.clone(),
-    )
-    .await?;
+    // An account that signs in through its identity provider has no password to change here.
+    let Some(stored_hash) = credentials.password_hash.clone() else {
+        return Err(AppError::NotFound);
+    };
+    let current_ok = password::verify(form.current_password.clone(), stored_hash).await?;
     if !current_ok {
         // A wrong current password counts like a failed login: it cannot be guessed at leisure
         // from a session left open.

@@ -9,7 +9,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::MethodRouter;
 
 use crate::AppState;
-use crate::auth::MaybeUser;
+use crate::auth::second_factor::SessionFactor;
+use crate::auth::{MaybeUser, SignInStep};
 use crate::domain::policy::{self, Capability};
 use crate::error::AppError;
 
@@ -19,6 +20,9 @@ pub enum Access {
     Public,
     /// A signed-in user holding the capability.
     Requires(Capability),
+    /// Any live session, also one whose second factor is still to come: the second-factor
+    /// pages and logout.
+    SignInStep,
 }
 
 #[derive(Debug, Clone)]
@@ -72,6 +76,24 @@ impl Routes {
         self
     }
 
+    /// A page on the way in: reached by a session still waiting for its second factor as well
+    /// as by a signed-in one; anonymous visitors go to the login page.
+    pub fn sign_in_step(mut self, path: &'static str, route: MethodRouter<AppState>) -> Self {
+        let guarded = route.route_layer(middleware::from_fn(|req: Request, next: Next| async {
+            if req.extensions().get::<SignInStep>().is_some() {
+                next.run(req).await
+            } else {
+                Redirect::to(&login_url(req.uri())).into_response()
+            }
+        }));
+        self.router = self.router.route(path, guarded);
+        self.table.push(RouteInfo {
+            path,
+            access: Access::SignInStep,
+        });
+        self
+    }
+
     pub fn merge(mut self, other: Routes) -> Self {
         self.router = self.router.merge(other.router);
         self.table.extend(other.table);
@@ -83,23 +105,41 @@ impl Routes {
     }
 }
 
-/// Anonymous → the login page (returning here afterwards); signed in without the capability → 403.
+/// Anonymous → the login page (returning here afterwards); a session still waiting for its
+/// second factor → that step; signed in without the capability → 403.
 async fn guard(capability: Capability, request: Request, next: Next) -> Response {
     let user = request
         .extensions()
         .get::<MaybeUser>()
         .and_then(|m| m.0.as_ref());
     match user {
-        None => Redirect::to(&login_url(request.uri())).into_response(),
+        None => match request.extensions().get::<SignInStep>() {
+            Some(step) => {
+                Redirect::to(&second_factor_url(step.factor, request.uri())).into_response()
+            }
+            None => Redirect::to(&login_url(request.uri())).into_response(),
+        },
         Some(current) if policy::may(&current.user.actor(), capability) => next.run(request).await,
         Some(_) => AppError::Forbidden.into_response(),
     }
 }
 
 fn login_url(uri: &Uri) -> String {
+    format!("/login?next={}", encoded_target(uri))
+}
+
+/// Where a session waiting for its second factor is sent: to enter the code, or to set one up.
+fn second_factor_url(factor: SessionFactor, uri: &Uri) -> String {
+    let page = match factor {
+        SessionFactor::Enrol => crate::web::second_factor::ENROL_PATH,
+        _ => crate::web::second_factor::VERIFY_PATH,
+    };
+    format!("{page}?next={}", encoded_target(uri))
+}
+
+fn encoded_target(uri: &Uri) -> String {
     let target = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-    let encoded: String = form_urlencoded::byte_serialize(target.as_bytes()).collect();
-    format!("/login?next={encoded}")
+    form_urlencoded::byte_serialize(target.as_bytes()).collect()
 }
 
 /// Only a path on this site is an acceptable place to return to after login: one leading `/`,

@@ -72,7 +72,7 @@ async fn a_backup_restored_into_an_empty_database_serves_the_same_cases() {
 
     // The app starts on the copy (its migrations are already applied) and shows the same list.
     let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config");
-    let settings = infohus::config::Settings::load(&dir).expect("settings");
+    let settings = crate::support::test_settings(&dir);
     let profiles = settings.load_profiles(&dir).expect("profiles");
     let state = AppState::prepare(restored, settings, &profiles, app.clock.clone())
         .await

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use infohus::auth::second_factor::SessionFactor;
 use infohus::domain::alerts::{AlertKind, MailChoice};
 use infohus::domain::catalogue::{
     CloseReason, ConcernKind, InterventionStatus, LegalBasis, Level, Rating,
@@ -39,6 +40,10 @@ async fn every_stored_code_equals_the_check_list_of_its_column() {
     let (pool, _) = fresh_database().await;
     let expected: Vec<(&str, BTreeSet<String>)> = vec![
         ("alerts_kind_known", ids(&AlertKind::ALL, AlertKind::as_str)),
+        (
+            "auth_sessions_second_factor_known",
+            ids(&SessionFactor::ALL, SessionFactor::as_str),
+        ),
         (
             "disclosures_legal_basis_known",
             ids(&DisclosureBasis::ALL, DisclosureBasis::as_str),

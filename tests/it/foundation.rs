@@ -192,6 +192,47 @@ async fn the_command_line_creates_a_user_who_can_log_in() {
 }
 
 #[tokio::test]
+async fn the_command_line_creates_an_sso_only_user_who_has_no_password() {
+    let app = TestApp::new().await;
+    let output = Command::new(env!("CARGO_BIN_EXE_infohus"))
+        .args([
+            "user",
+            "add",
+            "--email",
+            "sso@randers.dk",
+            "--name",
+            "Sara Sso",
+            "--role",
+            "coordinator",
+            "--municipality",
+            "randers",
+            "--sso-only",
+        ])
+        .env("DATABASE_URL", &app.database_url)
+        .env("INFOHUS_LOG__FILTER", "warn")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run infohus");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let hash: Option<String> =
+        sqlx::query_scalar("select password_hash from users where email = 'sso@randers.dk'")
+            .fetch_one(&app.db)
+            .await
+            .expect("user");
+    assert_eq!(hash, None);
+    // No password logs in: not an empty one, not anything else.
+    for password in ["", "rolig hest i regnvejr 42"] {
+        let mut client = app.client();
+        let response = client.login("sso@randers.dk", password).await;
+        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+}
+
+#[tokio::test]
 async fn the_command_line_refuses_a_weak_password() {
     let app = TestApp::new().await;
     let mut child = Command::new(env!("CARGO_BIN_EXE_infohus"))

@@ -23,5 +23,6 @@ mod protection;
 mod public;
 mod query_budget;
 mod retention;
+mod second_factor;
 mod stats;
 mod workflow;

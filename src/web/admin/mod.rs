@@ -22,6 +22,7 @@ use crate::web::layout::{self, PageContext, set_notice};
 use crate::web::routes::Routes;
 
 mod belonging;
+mod factor;
 mod roles;
 
 pub fn routes() -> Routes {
@@ -55,6 +56,11 @@ pub fn routes() -> Routes {
             "/admin/brugere/{id}/sessioner",
             Capability::ManageUsers,
             post(end_sessions),
+        )
+        .requires(
+            "/admin/brugere/{id}/anden-faktor",
+            Capability::ManageUsers,
+            post(factor::reset_second_factor),
         )
 }
 
@@ -269,7 +275,7 @@ async fn create_user(
         municipality_id: place.municipality,
         police_district_id: place.district,
         unit_id: place.unit,
-        password_hash: hash,
+        password_hash: Some(hash),
     };
     let id = match users::insert(&mut *tx, &new, now).await {
         Ok(id) => id,

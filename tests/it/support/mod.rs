@@ -175,6 +175,19 @@ pub async fn fresh_database() -> (PgPool, String) {
     (pool, (server.url_for)(&name))
 }
 
+/// The shipped settings, with a fixed key for the second-factor secrets (no key file is made),
+/// and no role required to have a second factor: most tests sign in with a password alone, as
+/// the demo does. The second-factor tests require it again.
+pub fn test_settings(dir: &std::path::Path) -> Settings {
+    let mut settings = Settings::load(dir).expect("settings");
+    settings.second_factor.key = TEST_FACTOR_KEY.to_owned();
+    settings.second_factor.required_roles.clear();
+    settings
+}
+
+/// Base64 of 32 bytes: the tests' key for the second-factor secrets.
+pub const TEST_FACTOR_KEY: &str = "aW5mb2h1cy10ZXN0LWtleS0zMi1ieXRlcy1leGFjdCE=";
+
 /// The instant every test starts at: a Friday in November 2026, 10:00 UTC.
 pub const START: OffsetDateTime = datetime!(2026-11-20 10:00 UTC);
 
@@ -197,7 +210,7 @@ impl TestApp {
     pub async fn with_settings(change: impl FnOnce(&mut Settings)) -> TestApp {
         let (db, database_url) = fresh_database().await;
         let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config");
-        let mut settings = Settings::load(&dir).expect("settings");
+        let mut settings = test_settings(&dir);
         change(&mut settings);
         let profiles = settings.load_profiles(&dir).expect("profiles");
         let clock = Clock::fixed(START);
@@ -236,7 +249,7 @@ impl TestApp {
     /// and router, sharing nothing with the first but the database and the clock.
     pub async fn second_instance(&self) -> (AppState, Client) {
         let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config");
-        let settings = Settings::load(&dir).expect("settings");
+        let settings = test_settings(&dir);
         let profiles = settings.load_profiles(&dir).expect("profiles");
         let state = AppState::prepare(self.db.clone(), settings, &profiles, self.clock.clone())
             .await
