@@ -73,6 +73,8 @@ pub struct AppState {
     pub dummy_hash: Arc<str>,
     /// Seal the TOTP secrets and key the recovery codes; from the settings, never the database.
     pub factor_keys: Arc<auth::second_factor::FactorKeys>,
+    /// The identity providers users may sign in through.
+    pub oidc: Arc<auth::oidc::Providers>,
 }
 
 impl AppState {
@@ -90,6 +92,7 @@ impl AppState {
         let random = uuid::Uuid::new_v4().to_string();
         let dummy_hash = auth::password::hash(random).await?;
         let factor_keys = auth::second_factor::FactorKeys::load(&settings.second_factor)?;
+        let oidc = auth::oidc::Providers::new(&settings.oidc, &settings.server.public_url)?;
         Ok(AppState {
             db,
             settings: Arc::new(settings),
@@ -97,6 +100,7 @@ impl AppState {
             clock,
             dummy_hash: dummy_hash.into(),
             factor_keys: Arc::new(factor_keys),
+            oidc: Arc::new(oidc),
         })
     }
 }

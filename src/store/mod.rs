@@ -8,6 +8,7 @@ pub mod audit;
 pub mod cases;
 pub mod concerns;
 pub mod handover;
+pub mod identities;
 pub mod paging;
 pub mod rate_limits;
 pub mod retention;

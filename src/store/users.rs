@@ -134,6 +134,24 @@ pub async fn credentials_by_email(
     .await
 }
 
+/// The same as [`credentials_by_email`], for an account found through its provider identity.
+pub async fn credentials_by_id(
+    db: impl PgExecutor<'_>,
+    id: UserId,
+) -> sqlx::Result<Option<Credentials>> {
+    sqlx::query_as!(
+        Credentials,
+        r#"select id as "id: UserId", password_hash, roles as "roles: Vec<Role>", active,
+                  failed_logins, locked_until,
+                  municipality_id as "municipality_id: MunicipalityId",
+                  police_district_id as "police_district_id: PoliceDistrictId"
+           from users where id = $1"#,
+        id as UserId,
+    )
+    .fetch_optional(db)
+    .await
+}
+
 /// Counts one failed attempt in the sliding window and sets the delay or lock that follows.
 /// The user's row is locked while the window is read and written, so that parallel guesses
 /// cannot all slip through at the same count.

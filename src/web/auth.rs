@@ -39,6 +39,40 @@ struct LoginPage {
     locked: bool,
     /// `serve --demo`: no role needs a second factor, and the page says so.
     demo_without_second_factor: bool,
+    /// The identity providers to sign in through: (slug, name).
+    providers: Vec<(String, String)>,
+}
+
+impl LoginPage {
+    fn new(state: &AppState, csrf_token: String, next: String) -> LoginPage {
+        LoginPage {
+            page: PageContext::anonymous("Log ind", csrf_token),
+            email: String::new(),
+            next,
+            error: None,
+            logged_out: false,
+            password_set: false,
+            locked: false,
+            demo_without_second_factor: state.settings.second_factor.relaxed_for_demo,
+            providers: state
+                .oidc
+                .all()
+                .map(|p| (p.config.slug.clone(), p.config.name.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// The login page again with one message: a sign-in through a provider that did not succeed.
+pub(crate) async fn refused(
+    state: &AppState,
+    session: &Session,
+    next: String,
+    message: &'static str,
+) -> AppResult<Response> {
+    let mut page = LoginPage::new(state, csrf::token(session).await?, next);
+    page.error = Some(message);
+    layout::render(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
 #[derive(Deserialize)]
@@ -59,16 +93,10 @@ async fn show_login(
     if user.is_some() {
         return Ok(Redirect::to(&next).into_response());
     }
-    let page = LoginPage {
-        page: PageContext::anonymous("Log ind", csrf::token(&session).await?),
-        email: String::new(),
-        next,
-        error: None,
-        logged_out: query.logget_ud.is_some(),
-        password_set: query.adgangskode.is_some(),
-        locked: query.spaerret.is_some(),
-        demo_without_second_factor: state.settings.second_factor.relaxed_for_demo,
-    };
+    let mut page = LoginPage::new(&state, csrf::token(&session).await?, next);
+    page.logged_out = query.logget_ud.is_some();
+    page.password_set = query.adgangskode.is_some();
+    page.locked = query.spaerret.is_some();
     layout::ok(&page)
 }
 
@@ -200,26 +228,31 @@ async fn submit_login(
         audit::record(&state.db, &AuditEvent::new(AuditAction::LoginFailed), now).await?;
     }
 
-    let page = LoginPage {
-        page: PageContext::anonymous("Log ind", csrf::token(&session).await?),
-        email: form.email.chars().take(320).collect(),
-        next,
-        error: Some(LOGIN_FAILED),
-        logged_out: false,
-        password_set: false,
-        locked: false,
-        demo_without_second_factor: state.settings.second_factor.relaxed_for_demo,
-    };
+    let mut page = LoginPage::new(&state, csrf::token(&session).await?, next);
+    page.email = form.email.chars().take(320).collect();
+    page.error = Some(LOGIN_FAILED);
     layout::render(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
 async fn submit_logout(State(state): State<AppState>, current: SignInStep) -> AppResult<Response> {
     let now = state.clock.now();
+    let provider = sessions::provider_of(&state.db, current.auth_session_id).await?;
     let mut tx = state.db.begin().await?;
     sessions::revoke(&mut *tx, current.auth_session_id, "logout", now).await?;
     audit::record(&mut *tx, &current.audit(AuditAction::Logout), now).await?;
     tx.commit().await?;
     // flush, not clear: the stored session is deleted and the cookie removed.
     current.session.flush().await?;
+    // Signed in through a provider: end the session there too, where it offers that, and come
+    // back to our login page.
+    let here = format!(
+        "{}/login?logget_ud=1",
+        state.settings.server.public_url.trim_end_matches('/')
+    );
+    if let Some((slug, id_token)) = provider {
+        if let Some(url) = state.oidc.end_session_url(&slug, &id_token, &here).await {
+            return Ok(Redirect::to(&url).into_response());
+        }
+    }
     Ok(Redirect::to("/login?logget_ud=1").into_response())
 }

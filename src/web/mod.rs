@@ -24,6 +24,7 @@ pub mod paging;
 pub mod public;
 pub mod routes;
 pub mod second_factor;
+pub mod sso;
 pub mod stats;
 
 use std::time::Duration;
@@ -61,6 +62,7 @@ pub fn routes() -> Routes {
         .merge(access_request::routes())
         .merge(my_account::routes())
         .merge(second_factor::routes())
+        .merge(sso::routes())
         .merge(accounts::routes())
         .merge(access_log::routes())
         .merge(alerts::routes())
@@ -174,13 +176,16 @@ async fn security_headers(
     let is_static = request.uri().path().starts_with("/static/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-             form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
-        ),
+    // A form may lead only here, or (logout after a sign-in through an identity provider) to
+    // the provider's logout page: browsers apply form-action to the redirect after a POST.
+    let form_action = state.oidc.form_action();
+    let csp = format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         form-action 'self'{form_action}; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
     );
+    if let Ok(value) = HeaderValue::from_str(&csp) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

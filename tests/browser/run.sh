@@ -21,5 +21,9 @@ fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --ignore-scripts --no-audit --no-fund
 fi
+# The identity provider the single sign-on scenarios log in through (tests/oidc).
+if [ ! -f ../oidc/node_modules/.package-lock.json ] || [ ../oidc/package-lock.json -nt ../oidc/node_modules/.package-lock.json ]; then
+  npm ci --prefix ../oidc --ignore-scripts --no-audit --no-fund
+fi
 
 exec node --test --test-reporter=spec --test-concurrency=1 "$@" run.test.mjs

@@ -10,6 +10,8 @@ import { run, startRun, stopApp, stopBrowser, validateAll } from './lib/harness.
 
 import './scenarios/checkers.mjs';
 import './scenarios/signin.mjs';
+import './scenarios/sso.mjs';
+import './scenarios/second_factor.mjs';
 import './scenarios/refusals.mjs';
 import './scenarios/admin.mjs';
 import './scenarios/randers.mjs';

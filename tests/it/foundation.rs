@@ -47,7 +47,15 @@ async fn every_route_declares_its_access_and_protected_ones_send_anonymous_users
     // Public routes are a short, deliberate list; everything else needs a capability.
     for p in &public {
         assert!(
-            ["/login", "/healthz", "/readyz", "/adgangskode/{token}"].contains(p)
+            [
+                "/login",
+                "/healthz",
+                "/readyz",
+                "/adgangskode/{token}",
+                "/login/sso/{provider}",
+                "/login/sso/{provider}/callback",
+            ]
+            .contains(p)
                 || p.starts_with("/k/"),
             "{p} is public but is not a public page"
         );

@@ -24,5 +24,6 @@ mod public;
 mod query_budget;
 mod retention;
 mod second_factor;
+mod sso;
 mod stats;
 mod workflow;

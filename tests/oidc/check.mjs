@@ -165,14 +165,14 @@ const show = (label, x) => { if (verbose) console.log(label, JSON.stringify(x));
 {
   const p = await startCli({});
   try {
-    const r = await codeFlow({ issuer: p.issuer, clientId: 'infohus', email: 'kernegruppe@randers.demo' });
+    const r = await codeFlow({ issuer: p.issuer, clientId: 'infohus', email: 'core_group@randers.demo' });
     show('normal/infohus', { header: r.header, claims: r.claims });
     const c = r.claims;
     assert.equal(r.header.alg, 'RS256');
     assert.equal(c.iss, p.issuer);
     assert.equal(c.aud, 'infohus');
-    assert.equal(c.sub, 'entra-koord-randers-mfa');
-    assert.equal(c.email, 'kernegruppe@randers.demo');
+    assert.equal(c.sub, 'entra-core-group-randers');
+    assert.equal(c.email, 'core_group@randers.demo');
     assert.equal(c.email_verified, true);
     assert.deepEqual(c.amr, ['pwd', 'mfa']);
     assert.ok(c.exp > now() && c.iat <= now() + 1);
@@ -196,13 +196,13 @@ const show = (label, x) => { if (verbose) console.log(label, JSON.stringify(x));
     assert.equal(res.status, 303);
     assert.equal(res.headers.get('location'), `${POST_LOGOUT}?state=bye`);
     // the provider session is gone: login page again
-    const r3 = await codeFlow({ issuer: p.issuer, clientId: 'infohus', jar: r.jar, email: 'koordinator@randers.demo' });
+    const r3 = await codeFlow({ issuer: p.issuer, clientId: 'infohus', jar: r.jar, email: 'coordinator@randers.demo' });
     assert.deepEqual(r3.claims.amr, ['pwd']);
 
-    const u = await codeFlow({ issuer: p.issuer, clientId: 'infohus', email: 'medarbejder@randers.demo' });
+    const u = await codeFlow({ issuer: p.issuer, clientId: 'infohus', email: 'staff@randers.demo' });
     assert.equal(u.claims.email_verified, false);
     assert.equal(u.claims.amr, undefined);
-    const l = await codeFlow({ issuer: p.issuer, clientId: 'infohus-hs256', email: 'leder@randers.demo' });
+    const l = await codeFlow({ issuer: p.issuer, clientId: 'infohus-hs256', email: 'ny.koordinator@randers.demo' });
     show('normal/infohus-hs256', { header: l.header, claims: l.claims });
     assert.equal(l.header.alg, 'HS256');
     assert.deepEqual(l.claims.groups, ['infohus-koordinatorer']);
@@ -219,7 +219,7 @@ const show = (label, x) => { if (verbose) console.log(label, JSON.stringify(x));
 {
   const p = await startCli({ OIDC_CLOCK_OFFSET_SECONDS: '-7200' });
   try {
-    const r = await codeFlow({ issuer: p.issuer, clientId: 'infohus', email: 'koordinator@randers.demo' });
+    const r = await codeFlow({ issuer: p.issuer, clientId: 'infohus', email: 'coordinator@randers.demo' });
     show('expired/infohus', { header: r.header, claims: r.claims, now: now() });
     assert.ok(r.claims.iat <= now() - 7190, 'iat 2h in the past');
     assert.ok(r.claims.exp < now() - 3000, 'exp in the past');
@@ -234,7 +234,7 @@ const show = (label, x) => { if (verbose) console.log(label, JSON.stringify(x));
 {
   const p = await startCli({ OIDC_WRONG_AUDIENCE: '1' });
   try {
-    const r = await codeFlow({ issuer: p.issuer, clientId: 'infohus', email: 'koordinator@randers.demo' });
+    const r = await codeFlow({ issuer: p.issuer, clientId: 'infohus', email: 'coordinator@randers.demo' });
     show('wrong-aud/infohus', { header: r.header, claims: r.claims });
     assert.equal(r.header.alg, 'RS256');
     assert.equal(r.claims.aud, 'andet-system');

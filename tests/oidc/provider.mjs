@@ -17,11 +17,14 @@ export const PASSWORD = 'oidc-test-2026';
 
 // Fixed test accounts. `amr` is what the login reports (goes into the ID token).
 export const ACCOUNTS = Object.freeze([
-  { sub: 'entra-koord-randers', email: 'koordinator@randers.demo', email_verified: true, name: 'Koordinator Randers', amr: ['pwd'] },
-  { sub: 'entra-koord-randers-mfa', email: 'kernegruppe@randers.demo', email_verified: true, name: 'Kernegruppe Randers', amr: ['pwd', 'mfa'] },
-  { sub: 'entra-unverified', email: 'medarbejder@randers.demo', email_verified: false, name: 'Medarbejder Randers' },
+  // Infohus' demo users, as a municipality's identity provider would know them.
+  { sub: 'entra-coordinator-randers', email: 'coordinator@randers.demo', email_verified: true, name: 'Koordinator Randers', amr: ['pwd'] },
+  { sub: 'entra-core-group-randers', email: 'core_group@randers.demo', email_verified: true, name: 'Kernegruppe Randers', amr: ['pwd', 'mfa'] },
+  { sub: 'entra-unverified', email: 'staff@randers.demo', email_verified: false, name: 'Medarbejder Randers' },
   { sub: 'entra-stranger', email: 'ukendt@randers.demo', email_verified: true, name: 'Ukendt Person' },
-  { sub: 'entra-leader', email: 'leder@randers.demo', email_verified: true, name: 'Leder Randers', groups: ['infohus-koordinatorer'] },
+  { sub: 'entra-new-coordinator', email: 'ny.koordinator@randers.demo', email_verified: true, name: 'Ny Koordinator', amr: ['pwd', 'mfa'], groups: ['infohus-koordinatorer'] },
+  // Same e-mail as the Randers coordinator, another subject: must never take over that account.
+  { sub: 'entra-impostor', email: 'Coordinator@Randers.demo', email_verified: true, name: 'Anden Person', amr: ['pwd'], login: 'impostor@randers.demo' },
 ]);
 
 const SCOPE = 'openid email profile';
@@ -134,7 +137,8 @@ export async function startProvider(options = {}) {
   ];
 
   const byId = new Map(ACCOUNTS.map((a) => [a.sub, a]));
-  const byEmail = new Map(ACCOUNTS.map((a) => [a.email.toLowerCase(), a]));
+  // The login name is the e-mail, or `login` where two accounts share one (the impostor).
+  const byEmail = new Map(ACCOUNTS.map((a) => [(a.login ?? a.email).toLowerCase(), a]));
 
   const configuration = {
     clients,

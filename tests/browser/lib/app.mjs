@@ -71,9 +71,9 @@ export class App {
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   }
 
-  static async start(bin, { timeoutMs = 180_000 } = {}) {
-    const port = await freePort();
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'infohus-browser-'));
+  static async start(bin, { timeoutMs = 180_000, port: chosenPort, root: chosenRoot, env: extraEnv = {} } = {}) {
+    const port = chosenPort ?? (await freePort());
+    const root = chosenRoot ?? fs.mkdtempSync(path.join(os.tmpdir(), 'infohus-browser-'));
     // Running as root, the app runs PostgreSQL as the `postgres` user, who must be able to
     // enter the folder; the cluster's own folder is created (and handed over) by the app.
     fs.chmodSync(root, 0o711);
@@ -85,7 +85,10 @@ export class App {
       INFOHUS_SERVER__LISTEN: `127.0.0.1:${port}`,
       INFOHUS_SERVER__PUBLIC_URL: `http://127.0.0.1:${port}`,
       INFOHUS_DATABASE__DATA_DIR: dataDir,
+      // The key for the second-factor secrets lives in the run's folder, not the checkout.
+      INFOHUS_SECOND_FACTOR__KEY_FILE: path.join(root, 'second-factor.key'),
       NO_COLOR: '1',
+      ...extraEnv,
     };
     // Without a database URL the app runs its own embedded PostgreSQL in dataDir.
     delete env.DATABASE_URL;

@@ -13,7 +13,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { chromium } from 'playwright-core';
 
-import { App, browserDir, buildApp } from './app.mjs';
+import { App, browserDir, buildApp, freePort } from './app.mjs';
+import { startProviders } from './oidc.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE_PATH = require.resolve('axe-core/axe.min.js');
@@ -35,7 +36,12 @@ export const run = {
 export async function startRun() {
   fs.rmSync(SCREENSHOT_DIR, { recursive: true, force: true });
   const bin = buildApp();
-  run.app = await App.start(bin);
+  // The app's port is chosen first: the identity providers must know its callback addresses.
+  const port = await freePort();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'infohus-browser-'));
+  fs.chmodSync(root, 0o711);
+  run.oidc = await startProviders(port, root);
+  run.app = await App.start(bin, { port, root, env: { INFOHUS_CONFIG_FILE: run.oidc.configFile } });
   // playwright gives every launch a new, empty profile folder (--user-data-dir) of its own
   // and removes it on close.
   run.browser = await chromium.launch({
@@ -66,6 +72,10 @@ export async function stopApp() {
   if (run.app && !run.stopped) {
     run.stopped = true;
     await run.app.stop();
+  }
+  if (run.oidc) {
+    await run.oidc.stop();
+    run.oidc = null;
   }
 }
 
