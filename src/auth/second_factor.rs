@@ -46,6 +46,21 @@ crate::domain::code::code_enum! {
 }
 
 impl SessionFactor {
+    /// Where a login that got past its first factor stands: the identity provider did a second
+    /// factor; or the user has an app, whose code comes next; or the roles require one, to be set
+    /// up next; or none is needed. The same rule for password and provider logins.
+    pub fn after_first_factor(provider_mfa: bool, enrolled: bool, required: bool) -> SessionFactor {
+        if provider_mfa {
+            SessionFactor::Provider
+        } else if enrolled {
+            SessionFactor::Verify
+        } else if required {
+            SessionFactor::Enrol
+        } else {
+            SessionFactor::NotRequired
+        }
+    }
+
     /// Still on the way in: the session reaches only the second-factor pages and logout.
     pub fn is_pending(self) -> bool {
         matches!(self, SessionFactor::Verify | SessionFactor::Enrol)
@@ -308,6 +323,24 @@ pub fn qr_svg(uri: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_providers_mfa_spares_ours_and_an_app_is_asked_for_whenever_set_up() {
+        use SessionFactor::*;
+        assert_eq!(
+            SessionFactor::after_first_factor(true, true, true),
+            Provider
+        );
+        assert_eq!(
+            SessionFactor::after_first_factor(false, true, false),
+            Verify
+        );
+        assert_eq!(SessionFactor::after_first_factor(false, false, true), Enrol);
+        assert_eq!(
+            SessionFactor::after_first_factor(false, false, false),
+            NotRequired
+        );
+    }
 
     #[test]
     fn a_code_matches_its_step_once_and_not_an_older_one() {

@@ -253,7 +253,7 @@ async fn report(
         .into_iter()
         .filter(|q| q.has_begun(now))
         .collect();
-    let figures = store::stats::quarterly(conn, municipalities, &quarters).await?;
+    let figures = store::stats::quarterly(conn, municipalities, &quarters, now).await?;
     let mut areas: Vec<tables::Area> = municipalities
         .iter()
         .filter_map(|id| state.tenants.by_id(*id))

@@ -162,13 +162,11 @@ async fn submit_login(
     if let Some(c) = credentials.as_ref() {
         let locked = c.locked_until.is_some_and(|until| until > now);
         if password_ok && c.active && !locked {
-            let factor = if second_factors::is_enrolled(&state.db, c.id).await? {
-                SessionFactor::Verify
-            } else if state.settings.second_factor.required_for(&c.roles) {
-                SessionFactor::Enrol
-            } else {
-                SessionFactor::NotRequired
-            };
+            let factor = SessionFactor::after_first_factor(
+                false,
+                second_factors::is_enrolled(&state.db, c.id).await?,
+                state.settings.second_factor.required_for(&c.roles),
+            );
             let origin = sessions::Origin::of_request(&ip, &headers);
             let mut tx = state.db.begin().await?;
             if factor.is_pending() {
@@ -176,13 +174,7 @@ async fn submit_login(
                 // second factor is done (web::second_factor).
                 session::begin(&session, &mut tx, c.id, &origin, factor, now).await?;
                 tx.commit().await?;
-                let step = if factor == SessionFactor::Enrol {
-                    second_factor::ENROL_PATH
-                } else {
-                    second_factor::VERIFY_PATH
-                };
-                let encoded: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
-                return Ok(Redirect::to(&format!("{step}?next={encoded}")).into_response());
+                return Ok(Redirect::to(&second_factor::step_url(factor, &next)).into_response());
             }
             // The counters' reset, the server-side session and the audit row: all or nothing.
             users::record_successful_login(&mut *tx, c.id).await?;

@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::MethodRouter;
 
 use crate::AppState;
-use crate::auth::second_factor::SessionFactor;
 use crate::auth::{MaybeUser, SignInStep};
 use crate::domain::policy::{self, Capability};
 use crate::error::AppError;
@@ -115,7 +114,9 @@ async fn guard(capability: Capability, request: Request, next: Next) -> Response
     match user {
         None => match request.extensions().get::<SignInStep>() {
             Some(step) => {
-                Redirect::to(&second_factor_url(step.factor, request.uri())).into_response()
+                let target = request.uri().path_and_query().map_or("/", |p| p.as_str());
+                Redirect::to(&crate::web::second_factor::step_url(step.factor, target))
+                    .into_response()
             }
             None => Redirect::to(&login_url(request.uri())).into_response(),
         },
@@ -125,21 +126,9 @@ async fn guard(capability: Capability, request: Request, next: Next) -> Response
 }
 
 fn login_url(uri: &Uri) -> String {
-    format!("/login?next={}", encoded_target(uri))
-}
-
-/// Where a session waiting for its second factor is sent: to enter the code, or to set one up.
-fn second_factor_url(factor: SessionFactor, uri: &Uri) -> String {
-    let page = match factor {
-        SessionFactor::Enrol => crate::web::second_factor::ENROL_PATH,
-        _ => crate::web::second_factor::VERIFY_PATH,
-    };
-    format!("{page}?next={}", encoded_target(uri))
-}
-
-fn encoded_target(uri: &Uri) -> String {
     let target = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-    form_urlencoded::byte_serialize(target.as_bytes()).collect()
+    let encoded: String = form_urlencoded::byte_serialize(target.as_bytes()).collect();
+    format!("/login?next={encoded}")
 }
 
 /// Only a path on this site is an acceptable place to return to after login: one leading `/`,

@@ -26,6 +26,17 @@ use crate::web::routes::{Routes, safe_return_path};
 pub const VERIFY_PATH: &str = "/login/anden-faktor";
 pub const ENROL_PATH: &str = "/konto/anden-faktor";
 
+/// The second-factor page a half-made session goes to, returning to `next` (a local path, or a
+/// path and query) afterwards.
+pub fn step_url(factor: SessionFactor, next: &str) -> String {
+    let page = match factor {
+        SessionFactor::Enrol => ENROL_PATH,
+        _ => VERIFY_PATH,
+    };
+    let encoded: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+    format!("{page}?next={encoded}")
+}
+
 pub fn routes() -> Routes {
     Routes::new()
         .sign_in_step(VERIFY_PATH, get(show_verify).post(submit_verify))

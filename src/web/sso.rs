@@ -195,27 +195,17 @@ async fn callback(
         .methods
         .iter()
         .any(|m| provider.config.mfa_amr.contains(m));
-    let factor = if provider_did_mfa {
-        SessionFactor::Provider
-    } else if second_factors::is_enrolled(&mut *tx, user).await? {
-        SessionFactor::Verify
-    } else if state.settings.second_factor.required_for(&c.roles) {
-        SessionFactor::Enrol
-    } else {
-        SessionFactor::NotRequired
-    };
+    let factor = SessionFactor::after_first_factor(
+        provider_did_mfa,
+        second_factors::is_enrolled(&mut *tx, user).await?,
+        state.settings.second_factor.required_for(&c.roles),
+    );
     let mut origin = sessions::Origin::of_request(&ip, &headers);
     origin.provider = Some((provider.config.slug.clone(), identity.id_token.clone()));
     session::begin(&session, &mut tx, user, &origin, factor, now).await?;
     if factor.is_pending() {
         tx.commit().await?;
-        let step = if factor == SessionFactor::Enrol {
-            second_factor::ENROL_PATH
-        } else {
-            second_factor::VERIFY_PATH
-        };
-        let encoded: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
-        return Ok(Redirect::to(&format!("{step}?next={encoded}")).into_response());
+        return Ok(Redirect::to(&second_factor::step_url(factor, &next)).into_response());
     }
     users::record_successful_login(&mut *tx, user).await?;
     audit::record(

@@ -286,3 +286,38 @@ async fn a_municipal_role_and_the_police_role_never_meet_in_one_account() {
         .await;
     assert!(refused.is_err());
 }
+
+#[tokio::test]
+async fn an_admins_role_change_takes_effect_at_the_users_next_request() {
+    let app = TestApp::with_demo_users().await;
+    let mut coordinator = app.signed_in("coordinator@randers.demo").await;
+    assert_eq!(
+        coordinator.get("/infohus/indgang").await.status,
+        StatusCode::OK
+    );
+
+    // Taking a role away needs nobody's approval, and no session keeps it: the user's sessions
+    // end, so the next request already goes without it.
+    let id = app.user_id("coordinator@randers.demo").await;
+    let mut admin = app.signed_in("admin@infohus.demo").await;
+    admin.get("/admin/brugere").await;
+    let r = admin
+        .post(
+            &format!("/admin/brugere/{id}/roller"),
+            &[("roles", "staff")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = coordinator.get("/infohus/indgang").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.location().is_some_and(|l| l.starts_with("/login")));
+    let mut coordinator = app.signed_in("coordinator@randers.demo").await;
+    assert_eq!(
+        coordinator.get("/infohus/indgang").await.status,
+        StatusCode::FORBIDDEN,
+        "the intake queue is the coordinator's"
+    );
+    let page = coordinator.get("/konto").await;
+    assert!(page.body.contains("Medarbejder"));
+    assert!(!page.body.contains("Infohus-tovholder"));
+}

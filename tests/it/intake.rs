@@ -786,9 +786,10 @@ async fn the_coordinator_opens_a_case_links_a_second_concern_with_the_same_cpr_a
         .collect();
     quarters.dedup();
     let mut conn = app.db.acquire().await.expect("connection");
-    let figures = infohus::store::stats::quarterly(&mut conn, &[ballerup], &quarters)
-        .await
-        .expect("figures");
+    let figures =
+        infohus::store::stats::quarterly(&mut conn, &[ballerup], &quarters, app.clock.now())
+            .await
+            .expect("figures");
     let repeats: i64 = (0..quarters.len())
         .map(|q| {
             figures.count(

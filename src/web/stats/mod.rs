@@ -185,7 +185,7 @@ async fn build_report(
         .into_iter()
         .filter(|q| q.has_begun(now))
         .collect();
-    let figures = store::stats::quarterly(conn, &scope.municipalities, &quarters).await?;
+    let figures = store::stats::quarterly(conn, &scope.municipalities, &quarters, now).await?;
     let columns = tables::quarter_columns(&quarters, quarter, Quarter::current(now));
     let areas = tables::build(&figures, &scope.areas, &columns, scope.threshold);
     Ok(Report {

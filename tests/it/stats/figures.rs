@@ -14,7 +14,7 @@ async fn the_figures_equal_the_hand_counted_fixture_for_every_breakdown_and_quar
     let fx = fixture(&app).await;
     let m = Some(fx.randers);
     let mut conn = app.db.acquire().await.expect("connection");
-    let f = store::stats::quarterly(&mut conn, &[fx.randers], &quarters_2026())
+    let f = store::stats::quarterly(&mut conn, &[fx.randers], &quarters_2026(), app.clock.now())
         .await
         .expect("figures");
 
@@ -141,7 +141,7 @@ async fn the_figures_equal_the_hand_counted_fixture_for_every_breakdown_and_quar
 
     // Ballerup's figures are not in Randers' report, and are right on their own.
     let b = app.municipality_id("ballerup").await;
-    let fb = store::stats::quarterly(&mut conn, &[b], &quarters_2026())
+    let fb = store::stats::quarterly(&mut conn, &[b], &quarters_2026(), app.clock.now())
         .await
         .expect("figures");
     assert_eq!(row(&fb, Breakdown::Source, Some(b), None), [0, 0, 11, 0]);
@@ -151,9 +151,14 @@ async fn the_figures_equal_the_hand_counted_fixture_for_every_breakdown_and_quar
     );
     assert_eq!(row(&f, Breakdown::Source, Some(b), None), [0, 0, 0, 0]);
     // Both together: the sum over the areas comes from SQL as area `None`.
-    let both = store::stats::quarterly(&mut conn, &[fx.randers, b], &quarters_2026())
-        .await
-        .expect("figures");
+    let both = store::stats::quarterly(
+        &mut conn,
+        &[fx.randers, b],
+        &quarters_2026(),
+        app.clock.now(),
+    )
+    .await
+    .expect("figures");
     assert_eq!(row(&both, Breakdown::Source, None, None), [5, 2, 28, 0]);
     assert_eq!(
         row(&both, Breakdown::Source, Some(b), Some("citizen")),
@@ -275,7 +280,7 @@ async fn a_district_with_several_municipalities_is_suppressed_as_a_whole() {
     let b = app.municipality_id("ballerup").await;
     let mut conn = app.db.acquire().await.expect("connection");
     let quarters = quarters_2026();
-    let f = store::stats::quarterly(&mut conn, &[fx.randers, b], &quarters)
+    let f = store::stats::quarterly(&mut conn, &[fx.randers, b], &quarters, app.clock.now())
         .await
         .expect("figures");
     let area = |m: Option<MunicipalityId>, slug: &str, name: &str| tables::Area {

@@ -7,3 +7,4 @@ mod csv;
 mod figures;
 mod fixture;
 mod pages;
+mod summaries;

@@ -1,0 +1,154 @@
+//! The finest rows of the figures: one count per municipality, quarter, breakdown and key, and
+//! one number of cases per municipality, quarter, step and days. The live queries and the
+//! summaries both give these; the report's sums, totals and medians are added up from them.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::{Breakdown, Count, DurationStep, QuarterlyFigures, StepDuration};
+use crate::domain::ids::MunicipalityId;
+use crate::domain::stats::Quarter;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountRow {
+    pub municipality: MunicipalityId,
+    pub quarter: Quarter,
+    pub dimension: Breakdown,
+    pub key: String,
+    pub n: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DaysRow {
+    pub municipality: MunicipalityId,
+    pub quarter: Quarter,
+    pub step: DurationStep,
+    pub days: i32,
+    pub n: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rows {
+    pub counts: Vec<CountRow>,
+    pub days: Vec<DaysRow>,
+}
+
+impl Rows {
+    pub fn extend(&mut self, other: Rows) {
+        self.counts.extend(other.counts);
+        self.days.extend(other.days);
+    }
+
+    /// The rows in one order, for comparing two sets of them.
+    pub fn sorted(mut self) -> Rows {
+        self.counts.sort_by(|a, b| {
+            (a.municipality.0, a.quarter, a.dimension.as_str(), &a.key).cmp(&(
+                b.municipality.0,
+                b.quarter,
+                b.dimension.as_str(),
+                &b.key,
+            ))
+        });
+        self.days
+            .sort_by_key(|d| (d.municipality.0, d.quarter, d.step.as_str(), d.days));
+        self
+    }
+
+    /// The report's figures for `quarters` (positions in that list): each municipality's
+    /// counts, their sum over the municipalities, and each with its total over the keys; the
+    /// step durations of each municipality and of all of them together.
+    pub fn figures(&self, quarters: &[Quarter]) -> QuarterlyFigures {
+        let position = |q: Quarter| quarters.iter().position(|x| *x == q);
+        let mut counts: HashMap<(Breakdown, Option<MunicipalityId>, usize, Option<String>), i64> =
+            HashMap::new();
+        for row in &self.counts {
+            let Some(quarter) = position(row.quarter) else {
+                continue;
+            };
+            for area in [Some(row.municipality), None] {
+                *counts
+                    .entry((row.dimension, area, quarter, Some(row.key.clone())))
+                    .or_default() += row.n;
+                // Repeats are one key, counted without a total.
+                if row.dimension != Breakdown::Repeat {
+                    *counts
+                        .entry((row.dimension, area, quarter, None))
+                        .or_default() += row.n;
+                }
+            }
+        }
+        let mut histograms: BTreeMap<(usize, Option<MunicipalityId>, usize), BTreeMap<i32, i64>> =
+            BTreeMap::new();
+        let step_index = |s: DurationStep| DurationStep::ALL.iter().position(|x| *x == s);
+        for row in &self.days {
+            let (Some(quarter), Some(step)) = (position(row.quarter), step_index(row.step)) else {
+                continue;
+            };
+            for area in [Some(row.municipality), None] {
+                *histograms
+                    .entry((step, area, quarter))
+                    .or_default()
+                    .entry(row.days)
+                    .or_default() += row.n;
+            }
+        }
+        QuarterlyFigures {
+            counts: counts
+                .into_iter()
+                .map(|((dimension, area, quarter, key), n)| Count {
+                    dimension,
+                    area,
+                    quarter,
+                    key,
+                    n,
+                })
+                .collect(),
+            durations: histograms
+                .into_iter()
+                .map(|((step, area, quarter), days)| StepDuration {
+                    step: DurationStep::ALL[step],
+                    area,
+                    quarter,
+                    cases: days.values().sum(),
+                    median_days: median(&days),
+                    longest_days: days.keys().next_back().map_or(0, |d| i64::from(*d)),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The median of the values a histogram counts, interpolated between the two middle values
+/// when their number is even (as PostgreSQL's `percentile_cont(0.5)`).
+fn median(histogram: &BTreeMap<i32, i64>) -> f64 {
+    let total: i64 = histogram.values().sum();
+    if total == 0 {
+        return 0.0;
+    }
+    let nth = |index: i64| -> f64 {
+        let mut seen = 0;
+        for (value, n) in histogram {
+            seen += n;
+            if index < seen {
+                return f64::from(*value);
+            }
+        }
+        0.0
+    };
+    let (low, high) = ((total - 1) / 2, total / 2);
+    (nth(low) + nth(high)) / 2.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_median_of_a_histogram_is_postgresqls_continuous_one() {
+        let h = |pairs: &[(i32, i64)]| pairs.iter().copied().collect::<BTreeMap<_, _>>();
+        assert_eq!(median(&h(&[(3, 1)])), 3.0);
+        assert_eq!(median(&h(&[(1, 1), (4, 1)])), 2.5);
+        assert_eq!(median(&h(&[(1, 2), (4, 1)])), 1.0);
+        assert_eq!(median(&h(&[(1, 2), (4, 2)])), 2.5);
+        assert_eq!(median(&h(&[])), 0.0);
+    }
+}
