@@ -373,8 +373,66 @@ fn claim_values(token: &str, name: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{claim_is_true, claim_values};
+    use super::{ALLOWED_ALGS, claim_is_true, claim_values};
     use base64::Engine;
+    use hmac::Mac;
+    use openidconnect::core::{CoreIdToken, CoreIdTokenVerifier};
+    use openidconnect::{ClientId, ClientSecret, IssuerUrl, JsonWebKeySet, Nonce};
+    use std::str::FromStr;
+
+    const SECRET: &str = "infohus-client-secret-long-enough-for-hs256";
+
+    fn token(alg: &str, sign: bool) -> String {
+        let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let header = b64(&format!(r#"{{"alg":"{alg}","typ":"JWT"}}"#));
+        let payload = b64(&format!(
+            r#"{{"iss":"https://idp.example","aud":"infohus","sub":"x","iat":{now},"exp":{},"nonce":"n"}}"#,
+            now + 600
+        ));
+        let signing_input = format!("{header}.{payload}");
+        let signature = if sign {
+            let mut mac = <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(SECRET.as_bytes())
+                .expect("any key length");
+            mac.update(signing_input.as_bytes());
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+        } else {
+            String::new()
+        };
+        format!("{signing_input}.{signature}")
+    }
+
+    #[test]
+    fn a_token_signed_with_the_client_secret_or_not_signed_is_refused() {
+        // What `id_token_verifier()` gives a client with a secret, narrowed as `complete` does.
+        let verifier = CoreIdTokenVerifier::new_confidential_client(
+            ClientId::new("infohus".to_owned()),
+            ClientSecret::new(SECRET.to_owned()),
+            IssuerUrl::new("https://idp.example".to_owned()).expect("issuer"),
+            JsonWebKeySet::new(Vec::new()),
+        )
+        .set_allowed_algs(ALLOWED_ALGS);
+        let nonce = Nonce::new("n".to_owned());
+        for (alg, sign) in [("HS256", true), ("none", false)] {
+            let Ok(parsed) = CoreIdToken::from_str(&token(alg, sign)) else {
+                continue; // refused before verification: as good
+            };
+            assert!(
+                parsed.claims(&verifier, &nonce).is_err(),
+                "an ID token with alg {alg} must be refused"
+            );
+        }
+        // The same HS256 token passes a verifier that allowed it: the refusal is the list's.
+        let lax = CoreIdTokenVerifier::new_confidential_client(
+            ClientId::new("infohus".to_owned()),
+            ClientSecret::new(SECRET.to_owned()),
+            IssuerUrl::new("https://idp.example".to_owned()).expect("issuer"),
+            JsonWebKeySet::new(Vec::new()),
+        )
+        .set_allowed_algs([openidconnect::core::CoreJwsSigningAlgorithm::HmacSha256]);
+        let parsed = CoreIdToken::from_str(&token("HS256", true)).expect("parses");
+        assert!(parsed.claims(&lax, &nonce).is_ok());
+    }
 
     #[test]
     fn group_claims_are_read_as_one_or_many_strings() {

@@ -45,6 +45,10 @@ struct Args {
     /// Keep the generated database instead of dropping it.
     #[arg(long)]
     keep: bool,
+    /// Give the bench users (coordinator@<slug>.bench, police@<district>.bench, …) this password,
+    /// so that the load benchmark (tests/load/run.sh) can sign in as them.
+    #[arg(long)]
+    password: Option<String>,
 }
 
 #[tokio::main]
@@ -91,6 +95,7 @@ async fn bench(args: &Args, url: &str, name: &str) -> anyhow::Result<()> {
         .max_connections(4)
         .connect_with(options.clone())
         .await?;
+    infohus::MIGRATOR.run(&db).await?;
     let dir = config::config_dir();
     let settings = Settings::load(&dir)?;
     let mut profiles = settings.load_profiles(&dir)?;
@@ -115,8 +120,12 @@ async fn bench(args: &Args, url: &str, name: &str) -> anyhow::Result<()> {
     let started = Instant::now();
     let mut conn = db.acquire().await?;
     let mut total_cases = 0;
+    let hash = match &args.password {
+        Some(p) => Some(infohus::auth::password::hash(p.clone()).await?),
+        None => None,
+    };
     for (i, m) in state.tenants.municipalities.iter().enumerate() {
-        let actors = bench_users(&mut conn, m, now).await?;
+        let actors = bench_users(&mut conn, m, now, hash.as_deref()).await?;
         let units: Vec<UnitId> = store::tenants::units(&mut *conn, m.id)
             .await?
             .into_iter()
@@ -315,6 +324,7 @@ async fn bench_users(
     conn: &mut PgConnection,
     m: &store::tenants::Municipality,
     now: time::OffsetDateTime,
+    password_hash: Option<&str>,
 ) -> anyhow::Result<Actors> {
     let mut ids = Vec::new();
     for (local, role) in [
@@ -330,7 +340,7 @@ async fn bench_users(
                 municipality_id: Some(m.id),
                 police_district_id: None,
                 unit_id: None,
-                password_hash: None,
+                password_hash: password_hash.map(str::to_owned),
             },
             now,
         )
@@ -356,7 +366,7 @@ async fn bench_users(
                     municipality_id: None,
                     police_district_id: Some(m.police_district_id),
                     unit_id: None,
-                    password_hash: None,
+                    password_hash: password_hash.map(str::to_owned),
                 },
                 now,
             )

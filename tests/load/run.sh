@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# The load benchmark: generated history at the size asked for, the release app on it, real
+# signed-in sessions, and every page driven by wrk at 16 and 64 connections, in one run with
+# /healthz and /readyz as the yardstick. Prints one table: req/s, p50, p99, errors, each page's
+# share of /readyz's throughput, and the app's memory (RSS) after each page.
+#
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres bash tests/load/run.sh
+#   YEARS=10 CASES_PER_YEAR=5000 EXTRA_MUNICIPALITIES=4 SECONDS_PER_PAGE=15 bash tests/load/run.sh
+#   BENCH_DATABASE=infohus_bench_1a2b3c4d bash tests/load/run.sh   # reuse a kept database
+#
+# Needs a PostgreSQL server (DATABASE_URL names one; the database is created on it and dropped
+# afterwards unless KEEP=1), and wrk (installed with apt-get when missing). Timings are measured
+# here, never asserted in `cargo test`.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+: "${DATABASE_URL:?set DATABASE_URL to a PostgreSQL server the benchmark may create a database on}"
+YEARS="${YEARS:-10}"
+CASES_PER_YEAR="${CASES_PER_YEAR:-5000}"
+EXTRA_MUNICIPALITIES="${EXTRA_MUNICIPALITIES:-4}"
+SECONDS_PER_PAGE="${SECONDS_PER_PAGE:-15}"
+CONNECTIONS="${CONNECTIONS:-16 64}"
+PASSWORD="bench-password-2026"
+
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "--- installing wrk"
+  if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq wrk >/dev/null; else sudo apt-get install -y -qq wrk >/dev/null; fi
+fi
+
+echo "--- building the release binaries"
+cargo build --release --quiet --bin infohus --bin bench_stats
+target="${CARGO_TARGET_DIR:-target}/release"
+
+work="$(mktemp -d)"
+app_pid=""
+cleanup() {
+  if [ -n "$app_pid" ]; then kill "$app_pid" 2>/dev/null || true; wait "$app_pid" 2>/dev/null || true; fi
+  if [ -n "${created_db:-}" ] && [ "${KEEP:-0}" != 1 ]; then
+    psql "$DATABASE_URL" -q -c "drop database if exists $created_db with (force)" >/dev/null 2>&1 || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# The database URL with another database name (keeps user, host and query).
+db_url() {
+  python3 - "$DATABASE_URL" "$1" <<'PY'
+import sys
+from urllib.parse import urlsplit, urlunsplit
+u = urlsplit(sys.argv[1])
+print(urlunsplit((u.scheme, u.netloc, "/" + sys.argv[2], u.query, u.fragment)))
+PY
+}
+
+if [ -n "${BENCH_DATABASE:-}" ]; then
+  db="$BENCH_DATABASE"
+  echo "--- using the kept database $db"
+else
+  echo "--- generating $YEARS years × $CASES_PER_YEAR cases in $((2 + EXTRA_MUNICIPALITIES)) municipalities"
+  "$target/bench_stats" --years "$YEARS" --cases-per-year "$CASES_PER_YEAR" \
+    --extra-municipalities "$EXTRA_MUNICIPALITIES" --runs 1 --keep --password "$PASSWORD" | tee "$work/generate.log"
+  db="$(sed -n 's/^database //p' "$work/generate.log" | head -1)"
+  created_db="$db"
+fi
+url="$(db_url "$db")"
+psql "$url" -At -c "select 'size: ' || (select count(*) from cases) || ' cases, ' || (select count(*) from concerns) || ' concerns, ' || (select count(*) from case_history) || ' history rows, ' || (select count(*) from audit_events) || ' audit rows'"
+
+# The app as it would serve: the release build, its own pool, no second factor for the bench
+# users (they sign in with the password alone).
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+cat > "$work/bench.toml" <<EOF
+[second_factor]
+required_roles = []
+key_file = "$work/second-factor.key"
+EOF
+DATABASE_URL="$url" INFOHUS_CONFIG_FILE="$work/bench.toml" INFOHUS_SERVER__LISTEN="127.0.0.1:$port" \
+  INFOHUS_SERVER__PUBLIC_URL="http://127.0.0.1:$port" INFOHUS_LOG__FILTER=warn \
+  INFOHUS_RATE_LIMITS__LOGIN_ATTEMPTS_PER_IP=100000 \
+  "$target/infohus" serve > "$work/app.log" 2>&1 &
+app_pid=$!
+base="http://127.0.0.1:$port"
+for _ in $(seq 120); do
+  curl -fs "$base/readyz" >/dev/null 2>&1 && break
+  kill -0 "$app_pid" 2>/dev/null || { cat "$work/app.log"; exit 1; }
+  sleep 0.5
+done
+
+# A real signed-in session: the login form with its CSRF token, as a browser posts it.
+login() {
+  local jar="$work/$1.jar"
+  local token
+  token="$(curl -fs -c "$jar" -b "$jar" "$base/login" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -1)"
+  curl -fs -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf_token=$token" \
+    --data-urlencode "email=$1" --data-urlencode "password=$PASSWORD" --data-urlencode "next=/" "$base/login"
+  # The cookie header wrk sends.
+  awk '{ sub(/^#HttpOnly_/, "") } !/^#/ && NF >= 7 { printf "%s%s=%s", sep, $6, $7; sep = "; " }' "$jar"
+}
+coordinator="$(login coordinator@randers.bench)"
+police="$(login police@oestjyllands-politi.bench)"
+case_id="$(psql "$url" -At -c "select c.id from cases c join municipalities m on m.id = c.municipality_id where m.slug = 'randers' and c.closed_at is null order by c.opened_at desc limit 1")"
+unit_id="$(psql "$url" -At -c "select u.id from units u join municipalities m on m.id = u.municipality_id where m.slug = 'randers' order by u.name limit 1")"
+
+rss() { awk '/^VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$app_pid/status"; }
+
+pages=(
+  "healthz||/healthz"
+  "readyz||/readyz"
+  "public concern form||/k/randers/bekymring"
+  "coordinator's home (my tasks)|$coordinator|/"
+  "intake queue|$coordinator|/infohus/indgang"
+  "case list /sager|$coordinator|/sager"
+  "one case page (+ its audit row)|$coordinator|/sager/$case_id"
+  "the case's access log|$coordinator|/sager/$case_id/adgangslog"
+  "quarterly figures /statistik|$coordinator|/statistik"
+  "unit counts|$coordinator|/enhed/tal?enhed=$unit_id"
+  "police screening queue|$police|/politi/screening"
+)
+
+printf '\n%s cores; %s s per page\n\n' "$(nproc)" "$SECONDS_PER_PAGE"
+printf '| page | c | req/s | p50 | p99 | errors | share of /readyz | RSS MiB |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n'
+for c in $CONNECTIONS; do
+  readyz=""
+  for entry in "${pages[@]}"; do
+    IFS='|' read -r label cookie path <<<"$entry"
+    args=(-t 2 -c "$c" -d "${SECONDS_PER_PAGE}s" --latency --timeout 10s)
+    [ -n "$cookie" ] && args+=(-H "Cookie: $cookie")
+    # A page that answers anything but 200 (a redirect to the login page, an error) is an error.
+    status="$(curl -s -o /dev/null -w '%{http_code}' ${cookie:+-H "Cookie: $cookie"} "$base$path")"
+    out="$(wrk "${args[@]}" "$base$path")"
+    rps="$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$out")"
+    p50="$(awk '$1 == "50%" { print $2 }' <<<"$out")"
+    p99="$(awk '$1 == "99%" { print $2 }' <<<"$out")"
+    errors="$(awk '/Non-2xx/ { n += $NF } /Socket errors/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$out")"
+    [ "$status" = 200 ] || errors="$errors (answers $status)"
+    [ "$label" = readyz ] && readyz="$rps"
+    share="—"
+    if [ -n "$readyz" ] && [ "$label" != healthz ] && [ "$readyz" -gt 0 ]; then
+      share="$(awk -v a="$rps" -v b="$readyz" 'BEGIN { printf "%.1f %%", 100 * a / b }')"
+    fi
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$c" "$rps" "$p50" "$p99" "$errors" "$share" "$(rss)"
+  done
+done
