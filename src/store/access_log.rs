@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 use crate::domain::ids::{CaseId, MunicipalityId};
 use crate::domain::lookup::Purpose;
 use crate::store::audit::AuditAction;
+use crate::store::paging::{self, Page};
 
 /// The little of a case an access log needs: never the person.
 #[derive(Debug, Clone)]
@@ -27,6 +28,8 @@ pub async fn case_label(db: impl PgExecutor<'_>, id: CaseId) -> sqlx::Result<Opt
 
 #[derive(Debug, Clone)]
 pub struct Entry {
+    /// The audit row's id: where the next page starts.
+    pub id: i64,
     pub occurred_at: OffsetDateTime,
     pub actor_name: Option<String>,
     pub actor_email: Option<String>,
@@ -36,25 +39,34 @@ pub struct Entry {
     pub search: Option<String>,
 }
 
-/// Every audit row about the case or one of its concerns, and every list that showed one of
-/// them, newest first.
-pub async fn for_case(db: impl PgExecutor<'_>, id: CaseId) -> sqlx::Result<Vec<Entry>> {
-    sqlx::query_as!(
+/// The audit rows about the case or one of its concerns, and the lists that showed one of them,
+/// newest first, a page at a time: the page after the row `before` (an audit id), or the first.
+pub async fn for_case(
+    db: impl PgExecutor<'_>,
+    id: CaseId,
+    before: Option<i64>,
+) -> sqlx::Result<Page<Entry>> {
+    let rows = sqlx::query_as!(
         Entry,
-        r#"select a.occurred_at, u.name as "actor_name?", u.email as "actor_email?",
+        r#"select a.id, a.occurred_at, u.name as "actor_name?", u.email as "actor_email?",
                   a.action as "action: AuditAction", a.purpose as "purpose: Purpose", a.search
            from audit_events a
            left join users u on u.id = a.actor_user_id
-           where (a.object_type = 'case' and a.object_id = $1)
-              or (a.object_type = 'concern'
-                  and a.object_id in (select c.id from concerns c where c.case_id = $1))
-              or a.shown_ids && (select array_agg(c.id) || $1 from concerns c where c.case_id = $1)
+           where ((a.object_type = 'case' and a.object_id = $1)
+                  or (a.object_type = 'concern'
+                      and a.object_id in (select c.id from concerns c where c.case_id = $1))
+                  or a.shown_ids && (select array_agg(c.id) || $1 from concerns c where c.case_id = $1))
+             and ($2::int8 is null
+                  or (a.occurred_at, a.id) < (select b.occurred_at, b.id from audit_events b where b.id = $2))
            order by a.occurred_at desc, a.id desc
-           limit 1000"#,
+           limit $3"#,
         id as CaseId,
+        before,
+        paging::FETCH,
     )
     .fetch_all(db)
-    .await
+    .await?;
+    Ok(Page::of(rows))
 }
 
 /// One look at or change of a person's case as the person may learn of it: when, what, in

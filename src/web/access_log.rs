@@ -13,9 +13,10 @@ use crate::domain::policy::{self, Capability};
 use crate::error::{AppError, AppResult};
 use crate::store::access_log;
 use crate::store::audit::{self, AuditAction, ObjectType};
-use crate::web::extract::parse_id;
+use crate::web::extract::{Query, parse_id};
 use crate::web::filters;
 use crate::web::layout::{self, PageContext};
+use crate::web::paging::Pager;
 use crate::web::routes::Routes;
 
 pub fn routes() -> Routes {
@@ -41,21 +42,41 @@ struct AccessLogPage {
     case_id: CaseId,
     reference: String,
     rows: Vec<Row>,
+    pager: Pager,
     show_case_link: bool,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct LogQuery {
+    /// Rows older than this audit row (its id); anything unreadable is the first page.
+    #[serde(default)]
+    foer: String,
 }
 
 async fn show_access_log(
     State(state): State<AppState>,
     current: CurrentUser,
     Path(raw): Path<String>,
+    Query(query): Query<LogQuery>,
 ) -> AppResult<Response> {
     let id = parse_id(&raw, CaseId)?;
+    let before = query.foer.trim().parse::<i64>().ok().filter(|&n| n > 0);
     let actor = current.user.actor();
     let label = access_log::case_label(&state.db, id)
         .await?
         .filter(|c| policy::may_view_access_log(&actor, c.municipality_id))
         .ok_or(AppError::NotFound)?;
-    let entries = access_log::for_case(&state.db, id).await?;
+    let found = access_log::for_case(&state.db, id, before).await?;
+    // The cursor is the audit row's id, as on "Beskeder".
+    let path = format!("/sager/{id}/adgangslog");
+    let pager = Pager {
+        first: before.map(|_| path.clone()),
+        next: found
+            .rows
+            .last()
+            .filter(|_| found.more)
+            .map(|r| format!("{path}?foer={}", r.id)),
+    };
     audit::record(
         &state.db,
         &current
@@ -65,7 +86,8 @@ async fn show_access_log(
         state.clock.now(),
     )
     .await?;
-    let rows = entries
+    let rows = found
+        .rows
         .into_iter()
         .map(|e| Row {
             when: e.occurred_at,
@@ -87,6 +109,7 @@ async fn show_access_log(
         case_id: id,
         reference: label.reference,
         rows,
+        pager,
         // Admins see the log but never the case itself.
         show_case_link: policy::may(&actor, Capability::CaseList),
     };
