@@ -48,16 +48,41 @@ pub async fn for_case(
 ) -> sqlx::Result<Page<Entry>> {
     let rows = sqlx::query_as!(
         Entry,
-        r#"select a.id, a.occurred_at, u.name as "actor_name?", u.email as "actor_email?",
+        // Three branches, each an index range scan newest first with its own limit, instead of
+        // one OR that PostgreSQL answers by reading the whole audit trail (173 ms against 15 ms
+        // at 60,000 audit rows): the case's rows, its concerns' rows, and the lists that showed
+        // one of them. `union` drops a row two branches both found.
+        r#"with k as (
+               select coalesce(array_agg(c.id), '{}') as ids from concerns c where c.case_id = $1
+           ), cursor as (
+               select b.occurred_at, b.id from audit_events b where b.id = $2
+           ), found as (
+               (select a.id from audit_events a
+                where a.object_type = 'case' and a.object_id = $1
+                  and ($2::int8 is null
+                       or (a.occurred_at <= (select occurred_at from cursor)
+                           and (a.occurred_at, a.id) < (select occurred_at, id from cursor)))
+                order by a.occurred_at desc, a.id desc limit $3)
+               union
+               (select a.id from audit_events a, k
+                where a.object_type = 'concern' and a.object_id = any (k.ids)
+                  and ($2::int8 is null
+                       or (a.occurred_at <= (select occurred_at from cursor)
+                           and (a.occurred_at, a.id) < (select occurred_at, id from cursor)))
+                order by a.occurred_at desc, a.id desc limit $3)
+               union
+               (select a.id from audit_events a, k
+                where a.shown_ids && (k.ids || $1::uuid)
+                  and ($2::int8 is null
+                       or (a.occurred_at <= (select occurred_at from cursor)
+                           and (a.occurred_at, a.id) < (select occurred_at, id from cursor)))
+                order by a.occurred_at desc, a.id desc limit $3)
+           )
+           select a.id, a.occurred_at, u.name as "actor_name?", u.email as "actor_email?",
                   a.action as "action: AuditAction", a.purpose as "purpose: Purpose", a.search
-           from audit_events a
+           from found f
+           join audit_events a on a.id = f.id
            left join users u on u.id = a.actor_user_id
-           where ((a.object_type = 'case' and a.object_id = $1)
-                  or (a.object_type = 'concern'
-                      and a.object_id in (select c.id from concerns c where c.case_id = $1))
-                  or a.shown_ids && (select array_agg(c.id) || $1 from concerns c where c.case_id = $1))
-             and ($2::int8 is null
-                  or (a.occurred_at, a.id) < (select b.occurred_at, b.id from audit_events b where b.id = $2))
            order by a.occurred_at desc, a.id desc
            limit $3"#,
         id as CaseId,
