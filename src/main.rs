@@ -343,12 +343,6 @@ async fn add_user(state: &AppState, add: AddUser) -> anyhow::Result<()> {
         ),
         None => None,
     };
-    if !infohus::domain::policy::roles_combine(&roles) {
-        bail!("a municipal role and the police role cannot be combined in one account");
-    }
-    if roles.iter().any(|r| r.is_municipal()) && municipality.is_none() {
-        bail!("these roles belong to a municipality: add --municipality");
-    }
     let police_district_id = match police_district {
         Some(slug) => Some(
             state
@@ -359,8 +353,18 @@ async fn add_user(state: &AppState, add: AddUser) -> anyhow::Result<()> {
         ),
         None => None,
     };
-    if roles.contains(&Role::Police) && police_district_id.is_none() {
-        bail!("police users belong to a police district: add --police-district");
+    use infohus::domain::policy::{BelongingGap, belonging_gaps};
+    if let Some(gap) =
+        belonging_gaps(&roles, municipality.is_some(), police_district_id.is_some()).first()
+    {
+        bail!(match gap {
+            BelongingGap::RolesClash =>
+                "a municipal role and the police role cannot be combined in one account",
+            BelongingGap::NeedsMunicipality =>
+                "these roles belong to a municipality: add --municipality",
+            BelongingGap::NeedsDistrict =>
+                "police users belong to a police district: add --police-district",
+        });
     }
     let unit_id = match (unit, municipality) {
         (Some(name), Some(m)) => Some(

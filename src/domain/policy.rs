@@ -41,6 +41,33 @@ pub fn roles_combine(roles: &[Role]) -> bool {
     !(roles.contains(&Role::Police) && roles.iter().any(|r| r.is_municipal()))
 }
 
+/// What keeps an account with these roles from belonging where it is put.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BelongingGap {
+    /// A municipal role and the police role in one account.
+    RolesClash,
+    /// A municipal role without a municipality.
+    NeedsMunicipality,
+    /// The police role without a police district.
+    NeedsDistrict,
+}
+
+/// The one rule for every way an account is made or moved (the admin's form, `user add`, a
+/// provider's just-in-time login): every gap, so a form can say each at its field.
+pub fn belonging_gaps(roles: &[Role], municipality: bool, district: bool) -> Vec<BelongingGap> {
+    let mut gaps = Vec::new();
+    if !roles_combine(roles) {
+        gaps.push(BelongingGap::RolesClash);
+    }
+    if roles.iter().any(|r| r.is_municipal()) && !municipality {
+        gaps.push(BelongingGap::NeedsMunicipality);
+    }
+    if roles.contains(&Role::Police) && !district {
+        gaps.push(BelongingGap::NeedsDistrict);
+    }
+    gaps
+}
+
 /// A requested role that sees cases, as the policy needs it to say who may decide on it.
 #[derive(Debug, Clone, Copy)]
 pub struct GrantScope {
@@ -395,6 +422,15 @@ mod tests {
         assert!(!roles_combine(&[Role::Police, Role::Coordinator]));
         assert!(roles_combine(&[Role::Police]));
         assert!(roles_combine(&[Role::Coordinator, Role::CoreGroup]));
+        assert_eq!(
+            belonging_gaps(&[Role::Police, Role::Coordinator], false, true),
+            vec![BelongingGap::RolesClash, BelongingGap::NeedsMunicipality]
+        );
+        assert_eq!(
+            belonging_gaps(&[Role::Police], true, false),
+            vec![BelongingGap::NeedsDistrict]
+        );
+        assert!(belonging_gaps(&[Role::Admin], false, false).is_empty());
     }
 
     #[test]

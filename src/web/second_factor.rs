@@ -176,6 +176,15 @@ async fn end_locked(state: &AppState, step: &SignInStep) -> AppResult<Response> 
 
 /// A wrong code at login counts like a wrong password; the lock it may cause ends this session.
 async fn wrong_code(state: &AppState, step: &SignInStep, next: String) -> AppResult<Response> {
+    if count_failure(state, step).await? {
+        return end_locked(state, step).await;
+    }
+    verify_page(step, next, WRONG_CODE).await
+}
+
+/// A wrong code, at login or when setting up an app, counts like a wrong password and is
+/// audited; `true` when it locked the account.
+async fn count_failure(state: &AppState, step: &SignInStep) -> AppResult<bool> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let outcome =
@@ -188,10 +197,7 @@ async fn wrong_code(state: &AppState, step: &SignInStep, next: String) -> AppRes
     };
     audit::record(&mut *tx, &step.audit(action), now).await?;
     tx.commit().await?;
-    if outcome.locked {
-        return end_locked(state, step).await;
-    }
-    verify_page(step, next, WRONG_CODE).await
+    Ok(outcome.locked)
 }
 
 async fn verify_page(step: &SignInStep, next: String, error: &'static str) -> AppResult<Response> {
@@ -321,17 +327,7 @@ async fn submit_enrol(
         second_factor::matching_step(&secret, &form.code, now.unix_timestamp(), None)
     });
     let Some(used) = matched else {
-        let mut tx = state.db.begin().await?;
-        let outcome =
-            users::record_failed_login(&mut tx, user, now, state.settings.login.lockout()).await?;
-        let action = if outcome.locked {
-            AuditAction::LoginLocked
-        } else {
-            AuditAction::SecondFactorFailed
-        };
-        audit::record(&mut *tx, &step.audit(action), now).await?;
-        tx.commit().await?;
-        if outcome.locked {
+        if count_failure(&state, &step).await? {
             return end_locked(&state, &step).await;
         }
         return render_enrol(

@@ -310,11 +310,9 @@ async fn create_account(
         .as_deref()
         .and_then(|slug| state.tenants.district_by_slug(slug))
         .map(|d| d.0);
-    let fits = !roles.is_empty()
-        && policy::roles_combine(&roles)
-        && (!roles.iter().any(|r| r.is_municipal()) || municipality.is_some())
-        && (!roles.contains(&Role::Police) || district.is_some());
-    if !fits {
+    if roles.is_empty()
+        || !policy::belonging_gaps(&roles, municipality.is_some(), district.is_some()).is_empty()
+    {
         return Ok(None);
     }
     let now = state.clock.now();

@@ -10,7 +10,7 @@ use super::parse_choice;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::ids::{MunicipalityId, PoliceDistrictId, UnitId, UserId};
-use crate::domain::policy::Role;
+use crate::domain::policy::{self, BelongingGap, Role};
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, AuditAction, AuditEvent};
 use crate::store::{handover, tenants, users};
@@ -41,23 +41,25 @@ pub(super) async fn check(
     if !municipality.is_empty() && m.is_none() {
         errors.add("municipality", "Vælg en kommune fra listen.");
     }
-    if roles.iter().any(|r| r.is_municipal()) && m.is_none() {
-        errors.add(
-            "municipality",
-            "Rollerne hører til en kommune: vælg kommunen.",
-        );
-    }
     let d = parse_choice(district)
         .map(PoliceDistrictId)
         .filter(|d| state.tenants.district_name(*d).is_some());
     if !district.is_empty() && d.is_none() {
         errors.add("police_district", "Vælg en politikreds fra listen.");
     }
-    if roles.contains(&Role::Police) && d.is_none() {
-        errors.add(
-            "police_district",
-            "Politibrugere hører til en politikreds: vælg kredsen.",
-        );
+    // A clash of roles is said at the roles, by the caller.
+    for gap in policy::belonging_gaps(roles, m.is_some(), d.is_some()) {
+        match gap {
+            BelongingGap::NeedsMunicipality => errors.add(
+                "municipality",
+                "Rollerne hører til en kommune: vælg kommunen.",
+            ),
+            BelongingGap::NeedsDistrict => errors.add(
+                "police_district",
+                "Politibrugere hører til en politikreds: vælg kredsen.",
+            ),
+            BelongingGap::RolesClash => {}
+        }
     }
     let u = match parse_choice(unit).map(UnitId) {
         None if unit.is_empty() => None,
