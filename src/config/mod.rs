@@ -202,6 +202,9 @@ impl Default for Retention {
 pub struct PoliceDistrictProfile {
     pub slug: String,
     pub name: String,
+    /// The district's network of Infohus coordinators (Infohus Østjylland, Infohus Netværk).
+    #[serde(default)]
+    pub network_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, PartialEq, Eq)]

@@ -148,6 +148,28 @@ fn last_sunday_switch(year: i32, month: Month) -> Option<OffsetDateTime> {
     Some(sunday.with_hms(1, 0, 0).ok()?.assume_utc())
 }
 
+/// The instant at a Copenhagen wall-clock time on `date`. In the hour the clocks are put back the
+/// earlier of the two instants; in the hour that does not exist, the instant an hour later.
+pub fn copenhagen_instant(date: Date, hour: u8, minute: u8) -> Option<OffsetDateTime> {
+    let local = date.with_hms(hour, minute, 0).ok()?;
+    [offset!(+2), offset!(+1)]
+        .into_iter()
+        .map(|o| local.assume_offset(o))
+        .find(|t| to_copenhagen(*t).time() == local.time())
+        .or_else(|| Some(local.assume_offset(offset!(+1))))
+}
+
+/// A time of day as typed: "14.30", "14:30", "9.05" or "14".
+pub fn parse_time(raw: &str) -> Option<(u8, u8)> {
+    let raw = raw.trim();
+    let (h, m) = raw.split_once(['.', ':']).unwrap_or((raw, "00"));
+    if h.is_empty() || h.len() > 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (u8, u8) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60).then_some((h, m))
+}
+
 /// "21.11.2026 kl. 18.05", in Copenhagen time.
 pub fn format_datetime_da(t: OffsetDateTime) -> String {
     let local = to_copenhagen(t);
@@ -191,6 +213,23 @@ pub fn parse_date(raw: &str) -> Option<Date> {
 mod tests {
     use super::*;
     use time::macros::{date, datetime};
+
+    #[test]
+    fn a_meeting_time_is_read_as_copenhagen_time() {
+        assert_eq!(parse_time("14.30"), Some((14, 30)));
+        assert_eq!(parse_time("9:05"), Some((9, 5)));
+        assert_eq!(parse_time("14"), Some((14, 0)));
+        assert_eq!(parse_time("24.00"), None);
+        assert_eq!(parse_time("1430"), None);
+        assert_eq!(
+            copenhagen_instant(date!(2027 - 01 - 12), 14, 0),
+            Some(datetime!(2027-01-12 13:00 UTC))
+        );
+        assert_eq!(
+            copenhagen_instant(date!(2027 - 06 - 12), 14, 0),
+            Some(datetime!(2027-06-12 12:00 UTC))
+        );
+    }
 
     #[test]
     fn easter_falls_on_the_known_dates() {

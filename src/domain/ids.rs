@@ -53,4 +53,8 @@ id_type!(
     ReviewId,
     ClosingId,
     PostClosureReviewId,
+    MeetingId,
+    MeetingItemId,
+    MeetingGuestId,
+    MeetingActionId,
 );

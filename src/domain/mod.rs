@@ -11,6 +11,7 @@ pub mod ids;
 pub mod intake;
 pub mod lix;
 pub mod lookup;
+pub mod meeting;
 pub mod notification;
 pub mod policy;
 pub mod search;

@@ -152,6 +152,10 @@ pub enum Capability {
     RetentionList,
     /// Answer a person's access request: everything held about them in the municipality.
     AccessRequest,
+    /// The meetings: the list, the agenda and minutes (further checked per meeting).
+    Meetings,
+    /// Plan a meeting (further checked per meeting: [`meeting_access`]).
+    PlanMeetings,
 }
 
 impl Capability {
@@ -178,6 +182,10 @@ impl Capability {
             ApproveRoles => matches!(role, Admin | Coordinator),
             HandOverWork => matches!(role, Admin | Coordinator),
             RetentionList | AccessRequest => role == Coordinator,
+            Meetings => matches!(role, Coordinator | Police | CoreGroup),
+            // Coordinators plan their municipality's meetings; the police coordinator the
+            // district's network meeting.
+            PlanMeetings => matches!(role, Coordinator | Police),
         }
     }
 }
@@ -321,6 +329,54 @@ pub fn concern_access(actor: &Actor, concern: &ConcernScope) -> ConcernAccess {
     } else {
         ConcernAccess::None
     }
+}
+
+/// Where a meeting belongs, and where the actor does.
+#[derive(Debug, Clone, Copy)]
+pub struct MeetingScope {
+    /// A municipality's meeting; `None` for the district's network meeting.
+    pub municipality_id: Option<MunicipalityId>,
+    /// The district of the municipality, or of the network.
+    pub police_district_id: PoliceDistrictId,
+    /// Is the actor's own municipality one of the district's?
+    pub actor_municipality_in_district: bool,
+}
+
+/// How much of a meeting the actor may see and do. Ordered: a later variant may do more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MeetingAccess {
+    None,
+    /// Sees the meeting, its general items, and of each case item what [`case_access`]
+    /// allows; marks their own actions done.
+    Participant,
+    /// Plans the meeting, builds the agenda, records who was there and writes the minutes: the
+    /// municipality's coordinators, and for the network the district's police.
+    Organiser,
+}
+
+pub fn meeting_access(actor: &Actor, meeting: &MeetingScope) -> MeetingAccess {
+    let police_here = actor.has(Role::Police) && actor.in_district(meeting.police_district_id);
+    match meeting.municipality_id {
+        Some(m) if actor.has(Role::Coordinator) && actor.in_municipality(m) => {
+            MeetingAccess::Organiser
+        }
+        Some(m) if police_here || (actor.has(Role::CoreGroup) && actor.in_municipality(m)) => {
+            MeetingAccess::Participant
+        }
+        Some(_) => MeetingAccess::None,
+        // The network: the district's police coordinator holds it, with the coordinators of
+        // the district's municipalities.
+        None if police_here => MeetingAccess::Organiser,
+        None if actor.has(Role::Coordinator) && meeting.actor_municipality_in_district => {
+            MeetingAccess::Participant
+        }
+        None => MeetingAccess::None,
+    }
+}
+
+/// May the actor mark a meeting's action done? Its owner, or whoever organises the meeting.
+pub fn may_finish_action(actor: &Actor, owner: UserId, access: MeetingAccess) -> bool {
+    actor.user_id == owner || access == MeetingAccess::Organiser
 }
 
 /// Whose figures the quarterly statistics show an actor.
@@ -531,6 +587,69 @@ mod tests {
             concern_access(&coordinator, &direct),
             ConcernAccess::Coordinator
         );
+    }
+
+    #[test]
+    fn a_meeting_is_organised_by_its_municipalitys_coordinators_and_the_network_by_the_police() {
+        let m = MunicipalityId::new();
+        let d = PoliceDistrictId::new();
+        let local = |in_district| MeetingScope {
+            municipality_id: Some(m),
+            police_district_id: d,
+            actor_municipality_in_district: in_district,
+        };
+        let network = MeetingScope {
+            municipality_id: None,
+            ..local(true)
+        };
+        let coordinator = actor(&[Role::Coordinator], Some(m), None);
+        let police = actor(&[Role::Police], None, Some(d));
+        let core = actor(&[Role::CoreGroup], Some(m), None);
+        let neighbour = actor(&[Role::Coordinator], Some(MunicipalityId::new()), None);
+        let steering = actor(&[Role::SteeringGroup], Some(m), None);
+        assert_eq!(
+            meeting_access(&coordinator, &local(true)),
+            MeetingAccess::Organiser
+        );
+        assert_eq!(
+            meeting_access(&police, &local(false)),
+            MeetingAccess::Participant
+        );
+        assert_eq!(
+            meeting_access(&core, &local(true)),
+            MeetingAccess::Participant
+        );
+        assert_eq!(
+            meeting_access(&neighbour, &local(true)),
+            MeetingAccess::None
+        );
+        assert_eq!(meeting_access(&steering, &local(true)), MeetingAccess::None);
+        assert_eq!(meeting_access(&police, &network), MeetingAccess::Organiser);
+        assert_eq!(
+            meeting_access(&neighbour, &network),
+            MeetingAccess::Participant
+        );
+        let far = MeetingScope {
+            actor_municipality_in_district: false,
+            ..network
+        };
+        assert_eq!(meeting_access(&neighbour, &far), MeetingAccess::None);
+        assert_eq!(meeting_access(&core, &network), MeetingAccess::None);
+        assert!(may_finish_action(
+            &core,
+            core.user_id,
+            MeetingAccess::Participant
+        ));
+        assert!(!may_finish_action(
+            &core,
+            UserId::new(),
+            MeetingAccess::Participant
+        ));
+        assert!(may_finish_action(
+            &coordinator,
+            UserId::new(),
+            MeetingAccess::Organiser
+        ));
     }
 
     #[test]

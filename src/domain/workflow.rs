@@ -491,6 +491,10 @@ code_enum! {
         RetentionExtended => ("retention_extended", "Sletningen er udskudt"),
         NotificationReceiptConfirmed => ("notification_receipt_confirmed", "Modtagelsen af underretningen er bekræftet"),
         DisclosureRecorded => ("disclosure_recorded", "Videregivelse registreret"),
+        MeetingScheduled => ("meeting_scheduled", "Sat på dagsordenen til et Infohus-møde"),
+        MeetingMinuted => ("meeting_minuted", "Drøftet på Infohus-mødet"),
+        MeetingActionAdded => ("meeting_action_added", "Opgave fra Infohus-mødet"),
+        MeetingActionDone => ("meeting_action_done", "Opgave fra Infohus-mødet løst"),
     }
 }
 

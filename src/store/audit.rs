@@ -90,6 +90,14 @@ code_enum! {
         SecondFactorReset => "second_factor_reset",
         RecoveryCodeUsed => "recovery_code_used",
         IdentityLinked => "identity_linked",
+        MeetingListViewed => "meeting_list_viewed",
+        /// A meeting's page; the cases whose items it showed are in `shown`, so that each
+        /// counts as a read of that case in its access log.
+        MeetingViewed => "meeting_viewed",
+        /// The agenda or minutes printed, the same way.
+        MeetingPrinted => "meeting_printed",
+        /// Planned, moved on, or its agenda, people, minutes or actions changed (`detail`).
+        MeetingChanged => "meeting_changed",
     }
 }
 
@@ -101,6 +109,7 @@ code_enum! {
         Municipality => "municipality",
         PoliceDistrict => "police_district",
         Unit => "unit",
+        Meeting => "meeting",
     }
 }
 

@@ -172,6 +172,9 @@ pub(crate) fn action_label(action: AuditAction) -> &'static str {
         AuditAction::CaseDetailsChanged => {
             "Rettede sagens oplysninger (adressebeskyttelse, journalnummer)"
         }
+        AuditAction::MeetingViewed => "Så sagens punkt på et Infohus-møde",
+        AuditAction::MeetingPrinted => "Udskrev sagens punkt på et Infohus-møde",
+        AuditAction::MeetingChanged => "Skrev referat eller opgaver til sagens punkt på et møde",
         _ => "Anden handling",
     }
 }

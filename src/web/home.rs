@@ -46,6 +46,12 @@ const ACTIONS: &[(Capability, &str, &str, &str)] = &[
         "de sager, du har adgang til, med fase og næste frist",
     ),
     (
+        Capability::Meetings,
+        "/moeder",
+        "Møder",
+        "Infohus-møderne: dagsorden, deltagere, referat og hvem der gør hvad",
+    ),
+    (
         Capability::LeaderInbox,
         "/leder/indbakke",
         "Indbakke",
@@ -102,6 +108,7 @@ struct HomePage {
     actions: Vec<Action>,
     unit_name: Option<String>,
     tasks: crate::web::cases::tasks::Tasks,
+    next_meeting: Option<crate::web::meetings::NextMeeting>,
 }
 
 async fn show_home(
@@ -123,6 +130,7 @@ async fn show_home(
         actions,
         unit_name: current.user.unit_name.clone(),
         tasks: tasks::for_user(&state, &current, tasks::ON_HOME).await?,
+        next_meeting: crate::web::meetings::next_meeting(&state, &current).await?,
     };
     layout::ok(&page)
 }

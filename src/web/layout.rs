@@ -31,6 +31,7 @@ const NAV: &[(Capability, &str, &str)] = &[
     (Capability::IntakeQueue, "/infohus/indgang", "Indgang"),
     (Capability::ScreeningQueue, "/politi/screening", "Screening"),
     (Capability::CaseList, "/sager", "Sager"),
+    (Capability::Meetings, "/moeder", "Møder"),
     (Capability::UnitCounts, "/enhed/tal", "Tal for enheden"),
     (Capability::QuarterlyStatistics, "/statistik", "Statistik"),
     (Capability::RetentionList, "/sletning", "Sletning"),

@@ -19,6 +19,7 @@ pub mod health;
 pub mod home;
 pub mod intake;
 pub mod layout;
+pub mod meetings;
 pub mod my_account;
 pub mod paging;
 pub mod public;
@@ -67,6 +68,7 @@ pub fn routes() -> Routes {
         .merge(access_log::routes())
         .merge(alerts::routes())
         .merge(stats::routes())
+        .merge(meetings::routes())
 }
 
 /// The route table, for tests that check every route's guard.

@@ -11,6 +11,7 @@ use infohus::domain::catalogue::{
 use infohus::domain::disclosure::DisclosureBasis;
 use infohus::domain::intake::{AddendumKind, ConcernSource};
 use infohus::domain::lookup::Purpose;
+use infohus::domain::meeting::{Decision, MeetingKind, MeetingStatus};
 use infohus::domain::policy::Role;
 use infohus::domain::workflow::{CaseEvent, ConcernStatus, Conclusion, ScreeningOutcome, Stage};
 use infohus::domain::workflow::{TriageOutcome, TriageSide};
@@ -61,6 +62,18 @@ async fn every_stored_code_equals_the_check_list_of_its_column() {
             ids(&MailChoice::ALL, MailChoice::as_str),
         ),
         ("cases_stage_known", ids(&Stage::ALL, Stage::as_str)),
+        (
+            "meetings_kind_known",
+            ids(&MeetingKind::ALL, MeetingKind::as_str),
+        ),
+        (
+            "meetings_status_known",
+            ids(&MeetingStatus::ALL, MeetingStatus::as_str),
+        ),
+        (
+            "meeting_items_decision_known",
+            ids(&Decision::ALL, Decision::as_str),
+        ),
         ("cases_level_known", ids(&Level::ALL, Level::as_str)),
         (
             "cases_close_reason_known",

@@ -16,6 +16,7 @@ mod handover;
 mod hostile;
 mod instances;
 mod intake;
+mod meetings;
 mod migrations;
 mod my_account;
 mod plain_language;

@@ -18,7 +18,7 @@ use crate::support::steps::{close_with_evaluation, open_case, randers_case_in_fo
 /// one per part of the case) and the home page's in three.
 const BUDGET: &[(&str, usize)] = &[
     ("/", 6),
-    ("/opgaver", 6),
+    ("/opgaver", 5),
     ("/sager", 5),
     ("/sager/{case}", 20),
     ("/sager/{case}/adgangslog", 6),

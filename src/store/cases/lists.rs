@@ -5,7 +5,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::domain::catalogue::Level;
 use crate::domain::code::code_enum;
-use crate::domain::ids::{CaseId, MunicipalityId, UserId};
+use crate::domain::ids::{CaseId, MeetingId, MeetingItemId, MunicipalityId, UserId};
 use crate::domain::search::{self, CaseSearch};
 use crate::domain::workflow::Stage;
 use crate::store::paging::{self, After, Page};
@@ -215,6 +215,8 @@ code_enum! {
         PostClosureReview => "post_closure_review",
         /// The receipt of the plan's notification under Barnets lov, for its plan coordinator.
         NotificationReceipt => "notification_receipt",
+        /// "Who does what by when" from a meeting's minutes, for the action's owner.
+        MeetingAction => "meeting_action",
     }
 }
 
@@ -222,11 +224,15 @@ code_enum! {
 #[derive(Debug, Clone)]
 pub struct TaskRow {
     pub kind: TaskKind,
-    pub case_id: CaseId,
+    /// Every task but a meeting's action on a general item concerns a case.
+    pub case_id: Option<CaseId>,
     pub reference: String,
     pub due: Option<Date>,
-    /// The intervention type for an intervention's review.
+    /// The intervention type for an intervention's review; a meeting action's description.
     pub detail: Option<String>,
+    /// A meeting action's meeting and item.
+    pub meeting_id: Option<MeetingId>,
+    pub item_id: Option<MeetingItemId>,
 }
 
 /// What waits for a user, overdue first, then by deadline. `coordinator_of` and `police_of`
@@ -243,42 +249,44 @@ pub async fn tasks(
     let police_of: Vec<uuid::Uuid> = police_of.iter().map(|m| m.0).collect();
     sqlx::query_as!(
         TaskRow,
-        r#"select kind as "kind!: TaskKind", case_id as "case_id!: CaseId", reference as "reference!",
-                  due, detail
+        r#"select kind as "kind!: TaskKind", case_id as "case_id: CaseId", reference as "reference!",
+                  due, detail, meeting_id as "meeting_id: MeetingId",
+                  item_id as "item_id: MeetingItemId"
            from (
                select 'screening' as kind, c.id as case_id, c.reference, c.screening_due as due,
-                      null::text as detail
+                      null::text as detail, null::uuid as meeting_id, null::uuid as item_id
                from cases c
                where c.stage = 'screening' and c.municipality_id = any ($3)
                union all
                select case c.stage when 'received' then 'send_to_screening' else 'triage' end,
-                      c.id, c.reference, null, null
+                      c.id, c.reference, null, null, null, null
                from cases c
                where c.stage in ('received', 'triage') and c.municipality_id = any ($2)
                union all
-               select 'triage', c.id, c.reference, null, null
+               select 'triage', c.id, c.reference, null, null, null, null
                from cases c
                where c.stage = 'triage' and c.municipality_id = any ($3)
                union all
-               select 'confirm_triage', c.id, c.reference, d.object_by, null
+               select 'confirm_triage', c.id, c.reference, d.object_by, null, null, null
                from triage_decisions d join cases c on c.id = d.case_id
                where d.police_user_id = $1 and d.by_phone and d.confirmed_at is null
                  and d.objected_at is null and c.municipality_id = any ($3)
                union all
-               select 'assessment', c.id, c.reference, null, null
+               select 'assessment', c.id, c.reference, null, null, null, null
                from cases c
                where c.stage = 'assessment'
                  and (c.municipality_id = any ($2)
                       or exists (select 1 from case_team t where t.case_id = c.id and t.user_id = $1))
                union all
-               select 'intervention_review', c.id, c.reference, i.next_review_date, i.type_id
+               select 'intervention_review', c.id, c.reference, i.next_review_date, i.type_id,
+                      null, null
                from interventions i join cases c on c.id = i.case_id
                where i.owner_user_id = $1 and i.status in ('planned', 'active')
                  and c.stage in ('action_plan', 'follow_up') and i.next_review_date <= $5
                  and (c.municipality_id = any ($2)
                       or exists (select 1 from case_team t where t.case_id = c.id and t.user_id = $1))
                union all
-               select 'plan_review', c.id, c.reference, min(i.next_review_date), null
+               select 'plan_review', c.id, c.reference, min(i.next_review_date), null, null, null
                from action_plans p
                join cases c on c.id = p.case_id
                join interventions i on i.case_id = c.id and i.status in ('planned', 'active')
@@ -288,17 +296,26 @@ pub async fn tasks(
                group by c.id, c.reference
                having min(i.next_review_date) <= $5
                union all
-               select 'post_closure_review', c.id, c.reference, p.due_date, p.months::text
+               select 'post_closure_review', c.id, c.reference, p.due_date, p.months::text,
+                      null, null
                from post_closure_reviews p join cases c on c.id = p.case_id
                where p.done_at is null and p.cancelled_at is null and c.stage = 'closed'
                  and c.municipality_id = any ($2)
                  and p.due_date <= $5
                union all
                select 'notification_receipt', c.id, c.reference, p.notification_receipt_due,
-                      p.notification_authority
+                      p.notification_authority, null, null
                from action_plans p join cases c on c.id = p.case_id
                where p.plan_coordinator_user_id = $1 and p.notification_made
                  and p.notification_confirmed_at is null and c.purged_at is null
+               union all
+               -- An action from a meeting's minutes, from the owner's open actions by due date.
+               select 'meeting_action', i.case_id, coalesce(c.reference, 'generelt punkt'), a.due_date,
+                      a.description, a.meeting_id, a.item_id
+               from meeting_actions a
+               join meeting_items i on i.id = a.item_id
+               left join cases c on c.id = i.case_id
+               where a.owner_user_id = $1 and a.done_at is null
            ) t
            order by (due is not null and due < $4) desc, due nulls last, reference, kind"#,
         user as UserId,
@@ -308,20 +325,5 @@ pub async fn tasks(
         horizon,
     )
     .fetch_all(db)
-    .await
-}
-
-/// Concerns waiting in the coordinators' intake queues of these municipalities.
-pub async fn intake_waiting(
-    db: impl PgExecutor<'_>,
-    municipalities: &[MunicipalityId],
-) -> sqlx::Result<i64> {
-    let ids: Vec<uuid::Uuid> = municipalities.iter().map(|m| m.0).collect();
-    sqlx::query_scalar!(
-        r#"select count(*) as "n!" from concerns
-           where status = 'received' and case_id is null and municipality_id = any ($1)"#,
-        &ids,
-    )
-    .fetch_one(db)
     .await
 }

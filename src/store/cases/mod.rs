@@ -9,8 +9,8 @@ mod open;
 mod team;
 pub use change::{Change, LevelChange, apply};
 pub use lists::{
-    CaseFilter, CaseListRow, CaseQuery, ScreeningQueueRow, TaskKind, TaskRow, intake_waiting,
-    screening_queue, tasks, visible_cases,
+    CaseFilter, CaseListRow, CaseQuery, ScreeningQueueRow, TaskKind, TaskRow, screening_queue,
+    tasks, visible_cases,
 };
 pub use open::{
     CaseBrief, CaseCandidate, NewCase, OpenCaseError, brief_by_cpr, brief_by_reference,
@@ -154,6 +154,8 @@ pub struct HistoryEntry {
     pub to_stage: Option<Stage>,
     pub event: TimelineEvent,
     pub reason: Option<String>,
+    /// The meeting the entry was recorded at.
+    pub meeting_id: Option<crate::domain::ids::MeetingId>,
 }
 
 /// The case's whole timeline, oldest first: its own history and that of every concern it
@@ -164,16 +166,17 @@ pub async fn history(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<Vec<
         r#"select occurred_at as "occurred_at!", actor_name as "actor_name!",
                   from_stage as "from_stage: Stage", to_stage as "to_stage: Stage",
                   case_event as "case_event: CaseEvent",
-                  concern_action as "concern_action: HistoryAction", reason
+                  concern_action as "concern_action: HistoryAction", reason,
+                  meeting_id as "meeting_id: crate::domain::ids::MeetingId"
            from (
                select h.occurred_at, u.name as actor_name, h.from_stage, h.to_stage,
                       h.move as case_event, null::text as concern_action, h.reason,
-                      0 as source, h.id as seq
+                      h.meeting_id, 0 as source, h.id as seq
                from case_history h join users u on u.id = h.actor_user_id
                where h.case_id = $1
                union all
                select ch.occurred_at, coalesce(u.name, k.reporter_name, 'Borger'), null, null,
-                      null, ch.action, ch.reason, 1, ch.id
+                      null, ch.action, ch.reason, null, 1, ch.id
                from concern_history ch
                join concerns k on k.id = ch.concern_id
                left join users u on u.id = ch.actor_user_id
@@ -199,6 +202,7 @@ pub async fn history(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<Vec<
                 to_stage: r.to_stage,
                 event,
                 reason: r.reason,
+                meeting_id: r.meeting_id,
             })
         })
         .collect())

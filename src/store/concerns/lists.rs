@@ -157,44 +157,56 @@ pub async fn intake_queue(
 }
 
 /// What waits for a user in the concern flow before Infohus: their own concerns sent back with
-/// a question (oldest first, at most `limit`), and for a leader the concerns waiting in their
-/// unit's inbox.
+/// a question (oldest first, at most `limit`), for a leader the concerns waiting in their
+/// unit's inbox, and for a coordinator those waiting in the intake queues of `intake_of`.
 #[derive(Debug, Clone, Default)]
 pub struct ConcernTasks {
     pub returned: Vec<(ConcernId, OffsetDateTime)>,
     pub inbox: i64,
+    pub intake: i64,
 }
 
+/// One statement for all three, each an index range scan.
 pub async fn waiting_for(
-    db: &mut sqlx::PgConnection,
+    db: impl sqlx::PgExecutor<'_>,
     reporter: UserId,
     inbox_of: Option<UnitId>,
+    intake_of: &[MunicipalityId],
     limit: i64,
 ) -> sqlx::Result<ConcernTasks> {
-    let returned = sqlx::query!(
-        r#"select c.id as "id: ConcernId", c.filed_at from concerns c
-           where c.reporter_user_id = $1 and c.status = 'returned'
-           order by c.filed_at, c.id
-           limit $2"#,
+    let intake_of: Vec<uuid::Uuid> = intake_of.iter().map(|m| m.0).collect();
+    let row = sqlx::query!(
+        r#"with returned as (
+               select c.id, c.filed_at from concerns c
+               where c.reporter_user_id = $1 and c.status = 'returned'
+               order by c.filed_at, c.id
+               limit $2
+           )
+           select coalesce((select array_agg(id order by filed_at, id) from returned), '{}')
+                      as "returned_ids!: Vec<uuid::Uuid>",
+                  coalesce((select array_agg(filed_at order by filed_at, id) from returned), '{}')
+                      as "returned_at!: Vec<OffsetDateTime>",
+                  (select count(*) from concerns
+                   where $3::uuid is not null and unit_id = $3 and status = 'awaiting_leader'
+                     and not direct_to_infohus) as "inbox!",
+                  (select count(*) from concerns
+                   where status = 'received' and case_id is null
+                     and municipality_id = any ($4)) as "intake!""#,
         reporter as UserId,
         limit,
+        inbox_of.map(|u| u.0),
+        &intake_of,
     )
-    .fetch_all(&mut *db)
-    .await?
-    .into_iter()
-    .map(|r| (r.id, r.filed_at))
-    .collect();
-    let inbox = match inbox_of {
-        Some(unit) => {
-            sqlx::query_scalar!(
-                r#"select count(*) as "n!" from concerns
-                   where unit_id = $1 and status = 'awaiting_leader' and not direct_to_infohus"#,
-                unit as UnitId,
-            )
-            .fetch_one(&mut *db)
-            .await?
-        }
-        None => 0,
-    };
-    Ok(ConcernTasks { returned, inbox })
+    .fetch_one(db)
+    .await?;
+    Ok(ConcernTasks {
+        returned: row
+            .returned_ids
+            .into_iter()
+            .map(ConcernId)
+            .zip(row.returned_at)
+            .collect(),
+        inbox: row.inbox,
+        intake: row.intake,
+    })
 }

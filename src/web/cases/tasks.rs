@@ -74,6 +74,7 @@ pub const KINDS: &[(&str, &str, &[TaskKind])] = &[
         &[TaskKind::Triage, TaskKind::ConfirmTriage],
     ),
     ("vurdering", "Analyse og vurdering", &[TaskKind::Assessment]),
+    ("moeder", "Opgaver fra møder", &[TaskKind::MeetingAction]),
     (
         "opfoelgning",
         "Opfølgning",
@@ -114,25 +115,28 @@ fn label(kind: TaskKind, detail: Option<&str>) -> String {
             "Bekræft, at underretningen til {} er modtaget",
             detail.unwrap_or("myndigheden")
         ),
+        TaskKind::MeetingAction => format!("Opgave fra mødet: {}", detail.unwrap_or("")),
     }
 }
 
-/// The user's tasks: one query, plus a count of the intake queue for coordinators.
+/// The user's tasks: one query for the steps on cases (and a meeting's actions), one for what
+/// waits in the concern flow before Infohus.
 pub async fn for_user(state: &AppState, current: &CurrentUser, shown: usize) -> AppResult<Tasks> {
-    // Before Infohus: a question from the leader to answer, concerns waiting in the inbox.
+    // Before Infohus: a question from the leader to answer, concerns waiting in the inbox, and
+    // for coordinators the intake queue.
     let inbox_of = current
         .user
         .unit_id
         .filter(|_| policy::may(&current.user.actor(), Capability::LeaderInbox));
-    let mut conn = state.db.acquire().await?;
+    let reach = reach_of(state, current);
     let waiting = concerns::waiting_for(
-        &mut conn,
+        &state.db,
         current.user.id,
         inbox_of,
+        &reach.as_coordinator,
         i64::try_from(shown).unwrap_or(i64::MAX),
     )
     .await?;
-    drop(conn);
     let returned = waiting
         .returned
         .into_iter()
@@ -141,7 +145,6 @@ pub async fn for_user(state: &AppState, current: &CurrentUser, shown: usize) -> 
             filed: today_copenhagen(filed),
         })
         .collect();
-    let reach = reach_of(state, current);
     if reach.is_empty() {
         return Ok(Tasks {
             inbox_waiting: waiting.inbox,
@@ -160,22 +163,23 @@ pub async fn for_user(state: &AppState, current: &CurrentUser, shown: usize) -> 
         horizon,
     )
     .await?;
-    let intake_waiting = if reach.as_coordinator.is_empty() {
-        0
-    } else {
-        store::intake_waiting(&state.db, &reach.as_coordinator).await?
-    };
+    let intake_waiting = waiting.intake;
     let mut items: Vec<TaskView> = rows
         .into_iter()
         .map(|r| TaskView {
             kind: r.kind,
-            href: match r.kind {
-                TaskKind::Screening => format!("/sager/{}/screening", r.case_id),
-                TaskKind::Triage => format!("/sager/{}/faelles-vurdering", r.case_id),
-                TaskKind::ConfirmTriage => {
-                    format!("/sager/{}/faelles-vurdering/bekraeft", r.case_id)
+            href: match (r.kind, r.case_id, r.meeting_id) {
+                (TaskKind::MeetingAction, _, Some(meeting)) => format!(
+                    "/moeder/{meeting}#punkt-{}",
+                    r.item_id.map(|i| i.to_string()).unwrap_or_default()
+                ),
+                (TaskKind::Screening, Some(case), _) => format!("/sager/{case}/screening"),
+                (TaskKind::Triage, Some(case), _) => format!("/sager/{case}/faelles-vurdering"),
+                (TaskKind::ConfirmTriage, Some(case), _) => {
+                    format!("/sager/{case}/faelles-vurdering/bekraeft")
                 }
-                _ => format!("/sager/{}", r.case_id),
+                (_, Some(case), _) => format!("/sager/{case}"),
+                (_, None, _) => "/moeder".to_owned(),
             },
             label: label(r.kind, r.detail.as_deref()),
             reference: r.reference,

@@ -204,6 +204,8 @@ pub(super) struct HistoryView {
     pub(super) label: String,
     pub(super) stages: Option<String>,
     pub(super) reason: Option<String>,
+    /// The meeting the entry was recorded at.
+    pub(super) meeting_href: Option<String>,
 }
 
 /// What a timeline entry says happened, in Danish.
@@ -241,6 +243,7 @@ impl HistoryView {
                 _ => None,
             },
             reason: h.reason,
+            meeting_href: h.meeting_id.map(|m| format!("/moeder/{m}")),
         }
     }
 }

@@ -1,0 +1,719 @@
+//! Building the agenda and saying who is there: a case from the suggestions or by its
+//! reference, a general item, the order of the items; the users present; and the ad hoc
+//! participants who are not users, each attached to the item of their own case and told of
+//! their duty of confidentiality.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{CONFLICT_MESSAGE, Loaded, VersionForm, back, change, load_as_organiser};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::domain::ids::{CaseId, MeetingGuestId, MeetingItemId, UserId};
+use crate::domain::meeting;
+use crate::domain::policy::{self, MeetingAccess, MeetingScope};
+use crate::domain::workflow::CaseEvent;
+use crate::error::{AppError, AppResult};
+use crate::store::cases as case_store;
+use crate::store::meetings::agenda::{self, NewGuest, NewItem};
+use crate::store::meetings::{self as store, Candidate};
+use crate::web::extract::{Form, parse_id};
+use crate::web::forms::{self, FieldErrors, FormState};
+use crate::web::layout::{self, PageContext, set_notice};
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct SuggestedForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    case_id: String,
+}
+
+/// The case an organiser puts on the agenda, if it is one of the meeting's municipality that
+/// they may see; 404 otherwise, as for a case that does not exist.
+async fn case_for_agenda(
+    state: &AppState,
+    current: &CurrentUser,
+    loaded: &Loaded,
+    id: CaseId,
+) -> AppResult<CaseId> {
+    let case = crate::web::cases::load_id(state, current, id).await?;
+    if Some(case.case.municipality_id) != loaded.meeting.municipality_id {
+        return Err(AppError::NotFound);
+    }
+    Ok(case.case.id)
+}
+
+/// The agenda is built until the meeting is held; the network's only from general items.
+fn agenda_closed(loaded: &Loaded) -> bool {
+    !loaded.meeting.status.agenda_open()
+}
+
+pub(crate) async fn submit_suggested(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+    Form(form): Form<SuggestedForm>,
+) -> AppResult<Response> {
+    let loaded = load_as_organiser(&state, &current, &raw).await?;
+    if loaded.meeting.kind.is_network() {
+        return Err(AppError::NotFound);
+    }
+    let case = case_for_agenda(&state, &current, &loaded, parse_id(&form.case_id, CaseId)?).await?;
+    if agenda_closed(&loaded) {
+        return back(&current, &loaded, false, "").await;
+    }
+    let done = change(
+        &state,
+        &current,
+        &loaded,
+        &form.version,
+        "item_added",
+        async |conn| schedule(conn, &state, &current, &loaded, NewItem::Case(case)).await,
+    )
+    .await?;
+    back(&current, &loaded, done, "Sagen er sat på dagsordenen.").await
+}
+
+/// Puts the item on the agenda; a case's timeline notes the meeting it is on. `false` when
+/// the case is on the agenda already.
+async fn schedule(
+    conn: &mut sqlx::PgConnection,
+    state: &AppState,
+    current: &CurrentUser,
+    loaded: &Loaded,
+    item: NewItem<'_>,
+) -> AppResult<bool> {
+    let case = match item {
+        NewItem::Case(c) => Some(c),
+        NewItem::General(_) => None,
+    };
+    let (id, kind) = (loaded.meeting.id, loaded.meeting.kind);
+    if agenda::add_item(&mut *conn, id, kind, item)
+        .await?
+        .is_none()
+    {
+        return Ok(false);
+    }
+    if let Some(case) = case {
+        agenda::record_on_case(
+            conn,
+            case,
+            id,
+            CaseEvent::MeetingScheduled,
+            Some(&loaded.title()),
+            current.user.id,
+            state.clock.now(),
+        )
+        .await?;
+    }
+    Ok(true)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ItemForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    reference: String,
+}
+
+#[derive(Template)]
+#[template(path = "meetings/item_new.html")]
+struct NewItemPage {
+    page: PageContext,
+    href: String,
+    title: String,
+    conflict: Option<&'static str>,
+    errors: FieldErrors,
+    form: ItemForm,
+    network: bool,
+}
+
+async fn render_new_item(
+    current: &CurrentUser,
+    loaded: &Loaded,
+    form: ItemForm,
+    errors: FieldErrors,
+    form_state: FormState,
+) -> AppResult<Response> {
+    let page = NewItemPage {
+        page: PageContext::for_user(current, "Nyt punkt på dagsordenen", "/moeder").await?,
+        href: loaded.href(),
+        title: loaded.title(),
+        conflict: form_state.conflict(CONFLICT_MESSAGE),
+        errors,
+        form,
+        network: loaded.meeting.kind.is_network(),
+    };
+    layout::render(form_state.status(), &page)
+}
+
+pub(crate) async fn show_new_item(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+) -> AppResult<Response> {
+    let loaded = load_as_organiser(&state, &current, &raw).await?;
+    if agenda_closed(&loaded) {
+        return back(&current, &loaded, false, "").await;
+    }
+    let form = ItemForm {
+        version: loaded.meeting.version.to_string(),
+        ..ItemForm::default()
+    };
+    render_new_item(
+        &current,
+        &loaded,
+        form,
+        FieldErrors::new(),
+        FormState::Fresh,
+    )
+    .await
+}
+
+pub(crate) async fn submit_new_item(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+    Form(mut form): Form<ItemForm>,
+) -> AppResult<Response> {
+    let loaded = load_as_organiser(&state, &current, &raw).await?;
+    let mut errors = FieldErrors::new();
+    let title = forms::text(&mut errors, "title", &form.title, false, meeting::TITLE_MAX);
+    let reference = forms::text(&mut errors, "reference", &form.reference, false, 40);
+    let network = loaded.meeting.kind.is_network();
+    let mut case = None;
+    match (&title, &reference) {
+        (Some(_), Some(_)) => errors.add(
+            "reference",
+            "Et punkt er enten en sag eller et generelt punkt. Udfyld kun det ene felt.",
+        ),
+        (None, None) if errors.is_empty() => errors.add(
+            if network { "title" } else { "reference" },
+            if network {
+                "Skriv punktets overskrift."
+            } else {
+                "Skriv sagsnummeret eller en overskrift på et generelt punkt."
+            },
+        ),
+        (None, Some(_)) if network => errors.add(
+            "reference",
+            "Netværksmødet drøfter ikke sager: kun generelle punkter.",
+        ),
+        (None, Some(r)) => {
+            let found = match loaded.meeting.municipality_id {
+                Some(m) => case_store::brief_by_reference(&state.db, m, r).await?,
+                None => None,
+            };
+            match found {
+                Some(c) if c.is_open() => case = Some(c.id),
+                Some(_) => errors.add("reference", "Sagen er afsluttet."),
+                None => errors.add("reference", "Der er ingen sag med det nummer i kommunen."),
+            }
+        }
+        _ => {}
+    }
+    if let Some(c) = case {
+        case_for_agenda(&state, &current, &loaded, c).await?;
+    }
+    if !errors.is_empty() {
+        return render_new_item(&current, &loaded, form, errors, FormState::Invalid).await;
+    }
+    let closed = agenda_closed(&loaded);
+    let done = !closed
+        && change(
+            &state,
+            &current,
+            &loaded,
+            &form.version,
+            "item_added",
+            async |conn| {
+                let item = match (case, title.as_deref()) {
+                    (Some(c), _) => NewItem::Case(c),
+                    (None, Some(t)) => NewItem::General(t),
+                    (None, None) => return Ok(false),
+                };
+                schedule(conn, &state, &current, &loaded, item).await
+            },
+        )
+        .await?;
+    if !done {
+        form.version = super::load(&state, &current, &raw)
+            .await?
+            .meeting
+            .version
+            .to_string();
+        return render_new_item(
+            &current,
+            &loaded,
+            form,
+            FieldErrors::new(),
+            FormState::Conflict,
+        )
+        .await;
+    }
+    set_notice(&current.session, "Punktet er sat på dagsordenen.").await?;
+    Ok(Redirect::to(&loaded.href()).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct MoveForm {
+    #[serde(default)]
+    version: String,
+    /// `op` or `ned`.
+    #[serde(default)]
+    retning: String,
+}
+
+pub(crate) async fn submit_move(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path((raw, raw_item)): Path<(String, String)>,
+    Form(form): Form<MoveForm>,
+) -> AppResult<Response> {
+    let loaded = load_as_organiser(&state, &current, &raw).await?;
+    let item = parse_id(&raw_item, MeetingItemId)?;
+    let up = match form.retning.trim() {
+        "op" => true,
+        "ned" => false,
+        _ => return Err(AppError::BadRequest),
+    };
+    let id = loaded.meeting.id;
+    let done = change(
+        &state,
+        &current,
+        &loaded,
+        &form.version,
+        "item_moved",
+        async |conn| Ok(agenda::move_item(conn, id, item, up).await?),
+    )
+    .await?;
+    back(&current, &loaded, done, "Dagsordenen er ændret.").await
+}
+
+pub(crate) async fn submit_remove(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path((raw, raw_item)): Path<(String, String)>,
+    Form(form): Form<VersionForm>,
+) -> AppResult<Response> {
+    let loaded = load_as_organiser(&state, &current, &raw).await?;
+    let item = parse_id(&raw_item, MeetingItemId)?;
+    if agenda_closed(&loaded) {
+        return back(&current, &loaded, false, "").await;
+    }
+    let id = loaded.meeting.id;
+    let done = change(
+        &state,
+        &current,
+        &loaded,
+        &form.version,
+        "item_removed",
+        async |conn| Ok(agenda::remove_item(conn, id, item).await?),
+    )
+    .await?;
+    back(&current, &loaded, done, "Punktet er taget af dagsordenen.").await
+}
+
+/// Who may be at the meeting: everyone the policy gives access to it.
+async fn eligible(state: &AppState, loaded: &Loaded) -> AppResult<Vec<Candidate>> {
+    let municipalities: Vec<_> = match loaded.meeting.municipality_id {
+        Some(m) => vec![m],
+        None => state
+            .tenants
+            .in_district(loaded.district)
+            .map(|m| m.id)
+            .collect(),
+    };
+    let all = store::candidates(&state.db, &municipalities, loaded.district, None).await?;
+    Ok(all
+        .into_iter()
+        .filter(|c| {
+            let own_district = c
+                .municipality_id
+                .and_then(|m| state.tenants.by_id(m))
+                .map(|m| m.police_district_id);
+            policy::meeting_access(
+                &c.actor(),
+                &MeetingScope {
+                    municipality_id: loaded.meeting.municipality_id,
+                    police_district_id: loaded.district,
+                    actor_municipality_in_district: own_district == Some(loaded.district),
+                },
+            ) != MeetingAccess::None
+        })
+        .collect())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ParticipantsForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    users: Vec<String>,
+}
+
+pub(crate) struct Choice {
+    pub id: String,
+    pub name: String,
+    pub roles: String,
+    pub chosen: bool,
+}
+
+#[derive(Template)]
+#[template(path = "meetings/participants.html")]
+struct ParticipantsPage {
+    page: PageContext,
+    href: String,
+    title: String,
+    conflict: Option<&'static str>,
+    errors: FieldErrors,
+    version: String,
+    choices: Vec<Choice>,
+}
+
+async fn render_participants(
+    state: &AppState,
+    current: &CurrentUser,
+    loaded: &Loaded,
+    version: String,
+    chosen: &[UserId],
+    form_state: FormState,
+) -> AppResult<Response> {
+    let choices = eligible(state, loaded)
+        .await?
+        .into_iter()
+        .map(|c| Choice {
+            id: c.id.to_string(),
+            roles: c
+                .roles
+                .iter()
+                .map(|r| r.label())
+                .collect::<Vec<_>>()
+                .join(", "),
+            chosen: chosen.contains(&c.id),
+            name: c.name,
+        })
+        .collect();
+    let page = ParticipantsPage {
+        page: PageContext::for_user(current, "Mødets deltagere", "/moeder").await?,
+        href: loaded.href(),
+        title: loaded.title(),
+        conflict: form_state.conflict(CONFLICT_MESSAGE),
+        errors: FieldErrors::new(),
+        version,
+        choices,
+    };
+    layout::render(form_state.status(), &page)
+}
+
+pub(crate) async fn show_participants(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+) -> AppResult<Response> {
+    let loaded = load_as_organiser(&state, &current, &raw).await?;
+    let present: Vec<UserId> = store::participants(&state.db, loaded.meeting.id)
+        .await?
+        .into_iter()
+        .map(|p| p.user_id)
+        .collect();
+    let version = loaded.meeting.version.to_string();
+    render_participants(
+        &state,
+        &current,
+        &loaded,
+        version,
+        &present,
+        FormState::Fresh,
+    )
+    .await
+}
+
+pub(crate) async fn submit_participants(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+    Form(form): Form<ParticipantsForm>,
+) -> AppResult<Response> {
+    let loaded = load_as_organiser(&state, &current, &raw).await?;
+    let eligible: Vec<UserId> = eligible(&state, &loaded)
+        .await?
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    let mut chosen = Vec::new();
+    for raw_user in &form.users {
+        // Someone the policy keeps out of the meeting is not a choice the page offered.
+        let user = UserId::parse(raw_user.trim())
+            .filter(|u| eligible.contains(u))
+            .ok_or(AppError::BadRequest)?;
+        if !chosen.contains(&user) {
+            chosen.push(user);
+        }
+    }
+    let meeting = loaded.meeting.id;
+    let done = change(
+        &state,
+        &current,
+        &loaded,
+        &form.version,
+        "participants",
+        async |conn| {
+            let before = store::participants(&mut *conn, meeting).await?;
+            for p in before.iter().filter(|p| !chosen.contains(&p.user_id)) {
+                store::remove_participant(&mut *conn, meeting, p.user_id).await?;
+            }
+            for user in &chosen {
+                store::add_participant(&mut *conn, meeting, *user).await?;
+            }
+            Ok(true)
+        },
+    )
+    .await?;
+    if !done {
+        let fresh = super::load(&state, &current, &raw).await?;
+        let version = fresh.meeting.version.to_string();
+        return render_participants(
+            &state,
+            &current,
+            &fresh,
+            version,
+            &chosen,
+            FormState::Conflict,
+        )
+        .await;
+    }
+    set_notice(&current.session, "Mødets deltagere er gemt.").await?;
+    Ok(Redirect::to(&loaded.href()).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct GuestForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    item: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    organisation: String,
+    #[serde(default)]
+    function: String,
+    /// `ja`: told of the duty of confidentiality.
+    #[serde(default)]
+    confidentiality: String,
+}
+
+#[derive(Template)]
+#[template(path = "meetings/guest_new.html")]
+struct GuestPage {
+    page: PageContext,
+    href: String,
+    title: String,
+    conflict: Option<&'static str>,
+    errors: FieldErrors,
+    form: GuestForm,
+    items: Vec<(String, String)>,
+}
+
+/// The case items the organiser may attach a guest to, with the case of each.
+async fn case_items(
+    state: &AppState,
+    current: &CurrentUser,
+    loaded: &Loaded,
+) -> AppResult<Vec<(MeetingItemId, CaseId, String)>> {
+    let items = agenda::items(&state.db, loaded.meeting.id, current.user.id).await?;
+    Ok(items
+        .into_iter()
+        .filter(|i| loaded.sees_case(current, i.viewer_on_team))
+        .filter_map(|i| {
+            let case = i.case_id?;
+            let label = format!(
+                "Punkt {}: sag {} – {}",
+                i.position,
+                i.reference.unwrap_or_default(),
+                i.subject_name.unwrap_or_default()
+            );
+            Some((i.id, case, label))
+        })
+        .collect())
+}
+
+async fn render_guest(
+    state: &AppState,
+    current: &CurrentUser,
+    loaded: &Loaded,
+    form: GuestForm,
+    errors: FieldErrors,
+    form_state: FormState,
+) -> AppResult<Response> {
+    let items = case_items(state, current, loaded)
+        .await?
+        .into_iter()
+        .map(|(id, _, label)| (id.to_string(), label))
+        .collect();
+    let page = GuestPage {
+        page: PageContext::for_user(current, "Ad hoc-deltager", "/moeder").await?,
+        href: loaded.href(),
+        title: loaded.title(),
+        conflict: form_state.conflict(CONFLICT_MESSAGE),
+        errors,
+        form,
+        items,
+    };
+    layout::render(form_state.status(), &page)
+}
+
+pub(crate) async fn show_new_guest(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+) -> AppResult<Response> {
+    let loaded = load_as_organiser(&state, &current, &raw).await?;
+    if loaded.meeting.kind.is_network() {
+        return Err(AppError::NotFound);
+    }
+    let form = GuestForm {
+        version: loaded.meeting.version.to_string(),
+        ..GuestForm::default()
+    };
+    render_guest(
+        &state,
+        &current,
+        &loaded,
+        form,
+        FieldErrors::new(),
+        FormState::Fresh,
+    )
+    .await
+}
+
+pub(crate) async fn submit_new_guest(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path(raw): Path<String>,
+    Form(mut form): Form<GuestForm>,
+) -> AppResult<Response> {
+    let loaded = load_as_organiser(&state, &current, &raw).await?;
+    if loaded.meeting.kind.is_network() {
+        return Err(AppError::NotFound);
+    }
+    let mut errors = FieldErrors::new();
+    let items = case_items(&state, &current, &loaded).await?;
+    let item = MeetingItemId::parse(form.item.trim())
+        .and_then(|id| items.iter().find(|(i, ..)| *i == id))
+        .map(|(i, c, _)| (*i, *c));
+    if item.is_none() {
+        errors.add(
+            "item",
+            "Vælg den sag på dagsordenen, deltageren kommer for.",
+        );
+    }
+    let name = forms::text(
+        &mut errors,
+        "name",
+        &form.name,
+        true,
+        meeting::GUEST_FIELD_MAX,
+    );
+    let organisation = forms::text(
+        &mut errors,
+        "organisation",
+        &form.organisation,
+        true,
+        meeting::GUEST_FIELD_MAX,
+    );
+    let function = forms::text(
+        &mut errors,
+        "function",
+        &form.function,
+        true,
+        meeting::GUEST_FIELD_MAX,
+    );
+    let told = forms::tick(
+        &mut errors,
+        "confidentiality",
+        form.confidentiality.trim(),
+        "Svaret kan ikke læses.",
+    );
+    if told == Some(false) {
+        errors.add(
+            "confidentiality",
+            "Deltageren skal være orienteret om sin tavshedspligt, før de deltager.",
+        );
+    }
+    let (Some((item, case)), Some(name), Some(organisation), Some(function), true) =
+        (item, name, organisation, function, errors.is_empty())
+    else {
+        return render_guest(&state, &current, &loaded, form, errors, FormState::Invalid).await;
+    };
+    let (meeting, by, now) = (loaded.meeting.id, current.user.id, state.clock.now());
+    let guest = NewGuest {
+        item,
+        case,
+        name: &name,
+        organisation: &organisation,
+        function: &function,
+    };
+    let done = change(
+        &state,
+        &current,
+        &loaded,
+        &form.version,
+        "guest_added",
+        async |conn| {
+            agenda::add_guest(conn, meeting, &guest, by, now).await?;
+            Ok(true)
+        },
+    )
+    .await?;
+    if !done {
+        form.version = super::load(&state, &current, &raw)
+            .await?
+            .meeting
+            .version
+            .to_string();
+        return render_guest(
+            &state,
+            &current,
+            &loaded,
+            form,
+            FieldErrors::new(),
+            FormState::Conflict,
+        )
+        .await;
+    }
+    set_notice(
+        &current.session,
+        &format!("{name} deltager i punktet om sin sag og er orienteret om tavshedspligten."),
+    )
+    .await?;
+    Ok(Redirect::to(&loaded.href()).into_response())
+}
+
+pub(crate) async fn submit_remove_guest(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path((raw, raw_guest)): Path<(String, String)>,
+    Form(form): Form<VersionForm>,
+) -> AppResult<Response> {
+    let loaded = load_as_organiser(&state, &current, &raw).await?;
+    let guest = parse_id(&raw_guest, MeetingGuestId)?;
+    let meeting = loaded.meeting.id;
+    let done = change(
+        &state,
+        &current,
+        &loaded,
+        &form.version,
+        "guest_removed",
+        async |conn| Ok(agenda::remove_guest(conn, meeting, guest).await?),
+    )
+    .await?;
+    back(&current, &loaded, done, "Deltageren er fjernet.").await
+}
