@@ -4,6 +4,7 @@
 pub mod cases;
 pub mod history;
 pub mod intake;
+pub mod meetings;
 
 use crate::AppState;
 use crate::domain::ids::UnitId;
@@ -30,6 +31,7 @@ pub async fn demo(state: &AppState) -> anyhow::Result<Option<Vec<DemoLogin>>> {
     history::seed(state, &mut tx).await?;
     intake::seed(state, &mut tx).await?;
     cases::seed(state, &mut tx).await?;
+    meetings::seed(state, &mut tx).await?;
     alerts(state, &mut tx).await?;
     tx.commit().await?;
     Ok(Some(logins))
