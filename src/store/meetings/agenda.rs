@@ -371,3 +371,58 @@ pub async fn finish_action(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// What the meetings recorded about a case, for the person's access request: each item's
+/// minutes and its actions (never the guests, who are third parties).
+#[derive(Debug, Clone)]
+pub struct CaseMinutes {
+    pub starts_at: OffsetDateTime,
+    pub kind: MeetingKind,
+    pub summary: Option<String>,
+    pub decision: Option<Decision>,
+    pub referred_to: Option<String>,
+    /// (description, due date, done) of each action.
+    pub actions: Vec<(String, Date, bool)>,
+}
+
+pub async fn minutes_of_case(
+    db: impl PgExecutor<'_>,
+    case: CaseId,
+) -> sqlx::Result<Vec<CaseMinutes>> {
+    let rows = sqlx::query!(
+        r#"select m.starts_at, m.kind as "kind: MeetingKind", i.summary,
+                  i.decision as "decision: Decision", i.referred_to,
+                  coalesce((select array_agg(a.description order by a.created_at, a.id)
+                            from meeting_actions a where a.item_id = i.id), '{}')
+                      as "descriptions!: Vec<String>",
+                  coalesce((select array_agg(a.due_date order by a.created_at, a.id)
+                            from meeting_actions a where a.item_id = i.id), '{}')
+                      as "dues!: Vec<Date>",
+                  coalesce((select array_agg(a.done_at is not null order by a.created_at, a.id)
+                            from meeting_actions a where a.item_id = i.id), '{}')
+                      as "done!: Vec<bool>"
+           from meeting_items i join meetings m on m.id = i.meeting_id
+           where i.case_id = $1
+           order by m.starts_at"#,
+        case as CaseId,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| CaseMinutes {
+            starts_at: r.starts_at,
+            kind: r.kind,
+            summary: r.summary,
+            decision: r.decision,
+            referred_to: r.referred_to,
+            actions: r
+                .descriptions
+                .into_iter()
+                .zip(r.dues)
+                .zip(r.done)
+                .map(|((d, due), done)| (d, due, done))
+                .collect(),
+        })
+        .collect())
+}

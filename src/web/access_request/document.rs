@@ -18,6 +18,8 @@ pub(crate) struct Report {
     pub reviews: Vec<Review>,
     pub closings: Vec<Closing>,
     pub disclosures: Vec<DisclosureEntry>,
+    /// What Infohus meetings recorded about the case.
+    pub meetings: Vec<MeetingEntry>,
     pub history: Vec<Event>,
     pub access_log: Vec<Look>,
     /// What the report leaves out, and why.
@@ -118,6 +120,14 @@ pub(crate) struct Closing {
     pub closed: String,
     pub reason: &'static str,
     pub evaluation: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct MeetingEntry {
+    pub meeting: String,
+    pub summary: Option<String>,
+    pub decision: Option<String>,
+    pub actions: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]

@@ -74,6 +74,7 @@ pub(crate) async fn build(
         reviews: Vec::new(),
         closings: Vec::new(),
         disclosures: Vec::new(),
+        meetings: Vec::new(),
         history: Vec::new(),
         access_log: Vec::new(),
         withheld: vec![
@@ -264,6 +265,29 @@ pub(crate) async fn build(
                 legal_basis: Disclosure::basis_text(d.basis, d.basis_other.as_deref()),
                 recipient: d.recipient,
                 content: d.content,
+            })
+            .collect();
+        report.meetings = crate::store::meetings::agenda::minutes_of_case(&mut *conn, case_id)
+            .await?
+            .into_iter()
+            .map(|m| MeetingEntry {
+                meeting: format!("{} {}", m.kind.label(), format_datetime_da(m.starts_at)),
+                summary: m.summary,
+                decision: m.decision.map(|d| match m.referred_to.as_deref() {
+                    Some(to) => format!("{}: {to}", d.label()),
+                    None => d.label().to_owned(),
+                }),
+                actions: m
+                    .actions
+                    .into_iter()
+                    .map(|(what, due, done)| {
+                        format!(
+                            "{what}, senest {}{}",
+                            format_date_da(due),
+                            if done { " (løst)" } else { "" }
+                        )
+                    })
+                    .collect(),
             })
             .collect();
         report.history = store::history(&mut *conn, case_id)
