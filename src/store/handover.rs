@@ -19,6 +19,8 @@ pub struct HeldCase {
     pub plan: bool,
     /// Open interventions they own (each with its reviews).
     pub interventions: i64,
+    /// Open actions from a meeting's minutes on the case, that they own.
+    pub actions: i64,
     /// They are on the case team.
     pub team: bool,
 }
@@ -42,6 +44,11 @@ impl Holdings {
         self.cases.iter().map(|c| c.interventions).sum()
     }
 
+    /// Open actions from meetings' minutes, on case items.
+    pub fn actions(&self) -> i64 {
+        self.cases.iter().map(|c| c.actions).sum()
+    }
+
     pub fn teams(&self) -> usize {
         self.cases.iter().filter(|c| c.team).count()
     }
@@ -59,12 +66,17 @@ pub async fn holdings(db: impl PgExecutor<'_>, user: UserId) -> sqlx::Result<Hol
         r#"select c.id as "case_id!: CaseId", c.reference as "reference!",
                   bool_or(h.what = 'plan') as "plan!",
                   count(*) filter (where h.what = 'intervention') as "interventions!",
+                  count(*) filter (where h.what = 'action') as "actions!",
                   bool_or(h.what = 'team') as "team!"
            from (select p.case_id, 'plan' as what from action_plans p
                  where p.plan_coordinator_user_id = $1
                  union all
                  select i.case_id, 'intervention' from interventions i
                  where i.owner_user_id = $1 and i.status in ('planned', 'active')
+                 union all
+                 select i.case_id, 'action' from meeting_actions a
+                 join meeting_items i on i.id = a.item_id
+                 where a.owner_user_id = $1 and a.done_at is null and i.case_id is not null
                  union all
                  select t.case_id, 'team' from case_team t where t.user_id = $1) h
            join cases c on c.id = h.case_id
@@ -141,7 +153,11 @@ pub async fn hand_over(conn: &mut PgConnection, h: &Handover<'_>) -> sqlx::Resul
                  union
                  select case_id from interventions
                  where not $6 and owner_user_id = $1 and status in ('planned', 'active')
-                   and case_id = any ($5)) t
+                   and case_id = any ($5)
+                 union
+                 select i.case_id from meeting_actions a join meeting_items i on i.id = a.item_id
+                 where not $6 and a.owner_user_id = $1 and a.done_at is null
+                   and i.case_id = any ($5)) t
            on conflict (case_id, user_id) do nothing"#,
         h.from as UserId,
         h.to.id as UserId,
@@ -170,6 +186,17 @@ pub async fn hand_over(conn: &mut PgConnection, h: &Handover<'_>) -> sqlx::Resul
         h.from as UserId,
         h.to.id as UserId,
         h.at,
+        &ids,
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        r#"update meeting_actions a set owner_user_id = $2
+           from meeting_items i
+           where i.id = a.item_id and a.owner_user_id = $1 and a.done_at is null
+             and i.case_id = any ($3)"#,
+        h.from as UserId,
+        h.to.id as UserId,
         &ids,
     )
     .execute(&mut *conn)

@@ -180,6 +180,11 @@ fn what_is_held(c: &store::HeldCase) -> String {
         1 => parts.push("ejer af 1 indsats".to_owned()),
         n => parts.push(format!("ejer af {n} indsatser")),
     }
+    match c.actions {
+        0 => {}
+        1 => parts.push("ansvarlig for 1 opgave fra et møde".to_owned()),
+        n => parts.push(format!("ansvarlig for {n} opgaver fra møder")),
+    }
     if c.team {
         parts.push("i sagens team".to_owned());
     }

@@ -432,3 +432,48 @@ async fn the_persons_access_request_holds_the_minutes_and_actions_but_not_the_gu
         "a guest is a third party"
     );
 }
+
+#[tokio::test]
+async fn a_leavers_open_actions_move_with_the_rest_of_their_work() {
+    let app = TestApp::with_demo_users().await;
+    let (case, mut coordinator, _) = randers_case_in_follow_up(&app, "01.12.2026").await;
+    let meeting = plan_meeting(&mut coordinator, "ordinary", "24.11.2026", "14.00").await;
+    let item = add_case(&app, &mut coordinator, meeting, case).await;
+    let leaving = app.user_id("core_group@randers.demo").await.to_string();
+    see_other(
+        &coordinator
+            .post(
+                &format!("/moeder/{meeting}/punkter/{item}/opgaver"),
+                &[
+                    ("description", "Følg op med familien"),
+                    ("owner", &leaving),
+                    ("due_date", "30.11.2026"),
+                ],
+            )
+            .await,
+    );
+    let preview = coordinator
+        .get(&format!("/overdragelse?fra={leaving}"))
+        .await;
+    assert!(
+        preview.body.contains("1 opgave fra et møde"),
+        "{}",
+        preview.body
+    );
+    let to = app.user_id("coordinator@randers.demo").await.to_string();
+    see_other(
+        &coordinator
+            .post(
+                "/overdragelse",
+                &[("fra", leaving.as_str()), ("til", to.as_str())],
+            )
+            .await,
+    );
+    let owner: Uuid =
+        sqlx::query_scalar("select owner_user_id from meeting_actions where item_id = $1")
+            .bind(item)
+            .fetch_one(&app.db)
+            .await
+            .expect("owner");
+    assert_eq!(owner.to_string(), to);
+}
