@@ -159,6 +159,34 @@ pub struct MunicipalityProfile {
     pub deadlines: Deadlines,
     pub contacts: Vec<Contact>,
     pub units: Vec<UnitProfile>,
+    /// The municipality's plan against radicalisation and extremism (see [`PlanProfile`]).
+    #[serde(default)]
+    pub plan: PlanProfile,
+}
+
+/// The municipality's published plan and how often the steering group revises it (Randers:
+/// every year in the first quarter; the law: at least every fourth year).
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
+pub struct PlanProfile {
+    /// Where the published plan is, linked from the public page.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Months from one revision to the next.
+    pub revision_months: u32,
+    /// The last revision when the installation was set up ("2026-03-20"); later ones are
+    /// recorded in Infohus.
+    #[serde(default)]
+    pub revised: Option<String>,
+}
+
+impl Default for PlanProfile {
+    fn default() -> Self {
+        PlanProfile {
+            url: None,
+            revision_months: 48,
+            revised: None,
+        }
+    }
 }
 
 /// How long the person's data is kept, and the purge that deletes it (`infohus purge`, and

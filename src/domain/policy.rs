@@ -156,6 +156,10 @@ pub enum Capability {
     Meetings,
     /// Plan a meeting (further checked per meeting: [`meeting_access`]).
     PlanMeetings,
+    /// The municipality's plan: its revision dates, and recording a revision.
+    PlanRevision,
+    /// The log of awareness talks and training sessions held.
+    AwarenessLog,
 }
 
 impl Capability {
@@ -186,6 +190,9 @@ impl Capability {
             // Coordinators plan their municipality's meetings; the police coordinator the
             // district's network meeting.
             PlanMeetings => matches!(role, Coordinator | Police),
+            // The steering group revises the plan; the coordinators hold the pen (Randers § 1.3).
+            PlanRevision => matches!(role, Coordinator | SteeringGroup),
+            AwarenessLog => role == Coordinator,
         }
     }
 }

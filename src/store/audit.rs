@@ -98,6 +98,11 @@ code_enum! {
         MeetingPrinted => "meeting_printed",
         /// Planned, moved on, or its agenda, people, minutes or actions changed (`detail`).
         MeetingChanged => "meeting_changed",
+        /// The municipality's plan was revised (its dates in `detail`).
+        PlanRevised => "plan_revised",
+        AwarenessSessionRecorded => "awareness_session_recorded",
+        /// The steering group's printable quarterly pack.
+        StatisticsPrinted => "statistics_printed",
     }
 }
 

@@ -11,6 +11,7 @@ pub mod handover;
 pub mod identities;
 pub mod meetings;
 pub mod paging;
+pub mod plans;
 pub mod rate_limits;
 pub mod retention;
 pub mod second_factor;

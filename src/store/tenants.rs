@@ -79,6 +79,28 @@ pub async fn sync_profiles(
         )
         .fetch_one(&mut *conn)
         .await?;
+        // The plan's revision dates start from the profile; later revisions are Infohus's own.
+        let revised = profile
+            .plan
+            .revised
+            .as_deref()
+            .and_then(crate::domain::calendar::parse_date);
+        let next = crate::domain::calendar::add_months(
+            revised.unwrap_or_else(|| crate::domain::calendar::today_copenhagen(now)),
+            profile.plan.revision_months,
+        );
+        sqlx::query!(
+            r#"insert into municipality_plans (municipality_id, last_revised, next_revision,
+                                                updated_at)
+               values ($1, $2, $3, $4)
+               on conflict (municipality_id) do nothing"#,
+            municipality_id as MunicipalityId,
+            revised,
+            next,
+            now,
+        )
+        .execute(&mut *conn)
+        .await?;
         for unit in &profile.units {
             sqlx::query!(
                 r#"insert into units (id, municipality_id, name, sector) values ($1, $2, $3, $4)

@@ -94,6 +94,18 @@ const ACTIONS: &[(Capability, &str, &str, &str)] = &[
         "kvartalets tal uden personoplysninger, med diagrammer og som CSV",
     ),
     (
+        Capability::PlanRevision,
+        "/beredskabsplan",
+        "Beredskabsplanen",
+        "hvornår planen sidst blev revideret, og hvornår styregruppen reviderer den igen",
+    ),
+    (
+        Capability::AwarenessLog,
+        "/oplysning",
+        "Oplysning og undervisning",
+        "de oplysningsmøder og undervisningsforløb, Infohus har holdt",
+    ),
+    (
         Capability::UnitCounts,
         "/enhed/tal",
         "Tal for enheden",

@@ -34,6 +34,12 @@ const NAV: &[(Capability, &str, &str)] = &[
     (Capability::Meetings, "/moeder", "Møder"),
     (Capability::UnitCounts, "/enhed/tal", "Tal for enheden"),
     (Capability::QuarterlyStatistics, "/statistik", "Statistik"),
+    (Capability::AwarenessLog, "/oplysning", "Oplysning"),
+    (
+        Capability::PlanRevision,
+        "/beredskabsplan",
+        "Beredskabsplan",
+    ),
     (Capability::RetentionList, "/sletning", "Sletning"),
     (Capability::AccessRequest, "/indsigt", "Indsigt"),
     (Capability::ManageUsers, "/admin/brugere", "Brugere"),

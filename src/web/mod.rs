@@ -22,6 +22,7 @@ pub mod layout;
 pub mod meetings;
 pub mod my_account;
 pub mod paging;
+pub mod plan;
 pub mod public;
 pub mod routes;
 pub mod second_factor;
@@ -69,6 +70,7 @@ pub fn routes() -> Routes {
         .merge(alerts::routes())
         .merge(stats::routes())
         .merge(meetings::routes())
+        .merge(plan::routes())
 }
 
 /// The route table, for tests that check every route's guard.

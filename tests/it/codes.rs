@@ -19,6 +19,7 @@ use infohus::store::alerts::MailState;
 use infohus::store::audit::{AuditAction, ObjectType};
 use infohus::store::cases::screening::Settlement;
 use infohus::store::concerns::HistoryAction;
+use infohus::store::plans::SessionKind;
 
 use crate::support::fresh_database;
 
@@ -69,6 +70,10 @@ async fn every_stored_code_equals_the_check_list_of_its_column() {
         (
             "meetings_status_known",
             ids(&MeetingStatus::ALL, MeetingStatus::as_str),
+        ),
+        (
+            "awareness_sessions_kind_known",
+            ids(&SessionKind::ALL, SessionKind::as_str),
         ),
         (
             "meeting_items_decision_known",

@@ -39,3 +39,33 @@ mod tests {
         assert_eq!(format_days(12.25), "12,3");
     }
 }
+
+/// The change from `before` to `now` as the report shows them, when both are shown counts. A
+/// hidden cell ("<5", withheld) gives no change: a difference with a shown neighbour would give
+/// the hidden number away. Only the suppressed cells go in, never the counts behind them.
+pub fn shown_change(now: &str, before: &str) -> Option<i64> {
+    let count = |cell: &str| {
+        let cell = cell.trim();
+        (!cell.is_empty() && cell.chars().all(|c| c.is_ascii_digit()))
+            .then(|| cell.parse::<i64>().ok())
+            .flatten()
+    };
+    Some(count(now)? - count(before)?)
+}
+
+#[cfg(test)]
+mod change_tests {
+    use super::shown_change;
+
+    #[test]
+    fn a_change_is_only_ever_between_two_shown_counts() {
+        assert_eq!(shown_change("12", "9"), Some(3));
+        assert_eq!(shown_change("7", "10"), Some(-3));
+        assert_eq!(shown_change("0", "0"), Some(0));
+        // A hidden cell on either side hides the change too.
+        for hidden in ["<5", super::WITHHELD_TEXT, "", "for få", "-3"] {
+            assert_eq!(shown_change(hidden, "12"), None, "{hidden:?}");
+            assert_eq!(shown_change("12", hidden), None, "{hidden:?}");
+        }
+    }
+}

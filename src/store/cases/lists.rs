@@ -217,6 +217,8 @@ code_enum! {
         NotificationReceipt => "notification_receipt",
         /// "Who does what by when" from a meeting's minutes, for the action's owner.
         MeetingAction => "meeting_action",
+        /// The municipality's plan is due for its revision: the steering group and coordinators.
+        PlanRevision => "plan_revision",
     }
 }
 
@@ -235,18 +237,24 @@ pub struct TaskRow {
     pub item_id: Option<MeetingItemId>,
 }
 
-/// What waits for a user, overdue first, then by deadline. `coordinator_of` and `police_of`
-/// come from the user's reach; reviews are listed from `horizon` days ahead.
-pub async fn tasks(
-    db: impl PgExecutor<'_>,
-    user: UserId,
-    coordinator_of: &[MunicipalityId],
-    police_of: &[MunicipalityId],
-    today: Date,
-    horizon: Date,
-) -> sqlx::Result<Vec<TaskRow>> {
-    let coordinator_of: Vec<uuid::Uuid> = coordinator_of.iter().map(|m| m.0).collect();
-    let police_of: Vec<uuid::Uuid> = police_of.iter().map(|m| m.0).collect();
+/// Whose tasks, from where: the user's reach as coordinator and police, the day (what is before
+/// it is overdue), how far ahead reviews are listed, and the municipality whose plan revision
+/// the user takes part in, listed from `plan_horizon`.
+#[derive(Debug, Clone, Copy)]
+pub struct TaskScope<'a> {
+    pub user: UserId,
+    pub coordinator_of: &'a [MunicipalityId],
+    pub police_of: &'a [MunicipalityId],
+    pub today: Date,
+    pub horizon: Date,
+    pub plan_of: Option<MunicipalityId>,
+    pub plan_horizon: Date,
+}
+
+/// What waits for a user, overdue first, then by deadline.
+pub async fn tasks(db: impl PgExecutor<'_>, scope: TaskScope<'_>) -> sqlx::Result<Vec<TaskRow>> {
+    let coordinator_of: Vec<uuid::Uuid> = scope.coordinator_of.iter().map(|m| m.0).collect();
+    let police_of: Vec<uuid::Uuid> = scope.police_of.iter().map(|m| m.0).collect();
     sqlx::query_as!(
         TaskRow,
         r#"select kind as "kind!: TaskKind", case_id as "case_id: CaseId", reference as "reference!",
@@ -316,13 +324,19 @@ pub async fn tasks(
                join meeting_items i on i.id = a.item_id
                left join cases c on c.id = i.case_id
                where a.owner_user_id = $1 and a.done_at is null
+               union all
+               select 'plan_revision', null, m.name, p.next_revision, null, null, null
+               from municipality_plans p join municipalities m on m.id = p.municipality_id
+               where p.municipality_id = $6 and p.next_revision <= $7
            ) t
            order by (due is not null and due < $4) desc, due nulls last, reference, kind"#,
-        user as UserId,
+        scope.user as UserId,
         &coordinator_of,
         &police_of,
-        today,
-        horizon,
+        scope.today,
+        scope.horizon,
+        scope.plan_of as Option<MunicipalityId>,
+        scope.plan_horizon,
     )
     .fetch_all(db)
     .await

@@ -9,8 +9,8 @@ mod open;
 mod team;
 pub use change::{Change, LevelChange, apply};
 pub use lists::{
-    CaseFilter, CaseListRow, CaseQuery, ScreeningQueueRow, TaskKind, TaskRow, screening_queue,
-    tasks, visible_cases,
+    CaseFilter, CaseListRow, CaseQuery, ScreeningQueueRow, TaskKind, TaskRow, TaskScope,
+    screening_queue, tasks, visible_cases,
 };
 pub use open::{
     CaseBrief, CaseCandidate, NewCase, OpenCaseError, brief_by_cpr, brief_by_reference,

@@ -14,6 +14,9 @@ use crate::store::concerns;
 /// Reviews show up this many days before they are due.
 const REVIEW_HORIZON_DAYS: i64 = 14;
 
+/// The plan's revision shows up this long before it is due: a steering group meets quarterly.
+const PLAN_HORIZON_DAYS: i64 = 60;
+
 #[derive(Debug, Clone)]
 pub struct TaskView {
     pub kind: TaskKind,
@@ -116,6 +119,7 @@ fn label(kind: TaskKind, detail: Option<&str>) -> String {
             detail.unwrap_or("myndigheden")
         ),
         TaskKind::MeetingAction => format!("Opgave fra mødet: {}", detail.unwrap_or("")),
+        TaskKind::PlanRevision => "Revidér beredskabsplanen".to_owned(),
     }
 }
 
@@ -145,7 +149,12 @@ pub async fn for_user(state: &AppState, current: &CurrentUser, shown: usize) -> 
             filed: today_copenhagen(filed),
         })
         .collect();
-    if reach.is_empty() {
+    // The steering group and the coordinators revise the municipality's plan.
+    let plan_of = current
+        .user
+        .municipality_id
+        .filter(|_| policy::may(&current.user.actor(), Capability::PlanRevision));
+    if reach.is_empty() && plan_of.is_none() {
         return Ok(Tasks {
             inbox_waiting: waiting.inbox,
             returned,
@@ -156,11 +165,15 @@ pub async fn for_user(state: &AppState, current: &CurrentUser, shown: usize) -> 
     let horizon = today + time::Duration::days(REVIEW_HORIZON_DAYS);
     let rows = store::tasks(
         &state.db,
-        current.user.id,
-        &reach.as_coordinator,
-        &reach.as_police,
-        today,
-        horizon,
+        store::TaskScope {
+            user: current.user.id,
+            coordinator_of: &reach.as_coordinator,
+            police_of: &reach.as_police,
+            today,
+            horizon,
+            plan_of,
+            plan_horizon: today + time::Duration::days(PLAN_HORIZON_DAYS),
+        },
     )
     .await?;
     let intake_waiting = waiting.intake;
@@ -169,6 +182,7 @@ pub async fn for_user(state: &AppState, current: &CurrentUser, shown: usize) -> 
         .map(|r| TaskView {
             kind: r.kind,
             href: match (r.kind, r.case_id, r.meeting_id) {
+                (TaskKind::PlanRevision, ..) => "/beredskabsplan".to_owned(),
                 (TaskKind::MeetingAction, _, Some(meeting)) => format!(
                     "/moeder/{meeting}#punkt-{}",
                     r.item_id.map(|i| i.to_string()).unwrap_or_default()

@@ -46,6 +46,8 @@ pub(super) struct Info {
     pub(super) police_district: String,
     /// Where the public page is, printed on the action card.
     pub(super) page_url: String,
+    /// The municipality's published plan against radicalisation and extremism.
+    pub(super) plan_url: Option<String>,
 }
 
 impl Info {
@@ -58,6 +60,7 @@ impl Info {
             emergency: p.emergency.clone(),
             hotline: p.hotline.clone(),
             hotline_hours: p.hotline_hours.clone(),
+            plan_url: p.plan.url.clone(),
             contacts: p
                 .contacts
                 .iter()

@@ -2,6 +2,7 @@
 //! coordinators (`/statistik`, and its CSV), the police district's report per municipality and
 //! in total, and a unit's counts for its leaders and key employees (`/enhed/tal`).
 
+mod pack;
 mod unit;
 
 use askama::Template;
@@ -38,6 +39,11 @@ pub fn routes() -> Routes {
             "/statistik.csv",
             Capability::QuarterlyStatistics,
             get(download_statistics),
+        )
+        .requires(
+            "/statistik/pakke",
+            Capability::QuarterlyStatistics,
+            get(pack::show_pack),
         )
         .requires(
             "/enhed/tal",
@@ -188,8 +194,19 @@ async fn build_report(
         .into_iter()
         .filter(|q| q.has_begun(now))
         .collect();
-    let figures = store::stats::quarterly(conn, &scope.municipalities, &quarters, now).await?;
-    let columns = tables::quarter_columns(&quarters, quarter, Quarter::current(now));
+    build_columns(conn, scope, &quarters, quarter, now).await
+}
+
+/// The report with these quarters as its columns, `quarter` the chosen one, suppressed together.
+async fn build_columns(
+    conn: &mut PgConnection,
+    scope: &Scope,
+    quarters: &[Quarter],
+    quarter: Quarter,
+    now: time::OffsetDateTime,
+) -> AppResult<Report> {
+    let figures = store::stats::quarterly(conn, &scope.municipalities, quarters, now).await?;
+    let columns = tables::quarter_columns(quarters, quarter, Quarter::current(now));
     let areas = tables::build(&figures, &scope.areas, &columns, scope.threshold);
     Ok(Report {
         quarter,

@@ -2,6 +2,7 @@
 //! printout, the minutes' actions in "Mine opgaver", and what the database itself refuses.
 
 mod minutes;
+mod plan;
 
 use axum::http::StatusCode;
 use infohus::domain::calendar::today_copenhagen;
