@@ -331,6 +331,9 @@ struct ReportPage {
     threshold: i64,
     withheld: &'static str,
     too_few: &'static str,
+    /// The awareness talks and training sessions held in the quarter: (kind, sessions,
+    /// attendees).
+    sessions: Vec<(&'static str, i64, i64)>,
 }
 
 async fn show_statistics(
@@ -343,6 +346,11 @@ async fn show_statistics(
     let (quarter, warning) = resolve_quarter(query.kvartal.as_deref(), now);
     let mut conn = state.db.acquire().await?;
     let report = build_report(&mut conn, &scope, quarter, now).await?;
+    let sessions = store::plans::counts(&mut *conn, &scope.municipalities, quarter)
+        .await?
+        .into_iter()
+        .map(|(k, c)| (k.label(), c.sessions, c.attendees))
+        .collect();
     audit_view(
         &mut conn,
         &state,
@@ -372,6 +380,7 @@ async fn show_statistics(
         threshold: scope.threshold,
         withheld: stats::WITHHELD_TEXT,
         too_few: tables::TOO_FEW,
+        sessions,
     };
     layout::ok(&page)
 }

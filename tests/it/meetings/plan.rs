@@ -179,4 +179,13 @@ async fn awareness_sessions_are_logged_and_the_pack_compares_shown_numbers_only(
     assert!(checked > 3, "{checked} key figures");
     assert!(pack.body.contains("&lt;5"), "the small counts are hidden");
     assert_eq!(app.audit_count("statistics_printed").await, 1);
+    // The quarterly figures count them too.
+    let report = steering.get("/statistik?kvartal=2026-4").await;
+    assert!(
+        report
+            .texts("section[aria-labelledby=oplysning-overskrift] tbody tr")
+            .contains(&"Undervisning 1 25".to_owned()),
+        "{:?}",
+        report.texts("section[aria-labelledby=oplysning-overskrift] tbody tr")
+    );
 }
