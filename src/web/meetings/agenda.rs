@@ -13,7 +13,6 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::ids::{CaseId, MeetingGuestId, MeetingItemId, UserId};
 use crate::domain::meeting;
-use crate::domain::policy::{self, MeetingAccess, MeetingScope};
 use crate::domain::workflow::CaseEvent;
 use crate::error::{AppError, AppResult};
 use crate::store::cases as case_store;
@@ -333,20 +332,7 @@ async fn eligible(state: &AppState, loaded: &Loaded) -> AppResult<Vec<Candidate>
     let all = store::candidates(&state.db, &municipalities, loaded.district, None).await?;
     Ok(all
         .into_iter()
-        .filter(|c| {
-            let own_district = c
-                .municipality_id
-                .and_then(|m| state.tenants.by_id(m))
-                .map(|m| m.police_district_id);
-            policy::meeting_access(
-                &c.actor(),
-                &MeetingScope {
-                    municipality_id: loaded.meeting.municipality_id,
-                    police_district_id: loaded.district,
-                    actor_municipality_in_district: own_district == Some(loaded.district),
-                },
-            ) != MeetingAccess::None
-        })
+        .filter(|c| super::may_attend(state, loaded, c))
         .collect())
 }
 

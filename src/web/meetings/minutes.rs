@@ -9,13 +9,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::show::{ActionView, action_view};
-use super::{CONFLICT_MESSAGE, Loaded, load, load_as_organiser};
+use super::{CONFLICT_MESSAGE, Loaded, load, load_as_organiser, note_item_change};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::calendar::{format_date_da, today_copenhagen};
 use crate::domain::ids::{MeetingActionId, MeetingItemId, UserId};
 use crate::domain::meeting::{self, Decision};
-use crate::domain::policy::{self, CaseAccess, CaseScope, MeetingAccess, MeetingScope};
+use crate::domain::policy::{self, CaseAccess, CaseScope};
 use crate::domain::workflow::{CaseEvent, Stage};
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, AuditAction};
@@ -137,20 +137,7 @@ async fn owners(state: &AppState, loaded: &Loaded, item: &Item) -> AppResult<Vec
                     },
                 ) != CaseAccess::None
             }
-            _ => {
-                let own = c
-                    .municipality_id
-                    .and_then(|m| state.tenants.by_id(m))
-                    .map(|m| m.police_district_id);
-                policy::meeting_access(
-                    &c.actor(),
-                    &MeetingScope {
-                        municipality_id: loaded.meeting.municipality_id,
-                        police_district_id: loaded.district,
-                        actor_municipality_in_district: own == Some(loaded.district),
-                    },
-                ) != MeetingAccess::None
-            }
+            _ => super::may_attend(state, loaded, c),
         })
         .collect())
 }
@@ -346,29 +333,19 @@ pub(crate) async fn submit_minutes(
         )
         .await;
     }
-    if let Some(case) = item.case_id {
-        let reason = match (decision, referred_to.as_deref()) {
-            (Some(Decision::Refer), Some(to)) => Some(format!("{}: {to}", Decision::Refer.label())),
-            (Some(d), _) => Some(d.label().to_owned()),
-            (None, _) => None,
-        };
-        agenda::record_on_case(
-            &mut tx,
-            case,
-            loaded.meeting.id,
-            CaseEvent::MeetingMinuted,
-            reason.as_deref(),
-            current.user.id,
-            now,
-        )
-        .await?;
-    }
-    audit::record(
-        &mut *tx,
-        &loaded
-            .event(AuditAction::MeetingChanged, &current)
-            .showing(item.case_id.map(|c| c.0))
-            .detail(serde_json::json!({ "change": "minutes", "item": item.id.0 })),
+    let reason = match (decision, referred_to.as_deref()) {
+        (Some(Decision::Refer), Some(to)) => Some(format!("{}: {to}", Decision::Refer.label())),
+        (Some(d), _) => Some(d.label().to_owned()),
+        (None, _) => None,
+    };
+    note_item_change(
+        &mut tx,
+        &current,
+        &loaded,
+        item.case_id,
+        CaseEvent::MeetingMinuted,
+        reason.as_deref(),
+        serde_json::json!({ "change": "minutes", "item": item.id.0 }),
         now,
     )
     .await?;
@@ -438,29 +415,19 @@ pub(crate) async fn submit_action(
     };
     let mut tx = state.db.begin().await?;
     agenda::add_action(&mut tx, loaded.meeting.id, &new, current.user.id, now).await?;
-    if let Some(case) = item.case_id {
-        let reason = format!(
-            "{description} – {}, senest {}",
-            owner.name,
-            format_date_da(due)
-        );
-        agenda::record_on_case(
-            &mut tx,
-            case,
-            loaded.meeting.id,
-            CaseEvent::MeetingActionAdded,
-            Some(&reason),
-            current.user.id,
-            now,
-        )
-        .await?;
-    }
-    audit::record(
-        &mut *tx,
-        &loaded
-            .event(AuditAction::MeetingChanged, &current)
-            .showing(item.case_id.map(|c| c.0))
-            .detail(serde_json::json!({ "change": "action_added", "item": item.id.0 })),
+    let reason = format!(
+        "{description} – {}, senest {}",
+        owner.name,
+        format_date_da(due)
+    );
+    note_item_change(
+        &mut tx,
+        &current,
+        &loaded,
+        item.case_id,
+        CaseEvent::MeetingActionAdded,
+        Some(&reason),
+        serde_json::json!({ "change": "action_added", "item": item.id.0 }),
         now,
     )
     .await?;
@@ -505,24 +472,14 @@ pub(crate) async fn submit_action_done(
     let mut tx = state.db.begin().await?;
     let done = agenda::finish_action(&mut tx, id, current.user.id, now).await?;
     if done {
-        if let Some(case) = action.case_id {
-            agenda::record_on_case(
-                &mut tx,
-                case,
-                loaded.meeting.id,
-                CaseEvent::MeetingActionDone,
-                Some(&action.description),
-                current.user.id,
-                now,
-            )
-            .await?;
-        }
-        audit::record(
-            &mut *tx,
-            &loaded
-                .event(AuditAction::MeetingChanged, &current)
-                .showing(action.case_id.map(|c| c.0))
-                .detail(serde_json::json!({ "change": "action_done", "action": id.0 })),
+        note_item_change(
+            &mut tx,
+            &current,
+            &loaded,
+            action.case_id,
+            CaseEvent::MeetingActionDone,
+            Some(&action.description),
+            serde_json::json!({ "change": "action_done", "action": id.0 }),
             now,
         )
         .await?;

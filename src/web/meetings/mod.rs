@@ -215,6 +215,60 @@ pub(crate) fn access_at(
     )
 }
 
+/// May this candidate take part in the meeting (or own an action under a general item)? What
+/// the meeting policy says of them.
+pub(crate) fn may_attend(state: &AppState, loaded: &Loaded, c: &store::Candidate) -> bool {
+    let own = c
+        .municipality_id
+        .and_then(|m| state.tenants.by_id(m))
+        .map(|m| m.police_district_id);
+    policy::meeting_access(
+        &c.actor(),
+        &MeetingScope {
+            municipality_id: loaded.meeting.municipality_id,
+            police_district_id: loaded.district,
+            actor_municipality_in_district: own == Some(loaded.district),
+        },
+    ) != MeetingAccess::None
+}
+
+/// An item's change, after what it changed: the case's timeline entry (for a case item) and the
+/// audit row that counts as a read of the case, in the change's transaction.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn note_item_change(
+    conn: &mut PgConnection,
+    current: &CurrentUser,
+    loaded: &Loaded,
+    case: Option<crate::domain::ids::CaseId>,
+    event: crate::domain::workflow::CaseEvent,
+    reason: Option<&str>,
+    detail: serde_json::Value,
+    now: time::OffsetDateTime,
+) -> AppResult<()> {
+    if let Some(case) = case {
+        store::agenda::record_on_case(
+            &mut *conn,
+            case,
+            loaded.meeting.id,
+            event,
+            reason,
+            current.user.id,
+            now,
+        )
+        .await?;
+    }
+    audit::record(
+        &mut *conn,
+        &loaded
+            .event(AuditAction::MeetingChanged, current)
+            .showing(case.map(|c| c.0))
+            .detail(detail),
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
 /// The meeting behind a path segment, if the viewer may see it at all; otherwise 404, the
 /// same answer as for a meeting that does not exist.
 pub(crate) async fn load(state: &AppState, current: &CurrentUser, raw: &str) -> AppResult<Loaded> {
