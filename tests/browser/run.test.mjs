@@ -19,6 +19,7 @@ import './scenarios/ballerup.mjs';
 import './scenarios/citizen.mjs';
 import './scenarios/forms.mjs';
 import './scenarios/statistics.mjs';
+import './scenarios/meetings.mjs';
 import './scenarios/lists.mjs';
 import './scenarios/alerts.mjs';
 

@@ -228,12 +228,12 @@ async fn each_sees_only_the_items_of_cases_they_may_see_and_a_guest_only_their_o
     assert!(print.body.contains("Fortroligt"));
     assert!(!print.body.contains("Emil Hemmelig"));
     assert!(!print.body.contains("Tendenser i nattelivet"));
-    assert_eq!(print.texts("section.meeting-print__item h2").len(), 1);
+    assert_eq!(print.texts("section.meeting-print__item h3").len(), 1);
     // The full print has all three; a guest of another meeting is not found.
     let full = coordinator
         .get(&format!("/moeder/{meeting}/udskrift"))
         .await;
-    assert_eq!(full.texts("section.meeting-print__item h2").len(), 3);
+    assert_eq!(full.texts("section.meeting-print__item h3").len(), 3);
     let stranger = Uuid::new_v4();
     let r = coordinator
         .get(&format!("/moeder/{meeting}/udskrift?gaest={stranger}"))
