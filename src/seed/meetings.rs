@@ -108,6 +108,7 @@ async fn put_case(
     )
     .await?;
     if item.is_some() {
+        store::invite_team(&mut *conn, meeting, case).await?;
         agenda::record_on_case(
             conn,
             case,

@@ -250,6 +250,25 @@ pub async fn add_participant(
     Ok(())
 }
 
+/// The case's team takes part by default when its case is on the agenda.
+pub async fn invite_team(
+    db: impl PgExecutor<'_>,
+    meeting: MeetingId,
+    case: crate::domain::ids::CaseId,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        r#"insert into meeting_participants (meeting_id, user_id)
+           select $1, t.user_id from case_team t join users u on u.id = t.user_id
+           where t.case_id = $2 and u.active
+           on conflict do nothing"#,
+        meeting as MeetingId,
+        case as crate::domain::ids::CaseId,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 pub async fn remove_participant(
     db: impl PgExecutor<'_>,
     meeting: MeetingId,

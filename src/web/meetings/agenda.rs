@@ -76,8 +76,8 @@ pub(crate) async fn submit_suggested(
     back(&current, &loaded, done, "Sagen er sat på dagsordenen.").await
 }
 
-/// Puts the item on the agenda; a case's timeline notes the meeting it is on. `false` when
-/// the case is on the agenda already.
+/// Puts the item on the agenda; a case's team joins the participants, and its timeline notes the
+/// meeting it is on. `false` when the case is on the agenda already.
 async fn schedule(
     conn: &mut sqlx::PgConnection,
     state: &AppState,
@@ -97,6 +97,7 @@ async fn schedule(
         return Ok(false);
     }
     if let Some(case) = case {
+        store::invite_team(&mut *conn, id, case).await?;
         agenda::record_on_case(
             conn,
             case,

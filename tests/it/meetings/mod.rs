@@ -162,6 +162,17 @@ async fn each_sees_only_the_items_of_cases_they_may_see_and_a_guest_only_their_o
     let not_on_team = open_case(&app, "randers", "Emil Hemmelig", true).await;
     let meeting = plan_meeting(&mut coordinator, "ordinary", "10.12.2026", "14.00").await;
     let team_item = add_case(&app, &mut coordinator, meeting, on_team).await;
+    // The case's team takes part by default.
+    let core_id = app.user_id("core_group@randers.demo").await;
+    let invited: bool = sqlx::query_scalar(
+        "select exists (select 1 from meeting_participants where meeting_id = $1 and user_id = $2)",
+    )
+    .bind(meeting)
+    .bind(core_id.0)
+    .fetch_one(&app.db)
+    .await
+    .expect("participants");
+    assert!(invited, "the case team is invited with its case");
     add_case(&app, &mut coordinator, meeting, not_on_team).await;
     let v = crate::meetings::meeting_version(&app, meeting).await;
     see_other(
