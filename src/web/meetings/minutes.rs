@@ -9,11 +9,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::show::{ActionView, action_view};
-use super::{CONFLICT_MESSAGE, Loaded, load, load_as_organiser, note_item_change};
+use super::{CONFLICT_MESSAGE, Loaded, load_as_organiser, note_item_change};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::calendar::{format_date_da, today_copenhagen};
-use crate::domain::ids::{MeetingActionId, MeetingItemId, UserId};
+use crate::domain::ids::{MeetingItemId, UserId};
 use crate::domain::meeting::{self, Decision};
 use crate::domain::policy::{self, CaseAccess, CaseScope};
 use crate::domain::workflow::{CaseEvent, Stage};
@@ -442,59 +442,4 @@ pub(crate) async fn submit_action(
     )
     .await?;
     Ok(Redirect::to(&format!("{}/punkter/{}", loaded.href(), item.id)).into_response())
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub(crate) struct DoneForm {
-    /// Where the button was: back there afterwards.
-    #[serde(default)]
-    next: String,
-}
-
-/// An action marked done, by its owner or the organiser.
-pub(crate) async fn submit_action_done(
-    State(state): State<AppState>,
-    current: CurrentUser,
-    Path(raw_action): Path<String>,
-    Form(form): Form<DoneForm>,
-) -> AppResult<Response> {
-    let id = parse_id(&raw_action, MeetingActionId)?;
-    let action = agenda::actions(&state.db, None, Some(id))
-        .await?
-        .into_iter()
-        .next()
-        .ok_or(AppError::NotFound)?;
-    let loaded = load(&state, &current, &action.meeting_id.to_string()).await?;
-    if !policy::may_finish_action(&current.user.actor(), action.owner, loaded.access) {
-        return Err(AppError::NotFound);
-    }
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    let done = agenda::finish_action(&mut tx, id, current.user.id, now).await?;
-    if done {
-        note_item_change(
-            &mut tx,
-            &current,
-            &loaded,
-            action.case_id,
-            CaseEvent::MeetingActionDone,
-            Some(&action.description),
-            serde_json::json!({ "change": "action_done", "action": id.0 }),
-            now,
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    set_notice(
-        &current.session,
-        if done {
-            "Opgaven er markeret som løst."
-        } else {
-            "Opgaven var allerede markeret som løst."
-        },
-    )
-    .await?;
-    let next =
-        crate::web::routes::safe_return_path(Some(form.next.trim()).filter(|n| !n.is_empty()));
-    Ok(Redirect::to(&next).into_response())
 }

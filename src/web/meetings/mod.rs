@@ -1,15 +1,18 @@
-//! Infohus meetings: the list, planning a meeting, and moving it from planned to held to
-//! approved minutes. One meeting's page and print are in [`show`]; its agenda and people in
-//! [`agenda`]; the minutes of an item and its actions in [`minutes`].
+//! Infohus meetings: planning a meeting, and moving it from planned to held to approved
+//! minutes. The list is in [`list`]; one meeting's page and print are in [`show`]; its agenda in [`agenda`] and
+//! its people in [`people`]; the minutes of an item and its actions in [`minutes`].
 //!
 //! Every change goes the same way: load the meeting and the viewer's relation to it
 //! ([`policy::meeting_access`]: 404 without one), validate, then [`change`] writes it in one
 //! transaction with the meeting's version check, the case timeline rows it causes and the
 //! audit row. A stale form gets the conflict message with what was typed, and status 409.
 
+mod actions;
 mod agenda;
+mod list;
 mod minutes;
 mod new;
+mod people;
 mod show;
 
 use axum::extract::{Path, State};
@@ -21,7 +24,6 @@ use sqlx::PgConnection;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::ids::{MeetingId, MunicipalityId, PoliceDistrictId};
-use crate::domain::meeting::MeetingKind;
 use crate::domain::policy::{self, Capability, MeetingAccess, MeetingScope, Role};
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, AuditAction, AuditEvent, ObjectType};
@@ -30,12 +32,12 @@ use crate::web::extract::{Form, parse_id};
 use crate::web::layout::set_notice;
 use crate::web::routes::Routes;
 
-pub use show::{NextMeeting, next_meeting};
+pub use list::{NextMeeting, next_meeting};
 
 pub fn routes() -> Routes {
     use Capability::{Meetings, PlanMeetings};
     Routes::new()
-        .requires("/moeder", Meetings, get(show::show_list))
+        .requires("/moeder", Meetings, get(list::show_list))
         .requires(
             "/moeder/nyt",
             PlanMeetings,
@@ -67,17 +69,17 @@ pub fn routes() -> Routes {
         .requires(
             "/moeder/{id}/deltagere",
             PlanMeetings,
-            get(agenda::show_participants).post(agenda::submit_participants),
+            get(people::show_participants).post(people::submit_participants),
         )
         .requires(
             "/moeder/{id}/gaester/ny",
             PlanMeetings,
-            get(agenda::show_new_guest).post(agenda::submit_new_guest),
+            get(people::show_new_guest).post(people::submit_new_guest),
         )
         .requires(
             "/moeder/{id}/gaester/{guest}/fjern",
             PlanMeetings,
-            post(agenda::submit_remove_guest),
+            post(people::submit_remove_guest),
         )
         .requires(
             "/moeder/{id}/punkter/{item}",
@@ -92,7 +94,7 @@ pub fn routes() -> Routes {
         .requires(
             "/moeder/opgaver/{action}/udfoert",
             Meetings,
-            post(minutes::submit_action_done),
+            post(actions::submit_action_done),
         )
 }
 
@@ -328,32 +330,6 @@ pub(crate) fn reach(state: &AppState, current: &CurrentUser) -> Reach {
         }
     }
     reach
-}
-
-/// Where a new meeting may belong for this organiser: their municipality, or (police) their
-/// district's network.
-pub(crate) enum Home {
-    Municipality(MunicipalityId),
-    Network(PoliceDistrictId),
-}
-
-pub(crate) fn home_of(current: &CurrentUser) -> Option<Home> {
-    let user = &current.user;
-    if user.has(Role::Coordinator) {
-        return user.municipality_id.map(Home::Municipality);
-    }
-    if user.has(Role::Police) {
-        return user.police_district_id.map(Home::Network);
-    }
-    None
-}
-
-/// The kinds a new meeting of this home may have.
-pub(crate) fn kinds_for(home: &Home) -> &'static [MeetingKind] {
-    match home {
-        Home::Municipality(_) => &MeetingKind::MUNICIPAL,
-        Home::Network(_) => &[MeetingKind::Network],
-    }
 }
 
 /// A change to the meeting in one transaction: the meeting's version taken on (`false`: someone

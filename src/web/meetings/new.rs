@@ -7,11 +7,11 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Home, home_of, kinds_for};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::calendar::{copenhagen_instant, parse_time, today_copenhagen};
 use crate::domain::ids::UserId;
+use crate::domain::ids::{MunicipalityId, PoliceDistrictId};
 use crate::domain::meeting::{self, MeetingKind};
 use crate::domain::policy::Role;
 use crate::error::{AppError, AppResult};
@@ -22,6 +22,32 @@ use crate::web::cases::date_field;
 use crate::web::extract::Form;
 use crate::web::forms::{self, FieldErrors, FormState};
 use crate::web::layout::{self, PageContext, set_notice};
+
+/// Where a new meeting may belong for this organiser: their municipality, or (police) their
+/// district's network.
+pub(crate) enum Home {
+    Municipality(MunicipalityId),
+    Network(PoliceDistrictId),
+}
+
+pub(crate) fn home_of(current: &CurrentUser) -> Option<Home> {
+    let user = &current.user;
+    if user.has(Role::Coordinator) {
+        return user.municipality_id.map(Home::Municipality);
+    }
+    if user.has(Role::Police) {
+        return user.police_district_id.map(Home::Network);
+    }
+    None
+}
+
+/// The kinds a new meeting of this home may have.
+pub(crate) fn kinds_for(home: &Home) -> &'static [MeetingKind] {
+    match home {
+        Home::Municipality(_) => &MeetingKind::MUNICIPAL,
+        Home::Network(_) => &[MeetingKind::Network],
+    }
+}
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct NewMeetingForm {

@@ -1,29 +1,27 @@
-//! The meeting list, one meeting (its agenda with the minutes, its people and what to put on
-//! the agenda), its print, and the next meeting for the home page. Every look is audited; the
-//! cases whose items a page showed go in the audit row's `shown`, so that each look counts as
-//! a read of that case in its access log.
+//! One meeting (its agenda with the minutes, its people and what to put on the agenda) and its
+//! print. Every look is audited; the cases whose items a page showed go in the audit row's
+//! `shown`, so that each look counts as a read of that case in its access log.
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use time::Date;
 
-use super::{Loaded, access_at, load, reach};
+use super::{Loaded, load};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::calendar::{format_date_da, format_datetime_da, today_copenhagen};
 use crate::domain::ids::MeetingGuestId;
 use crate::domain::meeting::MeetingStatus;
-use crate::domain::policy::{self, Capability, MeetingAccess};
+use crate::domain::policy::{self, MeetingAccess};
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, AuditAction};
+use crate::store::meetings as store;
 use crate::store::meetings::agenda::{self, Action, Guest, Item};
 use crate::store::meetings::suggestions::{self, Suggestion};
-use crate::store::meetings::{self as store, MeetingRow};
 use crate::web::extract::{Query, parse_id};
 use crate::web::filters;
 use crate::web::layout::{self, PageContext};
-use crate::web::paging::{PageQuery, Pager};
 
 pub(crate) struct ActionView {
     pub id: String,
@@ -158,85 +156,6 @@ pub(crate) fn item_views(
         })
         .collect();
     (views, shown)
-}
-
-pub(crate) struct ListRow {
-    pub href: String,
-    pub title: String,
-    pub forum: String,
-    pub place: String,
-    pub status: &'static str,
-    pub items: i64,
-}
-
-#[derive(Template)]
-#[template(path = "meetings/list.html")]
-struct ListPage {
-    page: PageContext,
-    upcoming: Vec<ListRow>,
-    past: Vec<ListRow>,
-    pager: Pager,
-    may_plan: bool,
-}
-
-fn list_rows(state: &AppState, current: &CurrentUser, rows: Vec<MeetingRow>) -> Vec<ListRow> {
-    rows.into_iter()
-        .filter(|r| {
-            access_at(state, current, r.municipality_id, r.police_district_id)
-                != MeetingAccess::None
-        })
-        .map(|r| ListRow {
-            href: format!("/moeder/{}", r.id),
-            title: format!("{} {}", r.kind.label(), format_datetime_da(r.starts_at)),
-            forum: match (r.municipality_id, r.police_district_id) {
-                (Some(m), _) => state
-                    .tenants
-                    .by_id(m)
-                    .map(|m| m.infohus_name().to_owned())
-                    .unwrap_or_default(),
-                (None, Some(d)) => super::network_name(state, d),
-                _ => String::new(),
-            },
-            place: r.place,
-            status: r.status.label(),
-            items: r.items,
-        })
-        .collect()
-}
-
-pub(crate) async fn show_list(
-    State(state): State<AppState>,
-    current: CurrentUser,
-    Query(q): Query<PageQuery>,
-) -> AppResult<Response> {
-    let reach = reach(&state, &current);
-    let now = state.clock.now();
-    let after = q.after();
-    let mut conn = state.db.acquire().await?;
-    let upcoming = store::list(&mut *conn, &reach, now, true, None).await?;
-    let past = store::list(&mut *conn, &reach, now, false, after).await?;
-    let next = past.next(|r| crate::store::paging::After {
-        at: r.starts_at,
-        id: r.id.0,
-    });
-    audit::record(
-        &mut *conn,
-        &current
-            .audit(AuditAction::MeetingListViewed)
-            .in_municipality(current.user.municipality_id)
-            .in_district(current.user.police_district_id),
-        now,
-    )
-    .await?;
-    drop(conn);
-    let page = ListPage {
-        page: PageContext::for_user(&current, "Møder", "/moeder").await?,
-        upcoming: list_rows(&state, &current, upcoming.rows),
-        past: list_rows(&state, &current, past.rows),
-        pager: Pager::new("/moeder", &[], after, next),
-        may_plan: policy::may(&current.user.actor(), Capability::PlanMeetings),
-    };
-    layout::ok(&page)
 }
 
 pub(crate) struct SuggestionView {
@@ -486,32 +405,4 @@ pub(crate) async fn show_print(
         items,
     };
     layout::ok(&page)
-}
-
-/// The next meeting on the home page of coordinators, police and the core group.
-pub struct NextMeeting {
-    pub href: String,
-    pub title: String,
-    pub forum: String,
-    pub place: String,
-}
-
-pub async fn next_meeting(
-    state: &AppState,
-    current: &CurrentUser,
-) -> AppResult<Option<NextMeeting>> {
-    if !policy::may(&current.user.actor(), Capability::Meetings) {
-        return Ok(None);
-    }
-    let reach = reach(state, current);
-    let next = store::next(&state.db, &reach, state.clock.now()).await?;
-    Ok(list_rows(state, current, next.into_iter().collect())
-        .into_iter()
-        .next()
-        .map(|r| NextMeeting {
-            href: r.href,
-            title: r.title,
-            forum: r.forum,
-            place: r.place,
-        }))
 }

@@ -3,6 +3,7 @@
 //! in total, and a unit's counts for its leaders and key employees (`/enhed/tal`).
 
 mod pack;
+pub(crate) use pack::district_snapshot;
 mod unit;
 
 use askama::Template;
@@ -213,46 +214,6 @@ async fn build_columns(
         columns,
         areas,
     })
-}
-
-/// The district's figures for the last complete quarter, suppressed exactly as the report
-/// shows them, as the network meeting keeps them: each area's tables with that quarter's
-/// column only. Never a person: the cells are the report's own.
-pub(crate) async fn district_snapshot(
-    conn: &mut PgConnection,
-    state: &AppState,
-    district: crate::domain::ids::PoliceDistrictId,
-    now: time::OffsetDateTime,
-) -> AppResult<serde_json::Value> {
-    let scope = scope_of_area(state, Some(StatisticsArea::District(district)))?;
-    let quarter = Quarter::last_complete(now);
-    let report = build_report(conn, &scope, quarter, now).await?;
-    let chosen = report.columns.iter().position(|c| c.chosen).unwrap_or(0);
-    let areas: Vec<serde_json::Value> = report
-        .areas
-        .iter()
-        .map(|a| {
-            let tables: Vec<serde_json::Value> = a
-                .tables
-                .iter()
-                .map(|t| {
-                    let rows: Vec<(String, String)> = t
-                        .rows
-                        .iter()
-                        .map(|r| {
-                            (
-                                r.label.clone(),
-                                r.cells.get(chosen).cloned().unwrap_or_default(),
-                            )
-                        })
-                        .collect();
-                    serde_json::json!({ "title": t.title, "rows": rows })
-                })
-                .collect();
-            serde_json::json!({ "name": a.name, "tables": tables })
-        })
-        .collect();
-    Ok(serde_json::json!({ "quarter": quarter.label(), "areas": areas }))
 }
 
 async fn audit_view(

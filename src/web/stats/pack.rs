@@ -2,7 +2,8 @@
 //! meeting. A first page of key figures with the change from the previous quarter and from the
 //! same quarter last year, then the tables of those three quarters, and the awareness talks and
 //! training sessions held. No person anywhere; every number is a cell of the suppressed report,
-//! and a change is shown only between two shown cells ([`stats::shown_change`]).
+//! and a change is shown only between two shown cells ([`stats::shown_change`]). And the
+//! district's figures a network meeting takes along ([`district_snapshot`]).
 
 use askama::Template;
 use axum::extract::State;
@@ -11,6 +12,7 @@ use axum::response::Response;
 use super::{ReportQuery, audit_view, build_columns, resolve_quarter, scope_for};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::domain::policy::StatisticsArea;
 use crate::domain::stats::{self, Quarter};
 use crate::error::AppResult;
 use crate::report::AreaReport;
@@ -18,6 +20,7 @@ use crate::store::audit::AuditAction;
 use crate::store::plans::{self, SessionKind};
 use crate::web::extract::Query;
 use crate::web::layout::{self, PageContext};
+use sqlx::PgConnection;
 
 /// One key figure: a table's total in the chosen quarter, the two quarters it is compared
 /// with, and the changes where both cells are shown.
@@ -155,4 +158,44 @@ pub(super) async fn show_pack(
         withheld: stats::WITHHELD_TEXT,
     };
     layout::ok(&page)
+}
+
+/// The district's figures for the last complete quarter, suppressed exactly as the report
+/// shows them, as the network meeting keeps them: each area's tables with that quarter's
+/// column only. Never a person: the cells are the report's own.
+pub(crate) async fn district_snapshot(
+    conn: &mut PgConnection,
+    state: &AppState,
+    district: crate::domain::ids::PoliceDistrictId,
+    now: time::OffsetDateTime,
+) -> AppResult<serde_json::Value> {
+    let scope = super::scope_of_area(state, Some(StatisticsArea::District(district)))?;
+    let quarter = Quarter::last_complete(now);
+    let report = super::build_report(conn, &scope, quarter, now).await?;
+    let chosen = report.columns.iter().position(|c| c.chosen).unwrap_or(0);
+    let areas: Vec<serde_json::Value> = report
+        .areas
+        .iter()
+        .map(|a| {
+            let tables: Vec<serde_json::Value> = a
+                .tables
+                .iter()
+                .map(|t| {
+                    let rows: Vec<(String, String)> = t
+                        .rows
+                        .iter()
+                        .map(|r| {
+                            (
+                                r.label.clone(),
+                                r.cells.get(chosen).cloned().unwrap_or_default(),
+                            )
+                        })
+                        .collect();
+                    serde_json::json!({ "title": t.title, "rows": rows })
+                })
+                .collect();
+            serde_json::json!({ "name": a.name, "tables": tables })
+        })
+        .collect();
+    Ok(serde_json::json!({ "quarter": quarter.label(), "areas": areas }))
 }
