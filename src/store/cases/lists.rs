@@ -294,15 +294,28 @@ pub async fn tasks(db: impl PgExecutor<'_>, scope: TaskScope<'_>) -> sqlx::Resul
                  and (c.municipality_id = any ($2)
                       or exists (select 1 from case_team t where t.case_id = c.id and t.user_id = $1))
                union all
-               select 'plan_review', c.id, c.reference, min(i.next_review_date), null, null, null
-               from action_plans p
-               join cases c on c.id = p.case_id
-               join interventions i on i.case_id = c.id and i.status in ('planned', 'active')
-               where p.plan_coordinator_user_id = $1 and c.stage = 'follow_up'
-                 and (c.municipality_id = any ($2)
-                      or exists (select 1 from case_team t where t.case_id = c.id and t.user_id = $1))
-               group by c.id, c.reference
-               having min(i.next_review_date) <= $5
+               -- The plans the user coordinates on cases in follow-up, driven from those cases
+               -- (the municipality's as coordinator, the team's otherwise) and never from every
+               -- plan the user ever coordinated: the laterals keep each a per-case index lookup.
+               select 'plan_review', c.id, c.reference, r.due, null, null, null
+               from cases c
+               cross join lateral (select 1 from action_plans p
+                                   where p.case_id = c.id and p.plan_coordinator_user_id = $1
+                                   limit 1) p
+               cross join lateral (select min(i.next_review_date) as due from interventions i
+                                   where i.case_id = c.id and i.status in ('planned', 'active')) r
+               where c.stage = 'follow_up' and c.municipality_id = any ($2) and r.due <= $5
+               union all
+               select 'plan_review', c.id, c.reference, r.due, null, null, null
+               from case_team t
+               join cases c on c.id = t.case_id
+               cross join lateral (select 1 from action_plans p
+                                   where p.case_id = c.id and p.plan_coordinator_user_id = $1
+                                   limit 1) p
+               cross join lateral (select min(i.next_review_date) as due from interventions i
+                                   where i.case_id = c.id and i.status in ('planned', 'active')) r
+               where t.user_id = $1 and c.stage = 'follow_up' and not (c.municipality_id = any ($2))
+                 and r.due <= $5
                union all
                select 'post_closure_review', c.id, c.reference, p.due_date, p.months::text,
                       null, null

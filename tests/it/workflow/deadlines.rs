@@ -883,3 +883,31 @@ async fn the_case_list_filters_by_level_owner_and_overdue_and_sorts_by_time_in_s
         );
     }
 }
+
+#[tokio::test]
+async fn the_plan_coordinator_is_asked_for_the_plans_review_whether_on_the_team_or_the_coordinator()
+{
+    let app = TestApp::with_demo_users().await;
+    const TASK: &str = "Opfølgning på handleplanen, som du koordinerer";
+    // The core-group member coordinates the plan from the case's team.
+    let (id, mut coordinator, mut core) = randers_case_in_follow_up(&app, "01.12.2026").await;
+    assert!(core.get("/opgaver").await.body.contains(TASK));
+    assert!(!coordinator.get("/opgaver").await.body.contains(TASK));
+    // Handed to the coordinator, who sees the municipality's cases: theirs now, not the team's.
+    let coordinator_id = app.user_id("coordinator@randers.demo").await;
+    sqlx::query("update action_plans set plan_coordinator_user_id = $2 where case_id = $1")
+        .bind(id)
+        .bind(coordinator_id.0)
+        .execute(&app.db)
+        .await
+        .expect("plan coordinator");
+    assert!(coordinator.get("/opgaver").await.body.contains(TASK));
+    assert!(!core.get("/opgaver").await.body.contains(TASK));
+    // A review beyond the horizon is not a task yet.
+    sqlx::query("update interventions set next_review_date = '2027-03-01' where case_id = $1")
+        .bind(id)
+        .execute(&app.db)
+        .await
+        .expect("review");
+    assert!(!coordinator.get("/opgaver").await.body.contains(TASK));
+}
