@@ -1,11 +1,14 @@
 //! Infohus meetings: planning a meeting, and moving it from planned to held to approved
-//! minutes. The list is in [`list`]; one meeting's page and print are in [`show`]; its agenda in [`agenda`] and
-//! its people in [`people`]; the minutes of an item and its actions in [`minutes`].
+//! minutes. The list is in [`list`]; one meeting's page and print in [`show`]; its agenda in
+//! [`agenda`] and its people in [`people`]; the minutes of an item in [`minutes`] and marking an
+//! action done in [`actions`].
 //!
 //! Every change goes the same way: load the meeting and the viewer's relation to it
-//! ([`policy::meeting_access`]: 404 without one), validate, then [`change`] writes it in one
-//! transaction with the meeting's version check, the case timeline rows it causes and the
-//! audit row. A stale form gets the conflict message with what was typed, and status 409.
+//! ([`policy::meeting_access`]: 404 without one), validate, then write it in one transaction
+//! with its version check and its audit row. The agenda and the people go through [`change`]
+//! (the meeting's version); the minutes check the item's own version, so that two items can be
+//! written at once; [`note_item_change`] writes an item's case timeline entry and audit row. A
+//! stale form gets the conflict message with what was typed, and status 409.
 
 mod actions;
 mod agenda;
