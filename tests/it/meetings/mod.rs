@@ -3,6 +3,7 @@
 
 mod minutes;
 mod plan;
+mod records;
 
 use axum::http::StatusCode;
 use infohus::domain::calendar::today_copenhagen;
