@@ -222,6 +222,10 @@ async fn serve(
         .await
         .with_context(|| format!("listening on {listen}"))?;
     tracing::info!(%listen, "Infohus is listening");
+    // The handler for SIGTERM is in place before the app says it runs: a service manager (or a
+    // test) that stops it at once then gets the clean shutdown, never the default death.
+    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("listening for SIGTERM")?;
     // The listening address is what a browser on this machine opens; the public address is
     // what links in the app use, and differs behind a proxy.
     if public_url.trim_end_matches('/') == format!("http://{listen}") {
@@ -244,7 +248,7 @@ async fn serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(shutdown_signal(term))
     .await?;
     tracing::info!("stopped");
     Ok(())
@@ -267,21 +271,13 @@ async fn send_mail(state: AppState, mailer: infohus::mail::Mailer) {
 }
 
 /// SIGINT or SIGTERM: stop accepting, let in-flight requests finish.
-async fn shutdown_signal() {
+async fn shutdown_signal(mut term: tokio::signal::unix::Signal) {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
     tokio::select! {
         _ = ctrl_c => {},
-        _ = term => {},
+        _ = term.recv() => {},
     }
 }
 
