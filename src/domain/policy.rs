@@ -381,6 +381,24 @@ pub fn meeting_access(actor: &Actor, meeting: &MeetingScope) -> MeetingAccess {
     }
 }
 
+/// Where an actor plans meetings: a coordinator their municipality's, the police their
+/// district's network meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeetingHome {
+    Municipality(MunicipalityId),
+    Network(PoliceDistrictId),
+}
+
+pub fn meeting_home(actor: &Actor) -> Option<MeetingHome> {
+    if actor.has(Role::Coordinator) {
+        return actor.municipality_id.map(MeetingHome::Municipality);
+    }
+    if actor.has(Role::Police) {
+        return actor.police_district_id.map(MeetingHome::Network);
+    }
+    None
+}
+
 /// May the actor mark a meeting's action done? Its owner, or whoever organises the meeting.
 pub fn may_finish_action(actor: &Actor, owner: UserId, access: MeetingAccess) -> bool {
     actor.user_id == owner || access == MeetingAccess::Organiser
@@ -642,6 +660,12 @@ mod tests {
         };
         assert_eq!(meeting_access(&neighbour, &far), MeetingAccess::None);
         assert_eq!(meeting_access(&core, &network), MeetingAccess::None);
+        assert_eq!(
+            meeting_home(&coordinator),
+            Some(MeetingHome::Municipality(m))
+        );
+        assert_eq!(meeting_home(&police), Some(MeetingHome::Network(d)));
+        assert_eq!(meeting_home(&core), None);
         assert!(may_finish_action(
             &core,
             core.user_id,

@@ -84,9 +84,34 @@ pub async fn list(
     upcoming: bool,
     after: Option<After>,
 ) -> sqlx::Result<Page<MeetingRow>> {
+    Ok(Page::of(
+        rows(db, reach, now, upcoming, after, FETCH).await?,
+    ))
+}
+
+/// The next meeting the viewer may attend, for the home page: one row.
+pub async fn next(
+    db: impl PgExecutor<'_>,
+    reach: &Reach,
+    now: OffsetDateTime,
+) -> sqlx::Result<Option<MeetingRow>> {
+    Ok(rows(db, reach, now, true, None, 1)
+        .await?
+        .into_iter()
+        .next())
+}
+
+async fn rows(
+    db: impl PgExecutor<'_>,
+    reach: &Reach,
+    now: OffsetDateTime,
+    upcoming: bool,
+    after: Option<After>,
+    limit: i64,
+) -> sqlx::Result<Vec<MeetingRow>> {
     let (municipalities, districts) = reach.ids();
     let (after_at, after_id) = (after.map(|a| a.at), after.map(|a| a.id));
-    let rows = sqlx::query_as!(
+    sqlx::query_as!(
         MeetingRow,
         r#"select m.id as "id: MeetingId", m.kind as "kind: MeetingKind",
                   m.municipality_id as "municipality_id: MunicipalityId",
@@ -107,24 +132,10 @@ pub async fn list(
         upcoming,
         after_at,
         after_id,
-        FETCH,
+        limit,
     )
     .fetch_all(db)
-    .await?;
-    Ok(Page::of(rows))
-}
-
-/// The next meeting the viewer may attend, for the home page.
-pub async fn next(
-    db: impl PgExecutor<'_>,
-    reach: &Reach,
-    now: OffsetDateTime,
-) -> sqlx::Result<Option<MeetingRow>> {
-    Ok(list(db, reach, now, true, None)
-        .await?
-        .rows
-        .into_iter()
-        .next())
+    .await
 }
 
 pub struct NewMeeting<'a> {

@@ -45,15 +45,7 @@ fn list_rows(state: &AppState, current: &CurrentUser, rows: Vec<MeetingRow>) -> 
         .map(|r| ListRow {
             href: format!("/moeder/{}", r.id),
             title: format!("{} {}", r.kind.label(), format_datetime_da(r.starts_at)),
-            forum: match (r.municipality_id, r.police_district_id) {
-                (Some(m), _) => state
-                    .tenants
-                    .by_id(m)
-                    .map(|m| m.infohus_name().to_owned())
-                    .unwrap_or_default(),
-                (None, Some(d)) => super::network_name(state, d),
-                _ => String::new(),
-            },
+            forum: super::forum_name(state, r.municipality_id, r.police_district_id),
             place: r.place,
             status: r.status.label(),
             items: r.items,

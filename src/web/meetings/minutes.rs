@@ -115,14 +115,7 @@ fn next_step(item: &Item) -> Option<(String, &'static str)> {
 /// case (its municipality's coordinators, the district's police, the case's team); for a
 /// general item, those the meeting policy lets in.
 async fn owners(state: &AppState, loaded: &Loaded, item: &Item) -> AppResult<Vec<Candidate>> {
-    let municipalities: Vec<_> = match loaded.meeting.municipality_id {
-        Some(m) => vec![m],
-        None => state
-            .tenants
-            .in_district(loaded.district)
-            .map(|m| m.id)
-            .collect(),
-    };
+    let municipalities = loaded.municipalities(state);
     let all = store::candidates(&state.db, &municipalities, loaded.district, item.case_id).await?;
     Ok(all
         .into_iter()

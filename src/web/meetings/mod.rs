@@ -120,6 +120,19 @@ impl Loaded {
         format!("/moeder/{}", self.meeting.id)
     }
 
+    /// The municipalities whose people may take part: the meeting's own, or the district's for
+    /// the network.
+    pub fn municipalities(&self, state: &AppState) -> Vec<MunicipalityId> {
+        match self.meeting.municipality_id {
+            Some(m) => vec![m],
+            None => state
+                .tenants
+                .in_district(self.district)
+                .map(|m| m.id)
+                .collect(),
+        }
+    }
+
     pub fn is_organiser(&self) -> bool {
         self.access == MeetingAccess::Organiser
     }
@@ -173,6 +186,18 @@ fn district_and_forum(
         (None, Some(d)) => Some((d, network_name(state, d))),
         (None, None) => None,
     }
+}
+
+/// The name of the forum a meeting of this municipality (or this district's network) is held
+/// in, for lists and forms.
+pub(crate) fn forum_name(
+    state: &AppState,
+    municipality: Option<MunicipalityId>,
+    district: Option<PoliceDistrictId>,
+) -> String {
+    district_and_forum(state, municipality, district)
+        .map(|(_, forum)| forum)
+        .unwrap_or_default()
 }
 
 /// The district's network (Infohus Østjylland, Infohus Netværk), as its municipalities'

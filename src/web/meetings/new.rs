@@ -11,9 +11,8 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::calendar::{copenhagen_instant, parse_time, today_copenhagen};
 use crate::domain::ids::UserId;
-use crate::domain::ids::{MunicipalityId, PoliceDistrictId};
 use crate::domain::meeting::{self, MeetingKind};
-use crate::domain::policy::Role;
+use crate::domain::policy::{self, MeetingHome as Home, Role};
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, AuditAction, ObjectType};
 use crate::store::meetings::{self as store, NewMeeting};
@@ -23,22 +22,9 @@ use crate::web::extract::Form;
 use crate::web::forms::{self, FieldErrors, FormState};
 use crate::web::layout::{self, PageContext, set_notice};
 
-/// Where a new meeting may belong for this organiser: their municipality, or (police) their
-/// district's network.
-pub(crate) enum Home {
-    Municipality(MunicipalityId),
-    Network(PoliceDistrictId),
-}
-
-pub(crate) fn home_of(current: &CurrentUser) -> Option<Home> {
-    let user = &current.user;
-    if user.has(Role::Coordinator) {
-        return user.municipality_id.map(Home::Municipality);
-    }
-    if user.has(Role::Police) {
-        return user.police_district_id.map(Home::Network);
-    }
-    None
+/// Where the organiser's new meeting belongs, as the policy says.
+fn home_of(current: &CurrentUser) -> Option<Home> {
+    policy::meeting_home(&current.user.actor())
 }
 
 /// The kinds a new meeting of this home may have.
@@ -90,12 +76,8 @@ async fn chairs(state: &AppState, home: &Home) -> AppResult<Vec<(UserId, String)
 
 fn forum(state: &AppState, home: &Home) -> String {
     match home {
-        Home::Municipality(m) => state
-            .tenants
-            .by_id(*m)
-            .map(|m| m.infohus_name().to_owned())
-            .unwrap_or_default(),
-        Home::Network(d) => super::network_name(state, *d),
+        Home::Municipality(m) => super::forum_name(state, Some(*m), None),
+        Home::Network(d) => super::forum_name(state, None, Some(*d)),
     }
 }
 

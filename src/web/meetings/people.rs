@@ -20,14 +20,7 @@ use crate::web::layout::{self, PageContext, set_notice};
 
 /// Who may be at the meeting: everyone the policy gives access to it.
 async fn eligible(state: &AppState, loaded: &Loaded) -> AppResult<Vec<Candidate>> {
-    let municipalities: Vec<_> = match loaded.meeting.municipality_id {
-        Some(m) => vec![m],
-        None => state
-            .tenants
-            .in_district(loaded.district)
-            .map(|m| m.id)
-            .collect(),
-    };
+    let municipalities = loaded.municipalities(state);
     let all = store::candidates(&state.db, &municipalities, loaded.district, None).await?;
     Ok(all
         .into_iter()
