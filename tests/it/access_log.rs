@@ -77,7 +77,10 @@ async fn list_pages_log_which_cases_and_concerns_they_showed_and_the_access_log_
     let case = a_randers_case(&app).await;
 
     let mut coordinator = app.signed_in("coordinator@randers.demo").await;
-    assert_eq!(coordinator.get("/sager").await.status, StatusCode::OK);
+    assert_eq!(
+        coordinator.get("/sager?mine=nej").await.status,
+        StatusCode::OK
+    );
     assert_eq!(shown_by_last(&app, "case_list_viewed").await, vec![case.0]);
 
     // A concern filed by the employee: the reporter's own list is a read of it, and so are

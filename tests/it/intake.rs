@@ -765,7 +765,7 @@ async fn the_coordinator_opens_a_case_links_a_second_concern_with_the_same_cpr_a
 
     // One rule of a repeat: the case list, the case page and the quarterly figures say what
     // the intake queue said.
-    let list = coordinator.get("/sager").await;
+    let list = coordinator.get("/sager?mine=nej").await;
     assert!(
         list.texts("tbody tr").join(" ").contains("Gentagen"),
         "{}",

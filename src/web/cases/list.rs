@@ -20,7 +20,7 @@ use crate::store::paging::After;
 use crate::web::extract::Query;
 use crate::web::filters;
 use crate::web::layout::{self, PageContext};
-use crate::web::paging::Pager;
+use crate::web::paging::{self, Pager};
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct ListQuery {
@@ -36,7 +36,8 @@ pub(crate) struct ListQuery {
     /// A prevention level's code: only cases at that level.
     #[serde(default)]
     niveau: String,
-    /// `ja`: only the viewer's own cases.
+    /// `ja`: only the viewer's own cases; `nej`: every case they may see. Empty: their own,
+    /// unless they search for a person (`mine_by_default`).
     #[serde(default)]
     mine: String,
     /// `ja`: only cases past their next deadline.
@@ -47,12 +48,37 @@ pub(crate) struct ListQuery {
     sorter: String,
 }
 
+/// The list opens on the viewer's own cases: the ones they coordinate, own an intervention in
+/// or are on the team of. Whoever searches for a person wants every case they may see.
+fn mine_by_default(search: Option<&CaseSearch>) -> bool {
+    search.is_none()
+}
+
 fn filter_of(raw: &str) -> CaseFilter {
     match raw.trim() {
         "" => CaseFilter::Open,
         "alle" => CaseFilter::All,
         code => Stage::parse(code).map_or(CaseFilter::Open, CaseFilter::Stage),
     }
+}
+
+/// What the list shows, in words: its caption, and (with "ingen") what an empty list says.
+fn caption(filter: CaseFilter, mine: bool) -> String {
+    match (filter, mine) {
+        (CaseFilter::Open, true) => "Dine åbne sager".to_owned(),
+        (CaseFilter::Open, false) => "Åbne sager, du har adgang til".to_owned(),
+        (CaseFilter::All, true) => "Alle dine sager".to_owned(),
+        (CaseFilter::All, false) => "Alle sager, du har adgang til".to_owned(),
+        (CaseFilter::Stage(s), true) => format!("Dine sager i fasen «{}»", s.label()),
+        (CaseFilter::Stage(s), false) => format!("Sager i fasen «{}»", s.label()),
+    }
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_lowercase().chain(chars).collect()
+    })
 }
 
 struct Row {
@@ -80,6 +106,8 @@ struct CaseListPage {
     /// (value, label, selected) of the prevention levels.
     levels: Vec<(&'static str, &'static str, bool)>,
     mine: bool,
+    /// On the viewer's own cases: the same list of every case they may see, and its caption.
+    everyones: Option<(String, String)>,
     overdue: bool,
     oldest_first: bool,
     pager: Pager,
@@ -104,7 +132,11 @@ pub(crate) async fn show_cases(
     let after = After::decode(&q.efter);
     let today = today_copenhagen(state.clock.now());
     let level = Level::parse(q.niveau.trim());
-    let mine = q.mine.trim() == "ja";
+    let mine = match q.mine.trim() {
+        "ja" => true,
+        "nej" => false,
+        _ => mine_by_default(search.as_ref()),
+    };
     let overdue = q.overskredne.trim() == "ja";
     let oldest_first = q.sorter.trim() == "aeldste";
     let which = CaseQuery {
@@ -129,22 +161,39 @@ pub(crate) async fn show_cases(
         CaseFilter::All => "alle".to_owned(),
         CaseFilter::Stage(s) => s.as_str().to_owned(),
     };
+    let filters = |mine: bool| {
+        [
+            ("fase", fase.clone()),
+            ("q", typed.clone()),
+            ("niveau", level.map_or("", |l| l.as_str()).to_owned()),
+            ("mine", if mine { "ja" } else { "nej" }.to_owned()),
+            ("overskredne", if overdue { "ja" } else { "" }.to_owned()),
+            (
+                "sorter",
+                if oldest_first { "aeldste" } else { "" }.to_owned(),
+            ),
+        ]
+    };
+    let these = filters(mine);
+    let these: Vec<(&str, &str)> = these.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let pager = Pager::new(
         "/sager",
-        &[
-            ("fase", &fase),
-            ("q", &typed),
-            ("niveau", level.map_or("", |l| l.as_str())),
-            ("mine", if mine { "ja" } else { "" }),
-            ("overskredne", if overdue { "ja" } else { "" }),
-            ("sorter", if oldest_first { "aeldste" } else { "" }),
-        ],
+        &these,
         after,
         found.next(|r| After {
             at: r.stage_changed_at,
             id: r.id.0,
         }),
     );
+    // From the viewer's own cases, the same list of every case they may see is one link away.
+    let everyones = mine.then(|| {
+        let all = filters(false);
+        let all: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        (
+            paging::href("/sager", &all, None),
+            lowercase_first(&caption(filter, false)),
+        )
+    });
     let rows = found.rows;
     let municipalities: Vec<_> = reach
         .whole()
@@ -188,17 +237,14 @@ pub(crate) async fn show_cases(
                 filter == CaseFilter::All,
             )))
             .collect(),
-        caption: match filter {
-            CaseFilter::Open => "Åbne sager, du har adgang til".to_owned(),
-            CaseFilter::All => "Alle sager, du har adgang til".to_owned(),
-            CaseFilter::Stage(s) => format!("Sager i fasen «{}»", s.label()),
-        },
+        caption: caption(filter, mine),
         show_municipality: distinct.len() > 1,
         levels: Level::ALL
             .iter()
             .map(|l| (l.as_str(), l.label(), level == Some(*l)))
             .collect(),
         mine,
+        everyones,
         overdue,
         oldest_first,
         pager,

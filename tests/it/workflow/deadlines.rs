@@ -56,7 +56,7 @@ async fn an_overdue_review_is_flagged_on_the_case_and_in_the_owners_tasks() {
         "{first}"
     );
     let list = coordinator
-        .get("/sager")
+        .get("/sager?mine=nej")
         .await
         .texts("tbody tr")
         .join(" | ");
@@ -289,7 +289,7 @@ async fn the_case_list_shows_each_viewer_only_their_cases_with_stage_and_deadlin
     open_case(&app, "ballerup", "Liste Ballerup", true).await;
     let mut coordinator = app.signed_in("coordinator@randers.demo").await;
     send_to_screening(&app, &mut coordinator, randers).await;
-    let page = coordinator.get("/sager").await;
+    let page = coordinator.get("/sager?mine=nej").await;
     assert_eq!(page.status, StatusCode::OK);
     let rows = page.texts("tbody tr").join(" | ");
     assert!(
@@ -300,12 +300,12 @@ async fn the_case_list_shows_each_viewer_only_their_cases_with_stage_and_deadlin
     );
     assert!(!rows.contains("Liste Ballerup"), "{rows}");
     let filtered = coordinator
-        .get("/sager?fase=received")
+        .get("/sager?mine=nej&fase=received")
         .await
         .texts("tbody tr");
     assert!(filtered.is_empty(), "{filtered:?}");
     // An unknown stage shows them all rather than failing.
-    let all = coordinator.get("/sager?fase=nonsense").await;
+    let all = coordinator.get("/sager?mine=nej&fase=nonsense").await;
     assert_eq!(all.status, StatusCode::OK);
     assert_eq!(all.texts("tbody tr").len(), 1);
     let nav = page.texts("nav a").join(" ");
@@ -400,7 +400,7 @@ async fn the_demo_has_cases_in_every_stage_for_both_municipalities_including_ove
     let tasks = core.get("/").await.texts(".task-list li").join(" | ");
     assert!(tasks.contains("Overskredet"), "{tasks}");
     let mut coordinator = app.signed_in("coordinator@randers.demo").await;
-    let list = coordinator.get("/sager").await;
+    let list = coordinator.get("/sager?mine=nej").await;
     assert_eq!(list.status, StatusCode::OK);
     let ids: Vec<Uuid> = sqlx::query_scalar(
         "select c.id from cases c join municipalities m on m.id = c.municipality_id where m.slug = 'randers'",
@@ -576,7 +576,7 @@ async fn the_case_list_shows_the_open_cases_a_page_at_a_time() {
     let mut coordinator = app.signed_in("coordinator@randers.demo").await;
 
     // The default view: open cases only, newest first, 50 to a page.
-    let first = coordinator.get("/sager").await;
+    let first = coordinator.get("/sager?mine=nej").await;
     let rows = first.texts("tbody tr");
     assert_eq!(rows.len(), 50);
     assert!(rows[0].contains("Side Testperson 52"), "{}", rows[0]);
@@ -599,9 +599,11 @@ async fn the_case_list_shows_the_open_cases_a_page_at_a_time() {
     );
 
     // Every case, closed ones too; and a cursor the list did not write is the first page.
-    let all = coordinator.get("/sager?fase=alle").await;
+    let all = coordinator.get("/sager?mine=nej&fase=alle").await;
     assert!(all.body.contains("Lukket Testperson"));
-    let odd = coordinator.get("/sager?efter=ikke-en-markør").await;
+    let odd = coordinator
+        .get("/sager?mine=nej&efter=ikke-en-markør")
+        .await;
     assert_eq!(odd.status, StatusCode::OK);
     assert_eq!(odd.texts("tbody tr").len(), 50);
 }
@@ -678,7 +680,7 @@ async fn keyset_paging_returns_every_case_once_while_cases_are_added_between_pag
     }
     let mut coordinator = app.signed_in("coordinator@randers.demo").await;
     let mut seen = Vec::new();
-    let mut path = "/sager".to_owned();
+    let mut path = "/sager?mine=nej".to_owned();
     loop {
         let page = coordinator.get(&path).await;
         seen.extend(page.texts("tbody tr th"));
@@ -842,14 +844,14 @@ async fn the_case_list_filters_by_level_owner_and_overdue_and_sorts_by_time_in_s
     };
     let (waiting_ref, followed_ref) = (reference(waiting).await, reference(followed).await);
 
-    let preemptive = coordinator.get("/sager?niveau=preemptive").await;
+    let preemptive = coordinator.get("/sager?mine=nej&niveau=preemptive").await;
     assert_eq!(rows(&preemptive), vec![followed_ref.clone()]);
     assert!(
         preemptive
             .body
             .contains("<option value=\"preemptive\" selected>")
     );
-    assert!(rows(&coordinator.get("/sager?niveau=intervening").await).is_empty());
+    assert!(rows(&coordinator.get("/sager?mine=nej&niveau=intervening").await).is_empty());
 
     // The core-group member coordinates the plan and owns the intervention; the coordinator
     // holds neither.
@@ -858,20 +860,42 @@ async fn the_case_list_filters_by_level_owner_and_overdue_and_sorts_by_time_in_s
         vec![followed_ref.clone()]
     );
     assert!(rows(&coordinator.get("/sager?mine=ja").await).is_empty());
+    // The list opens on the viewer's own cases, and links to the same list of every case they
+    // may see; a search for a person looks among every case.
+    assert_eq!(rows(&core.get("/sager").await), vec![followed_ref.clone()]);
+    let own = coordinator.get("/sager").await;
+    assert!(rows(&own).is_empty());
+    assert!(own.body.contains("Dine åbne sager: ingen."), "{}", own.body);
+    assert!(
+        own.body
+            .contains("<a href=\"/sager?mine=nej\">åbne sager, du har adgang til</a>"),
+        "{}",
+        own.body
+    );
+    assert!(
+        own.body
+            .contains("<option value=\"ja\" selected>Mine sager</option>")
+    );
+    let searched = coordinator.get(&format!("/sager?q={waiting_ref}")).await;
+    assert_eq!(rows(&searched), vec![waiting_ref.clone()]);
+    assert!(searched.body.contains("<option value=\"nej\" selected>"));
 
     // Latest moved first by default; the one longest in its stage first when asked.
-    assert_eq!(rows(&coordinator.get("/sager").await)[0], followed_ref);
     assert_eq!(
-        rows(&coordinator.get("/sager?sorter=aeldste").await)[0],
+        rows(&coordinator.get("/sager?mine=nej").await)[0],
+        followed_ref
+    );
+    assert_eq!(
+        rows(&coordinator.get("/sager?mine=nej&sorter=aeldste").await)[0],
         waiting_ref
     );
 
     // Past the intervention's review date, the case is overdue.
-    assert!(rows(&coordinator.get("/sager?overskredne=ja").await).is_empty());
+    assert!(rows(&coordinator.get("/sager?mine=nej&overskredne=ja").await).is_empty());
     app.clock.advance(Duration::days(120));
     let mut coordinator = app.signed_in("coordinator@randers.demo").await;
     assert_eq!(
-        rows(&coordinator.get("/sager?overskredne=ja").await),
+        rows(&coordinator.get("/sager?mine=nej&overskredne=ja").await),
         vec![followed_ref]
     );
     // Unknown values are no filter, never an error.

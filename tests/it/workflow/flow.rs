@@ -635,7 +635,7 @@ async fn a_case_closed_during_follow_up_can_end_otherwise_and_be_reopened_with_a
     );
     // The reopened case's deadline is its new stage's: none while received, not the old
     // intervention review date nor the cancelled reviews after closing.
-    let list = coordinator.get("/sager").await;
+    let list = coordinator.get("/sager?mine=nej").await;
     let row = list
         .texts("tbody tr")
         .into_iter()
@@ -652,7 +652,7 @@ async fn a_case_closed_during_follow_up_can_end_otherwise_and_be_reopened_with_a
     .expect("reviews");
     assert_eq!(pending, 0);
     send_to_screening(&app, &mut coordinator, id).await;
-    let list = coordinator.get("/sager").await;
+    let list = coordinator.get("/sager?mine=nej").await;
     let row = list
         .texts("tbody tr")
         .into_iter()
