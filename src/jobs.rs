@@ -36,6 +36,9 @@ pub async fn run_periodic(state: AppState) {
         if let Err(e) = daily_purge(&state).await {
             tracing::warn!(error = %e, "the retention purge failed");
         }
+        if let Err(e) = audit_partitions(&state).await {
+            tracing::warn!(error = %e, "making the audit trail's partitions failed");
+        }
     }
 }
 
@@ -167,4 +170,29 @@ pub async fn daily_purge(state: &AppState) -> anyhow::Result<Outcome> {
         crate::retention::PurgeOutcome::Ran(_) => Ok(Outcome::Ran),
         crate::retention::PurgeOutcome::Busy => Ok(Outcome::Busy),
     }
+}
+
+/// Makes the audit trail's monthly partitions a year ahead, once a day.
+pub const AUDIT_PARTITIONS: &str = "audit_partitions";
+
+pub async fn audit_partitions(state: &AppState) -> anyhow::Result<Outcome> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let outcome = claim(&mut tx, AUDIT_PARTITIONS, Duration::hours(20), now).await?;
+    if outcome != Outcome::Ran {
+        tx.rollback().await?;
+        return Ok(outcome);
+    }
+    let today = now.date();
+    let until = today
+        .checked_add(Duration::days(
+            31 * i64::from(crate::store::audit::PARTITIONS_AHEAD_MONTHS),
+        ))
+        .unwrap_or(today);
+    let made = crate::store::audit::make_partitions(&mut *tx, today, until).await?;
+    tx.commit().await?;
+    if made > 0 {
+        tracing::info!(made, "audit trail partitions made");
+    }
+    Ok(Outcome::Ran)
 }

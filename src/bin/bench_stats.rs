@@ -42,6 +42,10 @@ struct Args {
     /// Print the plan and timing of every query of one report (auto_explain).
     #[arg(long)]
     explain: bool,
+    /// Audit rows per case: looks at the case by its people over its life, and every tenth a
+    /// case list that showed it with its neighbours (for the access log at volume).
+    #[arg(long, default_value_t = 0)]
+    audit_per_case: i32,
     /// Keep the generated database instead of dropping it.
     #[arg(long)]
     keep: bool,
@@ -142,6 +146,11 @@ async fn bench(args: &Args, url: &str, name: &str) -> anyhow::Result<()> {
             history::write(&mut tx, &stories, actors).await?;
             tx.commit().await?;
         }
+        if args.audit_per_case > 0 {
+            let from = (now - time::Duration::days(365 * args.years)).date();
+            store::audit::make_partitions(&mut *conn, from, now.date()).await?;
+            write_audit(&mut conn, m.id, &actors, args.audit_per_case, now).await?;
+        }
         eprintln!("  {} written", m.name());
     }
     // What autovacuum would have done by the time anyone reads a report: statistics, and the
@@ -150,17 +159,19 @@ async fn bench(args: &Args, url: &str, name: &str) -> anyhow::Result<()> {
     let counts = sqlx::query!(
         r#"select (select count(*) from cases) as "cases!", (select count(*) from concerns) as "concerns!",
                   (select count(*) from case_history) as "history!",
-                  (select count(*) from interventions) as "interventions!""#
+                  (select count(*) from interventions) as "interventions!",
+                  (select count(*) from audit_events) as "audit!""#
     )
     .fetch_one(&mut *conn)
     .await?;
     println!(
-        "generated {total_cases} cases in {:.0} s: {} cases, {} concerns, {} history rows, {} interventions, {} municipalities, {} years",
+        "generated {total_cases} cases in {:.0} s: {} cases, {} concerns, {} history rows, {} interventions, {} audit rows, {} municipalities, {} years",
         started.elapsed().as_secs_f64(),
         counts.cases,
         counts.concerns,
         counts.history,
         counts.interventions,
+        counts.audit,
         state.tenants.municipalities.len(),
         args.years
     );
@@ -316,6 +327,45 @@ fn print_times(label: &str, times: &[Duration]) {
         ms(median),
         ms(max)
     );
+}
+
+/// The municipality's audit trail, set-based: `per_case` rows per case spread over its life
+/// (until it closed, or now), by its coordinator, core-group member and police in turn; every
+/// tenth row a case list that showed the case and the 19 opened after it.
+async fn write_audit(
+    conn: &mut PgConnection,
+    municipality: MunicipalityId,
+    actors: &Actors,
+    per_case: i32,
+    now: time::OffsetDateTime,
+) -> anyhow::Result<()> {
+    let people = [actors.coordinator.0, actors.core_group.0, actors.police.0];
+    sqlx::query!(
+        r#"with listed as (
+               select c.id, c.opened_at, coalesce(c.closed_at, $4) as until,
+                      array_agg(c.id) over (order by c.opened_at, c.id
+                                            rows between current row and 19 following) as shown
+               from cases c where c.municipality_id = $1
+           )
+           insert into audit_events (occurred_at, actor_user_id, action, object_type, object_id,
+                                     municipality_id, purpose, shown_ids)
+           select l.opened_at + (l.until - l.opened_at) * (g::float8 / ($3 + 1)),
+                  ($2::uuid[])[1 + (g % 3)],
+                  case when g % 10 = 0 then 'case_list_viewed' else 'case_viewed' end,
+                  case when g % 10 = 0 then null else 'case' end,
+                  case when g % 10 = 0 then null else l.id end,
+                  $1,
+                  case when g % 10 = 0 then null else 'case_work' end,
+                  case when g % 10 = 0 then l.shown else '{}' end
+           from listed l, generate_series(1, $3) g"#,
+        municipality as MunicipalityId,
+        &people,
+        per_case,
+        now,
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// A coordinator and a core-group member per municipality, and the district's police; they

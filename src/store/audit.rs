@@ -250,3 +250,25 @@ pub async fn record(
     .await?;
     Ok(())
 }
+
+/// How far ahead the audit trail's monthly partitions are made: a year, so that a job that
+/// stops running for months still leaves every insert its partition.
+pub const PARTITIONS_AHEAD_MONTHS: u8 = 12;
+
+/// Makes the audit trail's missing monthly partitions from `from`'s month through `until`'s
+/// (`infohus_audit_partitions`, which runs as the schema's owner: the app's role cannot create
+/// tables); returns how many it made. A month whose rows already went to the default partition
+/// is left to it rather than failing.
+pub async fn make_partitions(
+    db: impl PgExecutor<'_>,
+    from: time::Date,
+    until: time::Date,
+) -> sqlx::Result<i32> {
+    sqlx::query_scalar!(
+        r#"select infohus_audit_partitions($1, $2) as "made!""#,
+        from,
+        until
+    )
+    .fetch_one(db)
+    .await
+}

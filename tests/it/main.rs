@@ -8,6 +8,7 @@ mod accounts;
 mod addenda;
 mod admin_users;
 mod alerts;
+mod audit_trail;
 mod auth;
 mod backup;
 mod codes;

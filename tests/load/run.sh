@@ -5,7 +5,7 @@
 # share of /readyz's throughput, and the app's memory (RSS) after each page.
 #
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres bash tests/load/run.sh
-#   YEARS=10 CASES_PER_YEAR=5000 EXTRA_MUNICIPALITIES=4 SECONDS_PER_PAGE=15 bash tests/load/run.sh
+#   YEARS=10 CASES_PER_YEAR=5000 EXTRA_MUNICIPALITIES=4 AUDIT_PER_CASE=20 SECONDS_PER_PAGE=15 bash tests/load/run.sh
 #   BENCH_DATABASE=infohus_bench_1a2b3c4d bash tests/load/run.sh   # reuse a kept database
 #
 # Needs a PostgreSQL server (DATABASE_URL names one; the database is created on it and dropped
@@ -18,6 +18,8 @@ cd "$(dirname "$0")/../.."
 YEARS="${YEARS:-10}"
 CASES_PER_YEAR="${CASES_PER_YEAR:-5000}"
 EXTRA_MUNICIPALITIES="${EXTRA_MUNICIPALITIES:-4}"
+# Audit rows per case (20: a million cases make twenty million rows in the access log).
+AUDIT_PER_CASE="${AUDIT_PER_CASE:-20}"
 SECONDS_PER_PAGE="${SECONDS_PER_PAGE:-15}"
 CONNECTIONS="${CONNECTIONS:-16 64}"
 PASSWORD="bench-password-2026"
@@ -58,7 +60,7 @@ if [ -n "${BENCH_DATABASE:-}" ]; then
 else
   echo "--- generating $YEARS years × $CASES_PER_YEAR cases in $((2 + EXTRA_MUNICIPALITIES)) municipalities"
   "$target/bench_stats" --years "$YEARS" --cases-per-year "$CASES_PER_YEAR" \
-    --extra-municipalities "$EXTRA_MUNICIPALITIES" --runs 1 --keep --password "$PASSWORD" | tee "$work/generate.log"
+    --extra-municipalities "$EXTRA_MUNICIPALITIES" --audit-per-case "$AUDIT_PER_CASE" --runs 1 --keep --password "$PASSWORD" | tee "$work/generate.log"
   db="$(sed -n 's/^database //p' "$work/generate.log" | head -1)"
   created_db="$db"
 fi
