@@ -286,11 +286,17 @@ pub async fn tasks(db: impl PgExecutor<'_>, scope: TaskScope<'_>) -> sqlx::Resul
                where d.police_user_id = $1 and d.by_phone and d.confirmed_at is null
                  and d.objected_at is null and c.municipality_id = any ($3)
                union all
+               -- The assessments waiting: the municipality's for a coordinator, the team's
+               -- otherwise, as two branches. One branch with an OR read every case in the
+               -- stage in the installation (14 ms at 300,000 cases, against under 1 ms).
                select 'assessment', c.id, c.reference, null, null, null, null
                from cases c
-               where c.stage = 'assessment'
-                 and (c.municipality_id = any ($2)
-                      or exists (select 1 from case_team t where t.case_id = c.id and t.user_id = $1))
+               where c.stage = 'assessment' and c.municipality_id = any ($2)
+               union all
+               select 'assessment', c.id, c.reference, null, null, null, null
+               from case_team t join cases c on c.id = t.case_id
+               where t.user_id = $1 and c.stage = 'assessment'
+                 and not (c.municipality_id = any ($2))
                union all
                select 'intervention_review', c.id, c.reference, i.next_review_date, i.type_id,
                       null, null
@@ -330,11 +336,16 @@ pub async fn tasks(db: impl PgExecutor<'_>, scope: TaskScope<'_>) -> sqlx::Resul
                  and c.municipality_id = any ($2)
                  and p.due_date <= $5
                union all
-               select 'notification_receipt', c.id, c.reference, p.notification_receipt_due,
+               -- Per plan a lookup of its case: a join here was planned as a parallel hash
+               -- join over every case, whose workers alone cost 10 ms for no rows.
+               select 'notification_receipt', p.case_id, c.reference, p.notification_receipt_due,
                       p.notification_authority, null, null
-               from action_plans p join cases c on c.id = p.case_id
+               from action_plans p
+               cross join lateral (select c.reference from cases c
+                                   where c.id = p.case_id and c.purged_at is null
+                                   offset 0) c
                where p.plan_coordinator_user_id = $1 and p.notification_made
-                 and p.notification_confirmed_at is null and c.purged_at is null
+                 and p.notification_confirmed_at is null
                union all
                -- An action from a meeting's minutes, from the owner's open actions by due date.
                select 'meeting_action', i.case_id, coalesce(c.reference, 'generelt punkt'), a.due_date,
