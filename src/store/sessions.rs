@@ -69,9 +69,14 @@ pub struct Touched {
     pub factor: SessionFactor,
 }
 
-/// The user behind a live session, touching its last-seen time in the same statement, with how
-/// many unread alerts they have (counted to 100). `None` when the session is revoked, idle too
-/// long, past its absolute lifetime, or the user disabled.
+/// How stale a session's last-seen time may get before a request writes it again. A read
+/// page then writes nothing (no WAL, no flush at commit) but once a minute per session; the
+/// idle timeout is at most this much early.
+const TOUCH_EVERY: Duration = Duration::minutes(1);
+
+/// The user behind a live session, moving its last-seen time on in the same statement when it is
+/// more than [`TOUCH_EVERY`] old, with how many unread alerts they have (counted to 100). `None`
+/// when the session is revoked, idle too long, past its absolute lifetime, or the user disabled.
 pub async fn touch(
     db: impl PgExecutor<'_>,
     id: AuthSessionId,
@@ -80,26 +85,40 @@ pub async fn touch(
     absolute: Duration,
 ) -> sqlx::Result<Option<Touched>> {
     let row = sqlx::query!(
-        r#"update auth_sessions s set last_seen_at = $2
-           from users u left join units un on un.id = u.unit_id
-           left join municipalities m on m.id = u.municipality_id
-           where s.id = $1 and u.id = s.user_id
-             and s.revoked_at is null and u.active
-             and s.last_seen_at > $2::timestamptz - $3::interval
-             and s.created_at > $2::timestamptz - $4::interval
-           returning u.id as "id: UserId", u.email, u.name, u.roles as "roles: Vec<Role>",
-                     u.municipality_id as "municipality_id: MunicipalityId",
-                     u.police_district_id as "police_district_id: PoliceDistrictId",
-                     u.unit_id as "unit_id: UnitId", un.name as "unit_name?", u.active,
-                     coalesce(m.routes_via_leader, false) as "leader_routing!",
-                     s.second_factor as "second_factor: SessionFactor",
-                     (select count(*) from (select 1 from alerts a
-                                            where a.user_id = u.id and a.read_at is null
-                                            limit 100) unread) as "unread_alerts!""#,
+        r#"with live as (
+               select s.id, s.last_seen_at, s.second_factor, u.id as user_id, u.email, u.name,
+                      u.roles, u.municipality_id, u.police_district_id, u.unit_id,
+                      un.name as unit_name, u.active,
+                      coalesce(m.routes_via_leader, false) as leader_routing
+               from auth_sessions s
+               join users u on u.id = s.user_id
+               left join units un on un.id = u.unit_id
+               left join municipalities m on m.id = u.municipality_id
+               where s.id = $1 and s.revoked_at is null and u.active
+                 and s.last_seen_at > $2::timestamptz - $3::interval
+                 and s.created_at > $2::timestamptz - $4::interval
+           ), seen as (
+               update auth_sessions s set last_seen_at = $2
+               from live
+               where s.id = live.id and live.last_seen_at < $2::timestamptz - $5::interval
+                 and s.revoked_at is null
+           )
+           select user_id as "id!: UserId", email as "email!", name as "name!",
+                  roles as "roles!: Vec<Role>",
+                  municipality_id as "municipality_id: MunicipalityId",
+                  police_district_id as "police_district_id: PoliceDistrictId",
+                  unit_id as "unit_id: UnitId", unit_name as "unit_name?", active as "active!",
+                  leader_routing as "leader_routing!",
+                  second_factor as "second_factor!: SessionFactor",
+                  (select count(*) from (select 1 from alerts a
+                                         where a.user_id = live.user_id and a.read_at is null
+                                         limit 100) unread) as "unread_alerts!"
+           from live"#,
         id as AuthSessionId,
         now,
         pg_interval(idle),
         pg_interval(absolute),
+        pg_interval(TOUCH_EVERY),
     )
     .fetch_optional(db)
     .await?;

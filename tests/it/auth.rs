@@ -224,6 +224,35 @@ async fn an_idle_session_expires() {
     );
 }
 
+/// The newest session's last-seen time and its row version (`xmin`, which an UPDATE changes).
+async fn last_seen(app: &TestApp) -> (time::OffsetDateTime, String) {
+    sqlx::query_as(
+        "select last_seen_at, xmin::text from auth_sessions order by created_at desc limit 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("a session")
+}
+
+#[tokio::test]
+async fn a_page_read_within_a_minute_of_the_last_writes_nothing_to_the_session() {
+    let app = TestApp::with_demo_users().await;
+    let mut client = app.signed_in(STAFF).await;
+    let signed_in = last_seen(&app).await;
+    app.clock.advance(Duration::seconds(40));
+    assert_eq!(client.get("/").await.status, StatusCode::OK);
+    assert_eq!(
+        last_seen(&app).await,
+        signed_in,
+        "no write within the minute"
+    );
+    app.clock.advance(Duration::seconds(40));
+    assert_eq!(client.get("/").await.status, StatusCode::OK);
+    let moved = last_seen(&app).await;
+    assert_eq!(moved.0, app.clock.now(), "written once it is a minute old");
+    assert_ne!(moved.1, signed_in.1);
+}
+
 #[tokio::test]
 async fn a_session_ends_at_its_absolute_lifetime_even_when_active() {
     let app = TestApp::with_demo_users().await;
