@@ -9,6 +9,7 @@ pub mod cases;
 pub mod concerns;
 pub mod handover;
 pub mod identities;
+pub mod json;
 pub mod meetings;
 pub mod paging;
 pub mod plans;

@@ -14,13 +14,15 @@ use crate::support::queries::QueryCounter;
 use crate::support::steps::{close_with_evaluation, open_case, randers_case_in_follow_up};
 
 /// Statements per page as measured on 2026-12-04, two of them the session's; lower them, never
-/// raise them. Issue 16 aims at the case page's reads in at most three statements (today
-/// one per part of the case) and the home page's in three.
+/// raise them. Issue 16 aims at a page's reads in at most three statements besides the session
+/// and the audit row: the case page is there; the home page reads four.
 const BUDGET: &[(&str, usize)] = &[
     ("/", 6),
     ("/opgaver", 5),
     ("/sager", 5),
-    ("/sager/{case}", 20),
+    // Its reads: the case, then its whole file in one statement (`store::case_file`); the
+    // rest is the session's and the audit row.
+    ("/sager/{case}", 6),
     ("/sager/{case}/adgangslog", 6),
     ("/infohus/indgang", 5),
     ("/sletning", 5),

@@ -61,10 +61,11 @@ pub async fn record(conn: &mut PgConnection, a: &NewAssessment<'_>) -> sqlx::Res
     Ok(id)
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct Assessment {
     pub id: AssessmentId,
     pub assessed_by_name: String,
+    #[serde(with = "crate::store::json::day")]
     pub meeting_date: Date,
     pub analysis_person: String,
     pub analysis_network: String,
@@ -72,56 +73,9 @@ pub struct Assessment {
     pub analysis_intent_capability: String,
     pub conclusion: Conclusion,
     pub level: Option<Level>,
+    #[serde(with = "crate::store::json::instant")]
     pub created_at: OffsetDateTime,
     pub ratings: Vec<(String, Rating)>,
-}
-
-/// Every assessment of the case with its ratings, oldest first (two queries).
-pub async fn assessments_of(
-    conn: &mut PgConnection,
-    case: CaseId,
-) -> sqlx::Result<Vec<Assessment>> {
-    let rows = sqlx::query!(
-        r#"select a.id as "id: AssessmentId", u.name, a.meeting_date, a.analysis_person,
-                  a.analysis_network, a.analysis_ideology, a.analysis_intent_capability,
-                  a.conclusion as "conclusion: Conclusion", a.level as "level: Level",
-                  a.created_at
-           from assessments a join users u on u.id = a.assessed_by
-           where a.case_id = $1 order by a.created_at, a.seq"#,
-        case as CaseId,
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let ratings = sqlx::query!(
-        r#"select r.assessment_id as "assessment_id: AssessmentId", r.factor_id,
-                  r.rating as "rating: Rating"
-           from assessment_ratings r join assessments a on a.id = r.assessment_id
-           where a.case_id = $1"#,
-        case as CaseId,
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(Assessment {
-                ratings: ratings
-                    .iter()
-                    .filter(|x| x.assessment_id == r.id)
-                    .map(|x| (x.factor_id.clone(), x.rating))
-                    .collect(),
-                id: r.id,
-                assessed_by_name: r.name,
-                meeting_date: r.meeting_date,
-                analysis_person: r.analysis_person,
-                analysis_network: r.analysis_network,
-                analysis_ideology: r.analysis_ideology,
-                analysis_intent_capability: r.analysis_intent_capability,
-                conclusion: r.conclusion,
-                level: r.level,
-                created_at: r.created_at,
-            })
-        })
-        .collect()
 }
 
 /// The latest assessment's ratings, to start a reassessment from.

@@ -46,39 +46,22 @@ pub async fn record(
     Ok(id)
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct Closing {
     pub closed_by_name: String,
     pub reason: CloseReason,
     pub evaluation: Option<String>,
+    #[serde(with = "crate::store::json::instant")]
     pub closed_at: OffsetDateTime,
 }
 
-pub async fn closings_of(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<Vec<Closing>> {
-    let rows = sqlx::query!(
-        r#"select u.name, c.reason as "reason: CloseReason", c.evaluation, c.closed_at
-           from case_closings c join users u on u.id = c.closed_by
-           where c.case_id = $1 order by c.closed_at, c.seq"#,
-        case as CaseId,
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Closing {
-            closed_by_name: r.name,
-            reason: r.reason,
-            evaluation: r.evaluation,
-            closed_at: r.closed_at,
-        })
-        .collect())
-}
-
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PostClosureReview {
     pub id: PostClosureReviewId,
     pub months: i32,
+    #[serde(with = "crate::store::json::day")]
     pub due_date: Date,
+    #[serde(with = "crate::store::json::instant::option")]
     pub done_at: Option<OffsetDateTime>,
     pub done_by_name: Option<String>,
     pub note: Option<String>,

@@ -1,6 +1,6 @@
 //! The case's register of disclosures.
 
-use sqlx::{PgConnection, PgExecutor};
+use sqlx::PgConnection;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -34,31 +34,15 @@ pub async fn record(
     Ok(())
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct DisclosureRow {
+    #[serde(with = "crate::store::json::day")]
     pub disclosed_on: Date,
     pub recipient: String,
     pub content: String,
     pub basis: DisclosureBasis,
     pub basis_other: Option<String>,
     pub recorded_by_name: String,
+    #[serde(with = "crate::store::json::instant")]
     pub recorded_at: OffsetDateTime,
-}
-
-/// The case's disclosures, oldest first.
-pub async fn disclosures_of(
-    db: impl PgExecutor<'_>,
-    case: CaseId,
-) -> sqlx::Result<Vec<DisclosureRow>> {
-    sqlx::query_as!(
-        DisclosureRow,
-        r#"select d.disclosed_on, d.recipient, d.content, d.legal_basis as "basis: DisclosureBasis",
-                  d.legal_basis_other as basis_other, u.name as recorded_by_name, d.recorded_at
-           from disclosures d join users u on u.id = d.recorded_by
-           where d.case_id = $1
-           order by d.disclosed_on, d.recorded_at"#,
-        case as CaseId,
-    )
-    .fetch_all(db)
-    .await
 }

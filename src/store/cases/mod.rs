@@ -1,12 +1,15 @@
 //! The case aggregate's storage, in one place: opening a case (`open`), the version-checked
-//! change with its history row (`change`), the case as its page reads it (here), the team, the
+//! change with its history row (`change`), the case as its page reads it (here) and its whole file
+//! in one statement (`case_file`), the team, the
 //! lists (cases, screening queue, my tasks), and what each step records (the public
 //! submodules).
 
+mod case_file;
 mod change;
 mod lists;
 mod open;
 mod team;
+pub use case_file::{CaseFile, case_file};
 pub use change::{Change, LevelChange, apply};
 pub use lists::{
     CaseFilter, CaseListRow, CaseQuery, ScreeningQueueRow, TaskKind, TaskRow, TaskScope,
@@ -33,7 +36,6 @@ use time::{Date, OffsetDateTime};
 use crate::domain::catalogue::ConcernKind;
 use crate::domain::catalogue::{CloseReason, Level};
 use crate::domain::ids::{CaseId, ConcernId, MunicipalityId, UserId};
-use crate::domain::intake::AddendumReader;
 use crate::domain::intake::{AddendumKind, ConcernSource};
 use crate::domain::workflow::{CaseEvent, JointTriage, Stage, TriageOutcome, TriageSide};
 use crate::store::concerns::HistoryAction;
@@ -158,60 +160,11 @@ pub struct HistoryEntry {
     pub meeting_id: Option<crate::domain::ids::MeetingId>,
 }
 
-/// The case's whole timeline, oldest first: its own history and that of every concern it
-/// holds (filed, returned with a question, answered, forwarded, sent directly, linked), each
-/// with who and when. At the same moment the case's own entry comes first.
-pub async fn history(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<Vec<HistoryEntry>> {
-    let rows = sqlx::query!(
-        r#"select occurred_at as "occurred_at!", actor_name as "actor_name!",
-                  from_stage as "from_stage: Stage", to_stage as "to_stage: Stage",
-                  case_event as "case_event: CaseEvent",
-                  concern_action as "concern_action: HistoryAction", reason,
-                  meeting_id as "meeting_id: crate::domain::ids::MeetingId"
-           from (
-               select h.occurred_at, u.name as actor_name, h.from_stage, h.to_stage,
-                      h.move as case_event, null::text as concern_action, h.reason,
-                      h.meeting_id, 0 as source, h.id as seq
-               from case_history h join users u on u.id = h.actor_user_id
-               where h.case_id = $1
-               union all
-               select ch.occurred_at, coalesce(u.name, k.reporter_name, 'Borger'), null, null,
-                      null, ch.action, ch.reason, null, 1, ch.id
-               from concern_history ch
-               join concerns k on k.id = ch.concern_id
-               left join users u on u.id = ch.actor_user_id
-               where k.case_id = $1
-           ) t
-           order by occurred_at, source, seq"#,
-        case as CaseId,
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            let event = match (r.case_event, r.concern_action) {
-                (Some(e), _) => TimelineEvent::Case(e),
-                (None, Some(a)) => TimelineEvent::Concern(a),
-                (None, None) => return None,
-            };
-            Some(HistoryEntry {
-                occurred_at: r.occurred_at,
-                actor_name: r.actor_name,
-                from_stage: r.from_stage,
-                to_stage: r.to_stage,
-                event,
-                reason: r.reason,
-                meeting_id: r.meeting_id,
-            })
-        })
-        .collect())
-}
-
 /// A concern of the case as the case page shows it (read-only: filed concerns never change).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CaseConcern {
     pub id: ConcernId,
+    #[serde(with = "crate::store::json::instant")]
     pub filed_at: OffsetDateTime,
     pub source: ConcernSource,
     pub reporter: Option<String>,
@@ -226,51 +179,12 @@ pub struct CaseConcern {
     pub repeat: bool,
 }
 
-pub async fn concerns_of(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<Vec<CaseConcern>> {
-    sqlx::query_as!(
-        CaseConcern,
-        r#"select k.id as "id: ConcernId", k.filed_at, k.source as "source: ConcernSource",
-                  coalesce(u.name, k.reporter_name) as reporter, un.name as "unit_name?",
-                  k.kind as "kind: ConcernKind", k.subject_connection, k.observation, k.observed_when, k.observed_where,
-                  k.warning_signs, k.repeat
-           from concerns k
-           left join users u on u.id = k.reporter_user_id
-           left join units un on un.id = k.unit_id
-           where k.case_id = $1
-           order by k.filed_at, k.id"#,
-        case as CaseId,
-    )
-    .fetch_all(db)
-    .await
-}
-
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CaseAddendum {
     pub concern_id: ConcernId,
+    #[serde(with = "crate::store::json::instant")]
     pub created_at: OffsetDateTime,
     pub author_name: String,
     pub kind: AddendumKind,
     pub body: String,
-}
-
-/// The addenda of every concern of the case that the reader may see, oldest first.
-pub async fn addenda_of(
-    db: impl PgExecutor<'_>,
-    case: CaseId,
-    reader: AddendumReader,
-) -> sqlx::Result<Vec<CaseAddendum>> {
-    sqlx::query_as!(
-        CaseAddendum,
-        r#"select a.concern_id as "concern_id: ConcernId", a.created_at, u.name as author_name,
-                  a.kind as "kind: AddendumKind", a.body
-           from concern_addenda a
-           join concerns k on k.id = a.concern_id
-           join users u on u.id = a.author_user_id
-           where k.case_id = $1 and a.kind = any($2)
-           order by a.created_at, a.id"#,
-        case as CaseId,
-        &reader.visible_kinds(),
-    )
-    .fetch_all(db)
-    .await
 }

@@ -7,17 +7,21 @@ use crate::domain::catalogue::{InterventionStatus, LegalBasis};
 use crate::domain::ids::{CaseId, InterventionId, UserId};
 use crate::domain::notification::{Notification, receipt_due};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ActionPlan {
     pub plan_coordinator: UserId,
     pub plan_coordinator_name: String,
     pub goals: String,
     pub notification_made: Option<bool>,
+    #[serde(with = "crate::store::json::day::option")]
     pub notification_date: Option<Date>,
     pub notification_authority: Option<String>,
     pub notification_reason: Option<String>,
+    #[serde(with = "crate::store::json::day::option")]
     pub notification_receipt_due: Option<Date>,
+    #[serde(with = "crate::store::json::instant::option")]
     pub notification_confirmed_at: Option<OffsetDateTime>,
+    #[serde(with = "crate::store::json::instant")]
     pub updated_at: OffsetDateTime,
 }
 
@@ -111,7 +115,7 @@ pub async fn save_plan(
     Ok(())
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct Intervention {
     pub id: InterventionId,
     pub type_id: String,
@@ -121,10 +125,13 @@ pub struct Intervention {
     pub authority: String,
     pub legal_basis: LegalBasis,
     pub legal_basis_other: Option<String>,
+    #[serde(with = "crate::store::json::day")]
     pub start_date: Date,
+    #[serde(with = "crate::store::json::day")]
     pub next_review_date: Date,
     pub status: InterventionStatus,
     /// Set at closing: the day it ended, or the authority it continues under.
+    #[serde(with = "crate::store::json::day::option")]
     pub ended_on: Option<Date>,
     pub continues_with: Option<String>,
 }

@@ -69,60 +69,21 @@ pub async fn record(
     Ok(id)
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct Review {
     pub id: ReviewId,
     pub reviewed_by_name: String,
+    #[serde(with = "crate::store::json::instant")]
     pub reviewed_at: OffsetDateTime,
     pub progress: String,
+    #[serde(with = "crate::store::json::day::option")]
     pub next_review_date: Option<Date>,
     pub items: Vec<ReviewItem>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ReviewItem {
     pub intervention: InterventionId,
     pub status: InterventionStatus,
     pub note: Option<String>,
-}
-
-/// The case's reviews with their items, newest first (two queries).
-pub async fn reviews_of(conn: &mut PgConnection, case: CaseId) -> sqlx::Result<Vec<Review>> {
-    let rows = sqlx::query!(
-        r#"select r.id as "id: ReviewId", u.name, r.reviewed_at, r.progress, r.next_review_date
-           from reviews r join users u on u.id = r.reviewed_by
-           where r.case_id = $1 order by r.reviewed_at desc, r.seq desc"#,
-        case as CaseId,
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let items = sqlx::query!(
-        r#"select i.review_id as "review_id: ReviewId",
-                  i.intervention_id as "intervention_id: InterventionId",
-                  i.status as "status: InterventionStatus", i.note
-           from review_items i join reviews r on r.id = i.review_id
-           where r.case_id = $1"#,
-        case as CaseId,
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Review {
-            items: items
-                .iter()
-                .filter(|i| i.review_id == r.id)
-                .map(|i| ReviewItem {
-                    intervention: i.intervention_id,
-                    status: i.status,
-                    note: i.note.clone(),
-                })
-                .collect(),
-            id: r.id,
-            reviewed_by_name: r.name,
-            reviewed_at: r.reviewed_at,
-            progress: r.progress,
-            next_review_date: r.next_review_date,
-        })
-        .collect())
 }

@@ -31,34 +31,14 @@ pub async fn record_screening(
     Ok(id)
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct Screening {
     pub police_name: String,
     pub outcome: ScreeningOutcome,
     /// Police and coordinators only: the caller drops it for anyone else.
     pub note: Option<String>,
+    #[serde(with = "crate::store::json::instant")]
     pub decided_at: OffsetDateTime,
-}
-
-pub async fn screenings_of(db: impl PgExecutor<'_>, case: CaseId) -> sqlx::Result<Vec<Screening>> {
-    let rows = sqlx::query!(
-        r#"select u.name, s.outcome as "outcome: ScreeningOutcome", s.note, s.decided_at
-           from screenings s join users u on u.id = s.police_user_id
-           where s.case_id = $1 order by s.decided_at"#,
-        case as CaseId,
-    )
-    .fetch_all(db)
-    .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(Screening {
-                police_name: r.name,
-                outcome: r.outcome,
-                note: r.note,
-                decided_at: r.decided_at,
-            })
-        })
-        .collect()
 }
 
 code_enum! {
@@ -269,19 +249,23 @@ pub async fn answer_phone_triage(
 }
 
 /// A joint decision as the case page shows it: who proposed, who confirmed, when.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct Triage {
     pub coordinator_name: String,
     pub police_name: String,
     pub outcome: TriageOutcome,
     pub referred_to: Option<String>,
     pub note: Option<String>,
+    #[serde(with = "crate::store::json::instant")]
     pub decided_at: OffsetDateTime,
     pub proposed_by_name: String,
     pub confirmed_by_name: Option<String>,
+    #[serde(with = "crate::store::json::instant::option")]
     pub confirmed_at: Option<OffsetDateTime>,
     pub by_phone: bool,
+    #[serde(with = "crate::store::json::day::option")]
     pub object_by: Option<Date>,
+    #[serde(with = "crate::store::json::instant::option")]
     pub objected_at: Option<OffsetDateTime>,
     pub objection: Option<String>,
 }

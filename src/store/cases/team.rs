@@ -7,11 +7,12 @@ use crate::domain::alerts::AlertKind;
 use crate::domain::ids::{CaseId, MunicipalityId, UserId};
 use crate::store::alerts::{self, Link, Recipients};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct TeamMember {
     pub user_id: UserId,
     pub name: String,
     pub email: String,
+    #[serde(with = "crate::store::json::instant")]
     pub added_at: OffsetDateTime,
 }
 

@@ -14,9 +14,7 @@ use crate::domain::intake::AddendumReader;
 use crate::domain::policy::{CaseAccess, Role};
 use crate::error::AppResult;
 use crate::store::access_log;
-use crate::store::cases::{
-    self as store, assessment, closing, disclosures, plan, review, screening,
-};
+use crate::store::cases as store;
 use crate::store::concerns;
 use crate::web::access_log::action_label;
 use crate::web::cases::{intervention_label, notification_text, timeline_label};
@@ -132,10 +130,10 @@ pub(crate) async fn build(
                 deletion_due: case.deletion_due.map(format_date_da),
             });
         }
-        let case_concerns = store::concerns_of(&mut *conn, case_id).await?;
-        let addenda = store::addenda_of(&mut *conn, case_id, coordinator_view).await?;
-        concern_ids.extend(case_concerns.iter().map(|c| c.id.0));
-        for c in case_concerns {
+        let file = store::case_file(&mut *conn, case_id, coordinator_view).await?;
+        let addenda = file.addenda;
+        concern_ids.extend(file.concerns.iter().map(|c| c.id.0));
+        for c in file.concerns {
             report.concerns.push(Concern {
                 filed: format_datetime_da(c.filed_at),
                 source: source_text(c.source.label(), c.unit_name.as_deref()),
@@ -157,8 +155,8 @@ pub(crate) async fn build(
             });
         }
         let mut withheld_note = false;
-        report.screenings = screening::screenings_of(&mut *conn, case_id)
-            .await?
+        report.screenings = file
+            .screenings
             .into_iter()
             .map(|s| {
                 let give = options.include_police_note;
@@ -178,8 +176,8 @@ pub(crate) async fn build(
                 options.withhold_reason
             ));
         }
-        report.triages = screening::triages_of(&mut *conn, case_id)
-            .await?
+        report.triages = file
+            .triages
             .into_iter()
             .map(|t| Triage {
                 decided: format_datetime_da(t.decided_at),
@@ -188,8 +186,8 @@ pub(crate) async fn build(
                 note: t.note,
             })
             .collect();
-        report.assessments = assessment::assessments_of(&mut conn, case_id)
-            .await?
+        report.assessments = file
+            .assessments
             .into_iter()
             .map(|a| Assessment {
                 meeting_date: format_date_da(a.meeting_date),
@@ -213,13 +211,13 @@ pub(crate) async fn build(
                     .collect(),
             })
             .collect();
-        report.plan = plan::plan_of(&mut *conn, case_id).await?.map(|p| Plan {
+        report.plan = file.plan.map(|p| Plan {
             notification: notification_text(&p),
             goals: p.goals,
         });
-        let interventions = plan::interventions_of(&mut *conn, case_id).await?;
-        report.reviews = review::reviews_of(&mut conn, case_id)
-            .await?
+        let interventions = file.interventions;
+        report.reviews = file
+            .reviews
             .into_iter()
             .map(|r| Review {
                 reviewed: format_datetime_da(r.reviewed_at),
@@ -248,8 +246,8 @@ pub(crate) async fn build(
                 status: i.status.label(),
             })
             .collect();
-        report.closings = closing::closings_of(&mut *conn, case_id)
-            .await?
+        report.closings = file
+            .closings
             .into_iter()
             .map(|c| Closing {
                 closed: format_datetime_da(c.closed_at),
@@ -257,8 +255,8 @@ pub(crate) async fn build(
                 evaluation: c.evaluation,
             })
             .collect();
-        report.disclosures = disclosures::disclosures_of(&mut *conn, case_id)
-            .await?
+        report.disclosures = file
+            .disclosures
             .into_iter()
             .map(|d| DisclosureEntry {
                 disclosed_on: format_date_da(d.disclosed_on),
@@ -290,8 +288,8 @@ pub(crate) async fn build(
                     .collect(),
             })
             .collect();
-        report.history = store::history(&mut *conn, case_id)
-            .await?
+        report.history = file
+            .history
             .into_iter()
             .map(|h| Event {
                 at: format_datetime_da(h.occurred_at),

@@ -20,9 +20,7 @@ use crate::domain::policy::{self, CaseAccess};
 use crate::domain::workflow::{self, Move, NOT_FOR_INFOHUS_NOTE, ScreeningOutcome, Stage};
 use crate::error::AppResult;
 use crate::store::audit::{self, AuditAction};
-use crate::store::cases::{
-    self as store, assessment, closing, disclosures, plan, review, screening,
-};
+use crate::store::cases::{self as store, plan};
 use crate::web::concern_views::AddressView;
 use crate::web::filters;
 use crate::web::layout::{self, PageContext};
@@ -169,21 +167,21 @@ pub(crate) async fn render(
     let case = &loaded.case;
     let id = case.id;
     let today = today_copenhagen(state.clock.now());
-    let mut conn = state.db.acquire().await?;
-    let concerns = store::concerns_of(&mut *conn, id).await?;
-    let addenda = store::addenda_of(&mut *conn, id, AddendumReader::of_case(loaded.access)).await?;
-    let team = store::team(&mut *conn, id).await?;
-    let screenings = screening::screenings_of(&mut *conn, id).await?;
-    let triages = screening::triages_of(&mut *conn, id).await?;
-    let assessments = assessment::assessments_of(&mut conn, id).await?;
-    let the_plan = plan::plan_of(&mut *conn, id).await?;
-    let interventions = plan::interventions_of(&mut *conn, id).await?;
-    let reviews = review::reviews_of(&mut conn, id).await?;
-    let closings = closing::closings_of(&mut *conn, id).await?;
-    let post_closure = closing::post_closure_reviews_of(&mut *conn, id).await?;
-    let history = store::history(&mut *conn, id).await?;
-    let disclosures = disclosures::disclosures_of(&mut *conn, id).await?;
-    drop(conn);
+    let store::CaseFile {
+        concerns,
+        addenda,
+        team,
+        screenings,
+        triages,
+        assessments,
+        plan: the_plan,
+        interventions,
+        reviews,
+        closings,
+        post_closure,
+        history,
+        disclosures,
+    } = store::case_file(&state.db, id, AddendumReader::of_case(loaded.access)).await?;
 
     let may_read_note = policy::may_read_police_note(loaded.access);
     let concern_views = concerns
