@@ -144,10 +144,16 @@ async fn connect(settings: &Settings) -> anyhow::Result<(PgPool, Option<Embedded
             settings.database.acquire_timeout_seconds,
         ));
     let statement_timeout = format!("{}s", settings.database.statement_timeout_seconds);
+    // JIT off: the app's statements are short lookups, and JIT compiles a plan whose estimated
+    // cost is high, which a query over the audit trail's many monthly partitions always is
+    // (200 ms of compiling for a 0.5 ms access log, seconds once partitioned).
     let with_timeouts = |url: &str| -> anyhow::Result<PgConnectOptions> {
         Ok(PgConnectOptions::from_str(url)
             .context("reading the database address")?
-            .options([("statement_timeout", statement_timeout.as_str())]))
+            .options([
+                ("statement_timeout", statement_timeout.as_str()),
+                ("jit", "off"),
+            ]))
     };
     // The owner's address alone (`infohus migrate` as in the README) is a server too.
     let server = settings
@@ -168,7 +174,13 @@ async fn connect(settings: &Settings) -> anyhow::Result<(PgPool, Option<Embedded
             .await
             .context("connecting to DATABASE_URL")?;
         if settings.database.owner_url.is_none() {
-            infohus::MIGRATOR.run(&pool).await?;
+            // On a connection of their own, without the pool's statement timeout: a migration
+            // may rewrite a large table (the audit trail's partitioning copies every row).
+            let mut owner = sqlx::PgConnection::connect(url)
+                .await
+                .context("connecting to DATABASE_URL")?;
+            infohus::MIGRATOR.run(&mut owner).await?;
+            owner.close().await?;
         }
         if infohus::serves_as_owner(&pool).await? {
             tracing::warn!(

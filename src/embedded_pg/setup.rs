@@ -169,6 +169,10 @@ pub(super) fn server_options(socket_dir: &Path, lifetime: Lifetime) -> anyhow::R
         format!("port={PORT}"),
         // Tests run many databases in parallel against one cluster.
         "max_connections=200".to_owned(),
+        // A read of the whole audit trail locks each monthly partition and its indexes (about
+        // seven locks a month, 840 after ten years); the default 64 per connection would run
+        // the shared lock table out with a handful of such reads at once.
+        "max_locks_per_transaction=256".to_owned(),
     ];
     if lifetime == Lifetime::Ephemeral {
         settings.extend(

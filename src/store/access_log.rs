@@ -13,13 +13,19 @@ use crate::store::paging::{self, Page};
 pub struct CaseLabel {
     pub municipality_id: MunicipalityId,
     pub reference: String,
+    /// A day before anything about the case was recorded: its first concern, or its opening.
+    /// Nothing in the audit trail about the case is older, so the reads start there and leave
+    /// the older months of the trail alone (neither planned, locked nor read).
+    pub since: OffsetDateTime,
 }
 
 pub async fn case_label(db: impl PgExecutor<'_>, id: CaseId) -> sqlx::Result<Option<CaseLabel>> {
     sqlx::query_as!(
         CaseLabel,
-        r#"select municipality_id as "municipality_id: MunicipalityId", reference
-           from cases where id = $1"#,
+        r#"select c.municipality_id as "municipality_id: MunicipalityId", c.reference,
+                  least(c.opened_at, (select min(k.filed_at) from concerns k where k.case_id = c.id))
+                      - interval '1 day' as "since!"
+           from cases c where c.id = $1"#,
         id as CaseId,
     )
     .fetch_optional(db)
@@ -39,54 +45,68 @@ pub struct Entry {
     pub search: Option<String>,
 }
 
+/// Where a page of the access log starts: after the row at this instant with this id.
+pub type Cursor = (OffsetDateTime, i64);
+
 /// The audit rows about the case or one of its concerns, and the lists that showed one of them,
-/// newest first, a page at a time: the page after the row `before` (an audit id), or the first.
+/// newest first, a page at a time: the page after `before`, or the first. Only the months from
+/// `since` (`CaseLabel::since`) until `until` (now, and a day) are read.
 pub async fn for_case(
     db: impl PgExecutor<'_>,
     id: CaseId,
-    before: Option<i64>,
+    since: OffsetDateTime,
+    until: OffsetDateTime,
+    before: Option<Cursor>,
 ) -> sqlx::Result<Page<Entry>> {
+    let (before_at, before_id) = before.unzip();
     let rows = sqlx::query_as!(
         Entry,
         // Three branches, each an index range scan newest first with its own limit, instead of
         // one OR that PostgreSQL answers by reading the whole audit trail (173 ms against 15 ms
         // at 60,000 audit rows): the case's rows, its concerns' rows, and the lists that showed
-        // one of them. `union` drops a row two branches both found.
+        // one of them. `union` drops a row two branches both found. Each branch carries the
+        // columns shown, so that no row is looked up again by its id alone, which the monthly
+        // partitions could only answer by asking every month; the bounds on `occurred_at` keep
+        // the months before the case and after the cursor out of the plan.
         r#"with k as (
                select coalesce(array_agg(c.id), '{}') as ids from concerns c where c.case_id = $1
-           ), cursor as (
-               select b.occurred_at, b.id from audit_events b where b.id = $2
            ), found as (
-               (select a.id from audit_events a
+               (select a.id, a.occurred_at, a.actor_user_id, a.action, a.purpose, a.search
+                from audit_events a
                 where a.object_type = 'case' and a.object_id = $1
-                  and ($2::int8 is null
-                       or (a.occurred_at <= (select occurred_at from cursor)
-                           and (a.occurred_at, a.id) < (select occurred_at, id from cursor)))
-                order by a.occurred_at desc, a.id desc limit $3)
+                  and a.occurred_at >= $2 and a.occurred_at < $3
+                  and ($4::timestamptz is null
+                       or (a.occurred_at <= $4 and (a.occurred_at, a.id) < ($4, $5::int8)))
+                order by a.occurred_at desc, a.id desc limit $6)
                union
-               (select a.id from audit_events a, k
+               (select a.id, a.occurred_at, a.actor_user_id, a.action, a.purpose, a.search
+                from audit_events a, k
                 where a.object_type = 'concern' and a.object_id = any (k.ids)
-                  and ($2::int8 is null
-                       or (a.occurred_at <= (select occurred_at from cursor)
-                           and (a.occurred_at, a.id) < (select occurred_at, id from cursor)))
-                order by a.occurred_at desc, a.id desc limit $3)
+                  and a.occurred_at >= $2 and a.occurred_at < $3
+                  and ($4::timestamptz is null
+                       or (a.occurred_at <= $4 and (a.occurred_at, a.id) < ($4, $5::int8)))
+                order by a.occurred_at desc, a.id desc limit $6)
                union
-               (select a.id from audit_events a, k
+               (select a.id, a.occurred_at, a.actor_user_id, a.action, a.purpose, a.search
+                from audit_events a, k
                 where a.shown_ids && (k.ids || $1::uuid)
-                  and ($2::int8 is null
-                       or (a.occurred_at <= (select occurred_at from cursor)
-                           and (a.occurred_at, a.id) < (select occurred_at, id from cursor)))
-                order by a.occurred_at desc, a.id desc limit $3)
+                  and a.occurred_at >= $2 and a.occurred_at < $3
+                  and ($4::timestamptz is null
+                       or (a.occurred_at <= $4 and (a.occurred_at, a.id) < ($4, $5::int8)))
+                order by a.occurred_at desc, a.id desc limit $6)
            )
-           select a.id, a.occurred_at, u.name as "actor_name?", u.email as "actor_email?",
-                  a.action as "action: AuditAction", a.purpose as "purpose: Purpose", a.search
+           select f.id as "id!", f.occurred_at as "occurred_at!", u.name as "actor_name?",
+                  u.email as "actor_email?", f.action as "action!: AuditAction",
+                  f.purpose as "purpose: Purpose", f.search
            from found f
-           join audit_events a on a.id = f.id
-           left join users u on u.id = a.actor_user_id
-           order by a.occurred_at desc, a.id desc
-           limit $3"#,
+           left join users u on u.id = f.actor_user_id
+           order by f.occurred_at desc, f.id desc
+           limit $6"#,
         id as CaseId,
-        before,
+        since,
+        until,
+        before_at,
+        before_id,
         paging::FETCH,
     )
     .fetch_all(db)

@@ -48,9 +48,21 @@ struct AccessLogPage {
 
 #[derive(Debug, Default, serde::Deserialize)]
 struct LogQuery {
-    /// Rows older than this audit row (its id); anything unreadable is the first page.
+    /// Rows older than this audit row (`cursor`); anything unreadable is the first page.
     #[serde(default)]
     foer: String,
+}
+
+/// The cursor of the next page: the last row's instant (Unix nanoseconds: the column is
+/// microsecond-precise, so it survives the round trip) and id.
+fn cursor(at: time::OffsetDateTime, id: i64) -> String {
+    format!("{}.{id}", at.unix_timestamp_nanos())
+}
+
+fn read_cursor(raw: &str) -> Option<access_log::Cursor> {
+    let (nanos, id) = raw.trim().split_once('.')?;
+    let at = time::OffsetDateTime::from_unix_timestamp_nanos(nanos.parse().ok()?).ok()?;
+    Some((at, id.parse::<i64>().ok().filter(|&n| n > 0)?))
 }
 
 async fn show_access_log(
@@ -60,14 +72,14 @@ async fn show_access_log(
     Query(query): Query<LogQuery>,
 ) -> AppResult<Response> {
     let id = parse_id(&raw, CaseId)?;
-    let before = query.foer.trim().parse::<i64>().ok().filter(|&n| n > 0);
+    let before = read_cursor(&query.foer);
     let actor = current.user.actor();
     let label = access_log::case_label(&state.db, id)
         .await?
         .filter(|c| policy::may_view_access_log(&actor, c.municipality_id))
         .ok_or(AppError::NotFound)?;
-    let found = access_log::for_case(&state.db, id, before).await?;
-    // The cursor is the audit row's id, as on "Beskeder".
+    let until = state.clock.now() + time::Duration::days(1);
+    let found = access_log::for_case(&state.db, id, label.since, until, before).await?;
     let path = format!("/sager/{id}/adgangslog");
     let pager = Pager {
         first: before.map(|_| path.clone()),
@@ -75,7 +87,7 @@ async fn show_access_log(
             .rows
             .last()
             .filter(|_| found.more)
-            .map(|r| format!("{path}?foer={}", r.id)),
+            .map(|r| format!("{path}?foer={}", cursor(r.occurred_at, r.id))),
     };
     audit::record(
         &state.db,
@@ -176,5 +188,27 @@ pub(crate) fn action_label(action: AuditAction) -> &'static str {
         AuditAction::MeetingPrinted => "Udskrev sagens punkt på et Infohus-møde",
         AuditAction::MeetingChanged => "Skrev referat eller opgaver til sagens punkt på et møde",
         _ => "Anden handling",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cursor_reads_back_as_written_and_anything_else_is_the_first_page() {
+        let at = time::macros::datetime!(2026-11-20 10:00:00.123456 UTC);
+        assert_eq!(read_cursor(&cursor(at, 42)), Some((at, 42)));
+        for odd in [
+            "",
+            "abc",
+            "42",
+            "1.0",
+            "1.-3",
+            "x.5",
+            "99999999999999999999999999.1",
+        ] {
+            assert_eq!(read_cursor(odd), None, "{odd}");
+        }
     }
 }
