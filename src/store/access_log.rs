@@ -132,11 +132,14 @@ pub struct PersonEntry {
     pub police_district_id: Option<crate::domain::ids::PoliceDistrictId>,
 }
 
-/// Every audit row about the case or the person's concerns, newest first (at most `limit`).
+/// Every audit row about the case or the person's concerns, newest first (at most `limit`),
+/// from `since` (a day before the first of them was filed or opened: the older months of the
+/// trail are left alone; `None` reads them all).
 pub async fn for_person(
     db: impl PgExecutor<'_>,
     case: Option<CaseId>,
     concerns: &[uuid::Uuid],
+    since: Option<OffsetDateTime>,
     limit: i64,
 ) -> sqlx::Result<Vec<PersonEntry>> {
     sqlx::query_as!(
@@ -147,14 +150,16 @@ pub async fn for_person(
                   u.police_district_id as "police_district_id?: crate::domain::ids::PoliceDistrictId"
            from audit_events a
            left join users u on u.id = a.actor_user_id
-           where (a.object_type = 'case' and a.object_id = $1)
-              or (a.object_type = 'concern' and a.object_id = any($2))
-              or a.shown_ids && array_remove($2::uuid[] || $1::uuid, null)
+           where ((a.object_type = 'case' and a.object_id = $1)
+                  or (a.object_type = 'concern' and a.object_id = any($2))
+                  or a.shown_ids && array_remove($2::uuid[] || $1::uuid, null))
+             and ($4::timestamptz is null or a.occurred_at >= $4)
            order by a.occurred_at desc, a.id desc
            limit $3"#,
         case.map(|c| c.0),
         concerns,
         limit,
+        since,
     )
     .fetch_all(db)
     .await

@@ -80,10 +80,14 @@ pub(crate) async fn build(
         ],
     };
     let mut concern_ids: Vec<uuid::Uuid> = found.unlinked.iter().map(|c| c.0).collect();
+    // The first thing recorded about the person: nothing in the audit trail about them is older.
+    let mut first: Option<time::OffsetDateTime> = None;
+    let mut seen = |at: time::OffsetDateTime| first = Some(first.map_or(at, |f| f.min(at)));
     for &id in &found.unlinked {
         let Some(c) = concerns::by_id(&mut *conn, id).await? else {
             continue;
         };
+        seen(c.filed_at);
         let addenda = concerns::addenda(&mut *conn, id, coordinator_view).await?;
         if report.person.name.is_empty() {
             report.person.name = c.draft.subject.name.clone();
@@ -113,6 +117,7 @@ pub(crate) async fn build(
 
     if let Some(case_id) = found.case {
         if let Some(case) = store::case_for(&mut *conn, case_id, viewer).await? {
+            seen(case.opened_at);
             report.person = Person {
                 name: case.subject_name.clone(),
                 cpr: cpr.to_owned(),
@@ -133,6 +138,7 @@ pub(crate) async fn build(
         let file = store::case_file(&mut *conn, case_id, coordinator_view).await?;
         let addenda = file.addenda;
         concern_ids.extend(file.concerns.iter().map(|c| c.id.0));
+        file.concerns.iter().for_each(|c| seen(c.filed_at));
         for c in file.concerns {
             report.concerns.push(Concern {
                 filed: format_datetime_da(c.filed_at),
@@ -299,7 +305,8 @@ pub(crate) async fn build(
             .collect();
     }
 
-    let log = access_log::for_person(&mut *conn, found.case, &concern_ids, LOG_MAX).await?;
+    let since = first.map(|at| at - time::Duration::days(1));
+    let log = access_log::for_person(&mut *conn, found.case, &concern_ids, since, LOG_MAX).await?;
     if i64::try_from(log.len()).is_ok_and(|n| n >= LOG_MAX) {
         report.withheld.push(format!(
             "Adgangsloggen viser de nyeste {LOG_MAX} registreringer; resten kan fås ved henvendelse."
