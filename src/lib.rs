@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod database;
 pub mod domain;
 pub mod embedded_pg;
 pub mod error;

@@ -1,7 +1,7 @@
 //! Infohus meetings: planning a meeting, and moving it from planned to held to approved
 //! minutes. The list is in [`list`]; one meeting's page and print in [`show`]; its agenda in
 //! [`agenda`] and its people in [`people`]; the minutes of an item in [`minutes`] and marking an
-//! action done in [`actions`].
+//! action done in [`actions`]; where a meeting belongs and who reaches it in [`scope`].
 //!
 //! Every change goes the same way: load the meeting and the viewer's relation to it
 //! ([`policy::meeting_access`]: 404 without one), validate, then write it in one transaction
@@ -16,6 +16,7 @@ mod list;
 mod minutes;
 mod new;
 mod people;
+mod scope;
 mod show;
 
 use axum::extract::{Path, State};
@@ -27,15 +28,17 @@ use sqlx::PgConnection;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::ids::{MeetingId, MunicipalityId, PoliceDistrictId};
-use crate::domain::policy::{self, Capability, MeetingAccess, MeetingScope, Role};
+use crate::domain::policy::{self, Capability, MeetingAccess};
 use crate::error::{AppError, AppResult};
 use crate::store::audit::{self, AuditAction, AuditEvent, ObjectType};
-use crate::store::meetings::{self as store, Meeting, Reach};
+use crate::store::meetings::{self as store, Meeting};
 use crate::web::extract::{Form, parse_id};
 use crate::web::layout::set_notice;
 use crate::web::routes::Routes;
 
 pub use list::{NextMeeting, next_meeting};
+use scope::district_and_forum;
+pub(crate) use scope::{access_at, forum_name, may_attend, reach};
 
 pub fn routes() -> Routes {
     use Capability::{Meetings, PlanMeetings};
@@ -171,97 +174,6 @@ impl Loaded {
     }
 }
 
-/// The district a meeting of this municipality (or of this district's network) belongs to,
-/// and the name of its forum.
-fn district_and_forum(
-    state: &AppState,
-    municipality: Option<MunicipalityId>,
-    district: Option<PoliceDistrictId>,
-) -> Option<(PoliceDistrictId, String)> {
-    match (municipality, district) {
-        (Some(m), _) => {
-            let m = state.tenants.by_id(m)?;
-            Some((m.police_district_id, m.infohus_name().to_owned()))
-        }
-        (None, Some(d)) => Some((d, network_name(state, d))),
-        (None, None) => None,
-    }
-}
-
-/// The name of the forum a meeting of this municipality (or this district's network) is held
-/// in, for lists and forms.
-pub(crate) fn forum_name(
-    state: &AppState,
-    municipality: Option<MunicipalityId>,
-    district: Option<PoliceDistrictId>,
-) -> String {
-    district_and_forum(state, municipality, district)
-        .map(|(_, forum)| forum)
-        .unwrap_or_default()
-}
-
-/// The district's network (Infohus Østjylland, Infohus Netværk), as its municipalities'
-/// profiles name it.
-pub(crate) fn network_name(state: &AppState, district: PoliceDistrictId) -> String {
-    state
-        .tenants
-        .in_district(district)
-        .find_map(|m| m.profile.police_district.network_name.clone())
-        .or_else(|| {
-            state
-                .tenants
-                .district_name(district)
-                .map(|d| format!("Infohus-netværket i {d}"))
-        })
-        .unwrap_or_else(|| "Infohus-netværket".to_owned())
-}
-
-/// The district of the actor's own municipality, for a coordinator at the network.
-fn own_district(state: &AppState, current: &CurrentUser) -> Option<PoliceDistrictId> {
-    current
-        .user
-        .municipality_id
-        .and_then(|m| state.tenants.by_id(m))
-        .map(|m| m.police_district_id)
-}
-
-/// The viewer's relation to a meeting of this municipality or this district's network.
-pub(crate) fn access_at(
-    state: &AppState,
-    current: &CurrentUser,
-    municipality: Option<MunicipalityId>,
-    district: Option<PoliceDistrictId>,
-) -> MeetingAccess {
-    let Some((district, _)) = district_and_forum(state, municipality, district) else {
-        return MeetingAccess::None;
-    };
-    policy::meeting_access(
-        &current.user.actor(),
-        &MeetingScope {
-            municipality_id: municipality,
-            police_district_id: district,
-            actor_municipality_in_district: own_district(state, current) == Some(district),
-        },
-    )
-}
-
-/// May this candidate take part in the meeting (or own an action under a general item)? What
-/// the meeting policy says of them.
-pub(crate) fn may_attend(state: &AppState, loaded: &Loaded, c: &store::Candidate) -> bool {
-    let own = c
-        .municipality_id
-        .and_then(|m| state.tenants.by_id(m))
-        .map(|m| m.police_district_id);
-    policy::meeting_access(
-        &c.actor(),
-        &MeetingScope {
-            municipality_id: loaded.meeting.municipality_id,
-            police_district_id: loaded.district,
-            actor_municipality_in_district: own == Some(loaded.district),
-        },
-    ) != MeetingAccess::None
-}
-
 /// An item's change, after what it changed: the case's timeline entry (for a case item) and the
 /// audit row that counts as a read of the case, in the change's transaction.
 #[allow(clippy::too_many_arguments)]
@@ -337,27 +249,6 @@ pub(crate) async fn load_as_organiser(
         return Err(AppError::Forbidden);
     }
     Ok(loaded)
-}
-
-/// Which meetings the viewer's list holds: their municipality's (the police: every
-/// municipality of their district's) and their district's network meetings. The core group
-/// is not at the network.
-pub(crate) fn reach(state: &AppState, current: &CurrentUser) -> Reach {
-    let user = &current.user;
-    let mut reach = Reach::default();
-    if let Some(d) = user.police_district_id.filter(|_| user.has(Role::Police)) {
-        reach.municipalities = state.tenants.in_district(d).map(|m| m.id).collect();
-        reach.districts.push(d);
-    }
-    if let Some(m) = user.municipality_id {
-        if user.has(Role::Coordinator) || user.has(Role::CoreGroup) {
-            reach.municipalities.push(m);
-        }
-        if user.has(Role::Coordinator) {
-            reach.districts.extend(own_district(state, current));
-        }
-    }
-    reach
 }
 
 /// A change to the meeting in one transaction: the meeting's version taken on (`false`: someone
