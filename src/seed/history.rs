@@ -568,13 +568,15 @@ pub async fn write(
         }
     }
     sqlx::query!(
-        r#"insert into interventions (id, case_id, type_id, owner_user_id, authority, legal_basis,
-                                      start_date, next_review_date, status, created_at, updated_at)
-           select gen_random_uuid(), case_id, type_id, $2, authority, basis, start_date, review_date,
-                  status, created_at, created_at
+        r#"insert into interventions (id, case_id, municipality_id, type_id, owner_user_id,
+                                      authority, legal_basis, start_date, next_review_date, status,
+                                      created_at, updated_at)
+           select gen_random_uuid(), t.case_id, c.municipality_id, t.type_id, $2, t.authority,
+                  t.basis, t.start_date, t.review_date, t.status, t.created_at, t.created_at
            from unnest($1::uuid[], $3::text[], $4::text[], $5::text[], $6::date[], $7::date[],
                        $8::text[], $9::timestamptz[])
-                as t(case_id, type_id, authority, basis, start_date, review_date, status, created_at)"#,
+                as t(case_id, type_id, authority, basis, start_date, review_date, status, created_at)
+           join cases c on c.id = t.case_id"#,
         &i_case,
         actors.core_group as UserId,
         &i_type,

@@ -270,11 +270,12 @@ pub async fn insert_intervention(
     now: OffsetDateTime,
 ) -> sqlx::Result<InterventionId> {
     let id = InterventionId::new();
-    sqlx::query!(
-        r#"insert into interventions (id, case_id, type_id, type_other, owner_user_id, authority,
-                                      legal_basis, legal_basis_other, start_date,
-                                      next_review_date, status, created_at, updated_at)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)"#,
+    let done = sqlx::query!(
+        r#"insert into interventions (id, case_id, municipality_id, type_id, type_other,
+                                      owner_user_id, authority, legal_basis, legal_basis_other,
+                                      start_date, next_review_date, status, created_at, updated_at)
+           select $1, c.id, c.municipality_id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12
+           from cases c where c.id = $2"#,
         id as InterventionId,
         case as CaseId,
         i.type_id,
@@ -290,6 +291,10 @@ pub async fn insert_intervention(
     )
     .execute(db)
     .await?;
+    // The case gives the row its municipality; without the case there is nothing to add to.
+    if done.rows_affected() != 1 {
+        return Err(sqlx::Error::RowNotFound);
+    }
     Ok(id)
 }
 

@@ -86,18 +86,22 @@ pub(super) async fn rows(
     // The stage at an instant is the last history row before it; a case whose stage has not
     // changed since (`stage_changed_at`, kept by every move) needs no look at its history.
     // A step ends the first time the case leaves screening, leaves triage, enters the action
-    // plan or closes; filing is the case's first concern (or its opening, if earlier).
+    // plan or closes; filing is the case's first concern (or its opening, if earlier). The
+    // case carries those instants itself, kept from its history and its concerns by the
+    // triggers of the migration `stats_milestones`, so a step costs no look-up either.
     let rows = sqlx::query!(
         r#"with q as (
                select q.idx, q.starts, q.ends, q.first_day, q.after_day
                from unnest($2::timestamptz[], $3::timestamptz[], $6::date[], $7::date[])
                     with ordinality as q(starts, ends, first_day, after_day, idx)
            ), c as materialized (
-               select c.id, c.municipality_id, c.opened_at, c.closed_at, c.stage, c.stage_changed_at
+               select c.id, c.municipality_id, c.opened_at, c.closed_at, c.stage, c.stage_changed_at,
+                      c.first_filed_at, c.screened_at, c.triaged_at, c.planned_at, c.first_closed_at
                from cases c
                where c.municipality_id = any($1) and c.closed_at is null and c.opened_at < $5
                union all
-               select c.id, c.municipality_id, c.opened_at, c.closed_at, c.stage, c.stage_changed_at
+               select c.id, c.municipality_id, c.opened_at, c.closed_at, c.stage, c.stage_changed_at,
+                      c.first_filed_at, c.screened_at, c.triaged_at, c.planned_at, c.first_closed_at
                from cases c
                where c.municipality_id = any($1) and c.closed_at >= $4 and c.opened_at < $5
            ), open_at_end as materialized (
@@ -117,25 +121,14 @@ pub(super) async fn rows(
            ), started as (
                -- Every intervention dated in the quarter, whatever became of its case: a
                -- quarter's count must not depend on which other quarters are asked for.
-               select k.municipality_id, q.idx, i.type_id
+               select i.municipality_id, q.idx, i.type_id
                from intervention_facts i
-               join cases k on k.id = i.case_id and k.municipality_id = any($1)
                join q on i.start_date >= q.first_day and i.start_date < q.after_day
-               where i.start_date >= $8 and i.start_date < $9
+               where i.municipality_id = any($1) and i.start_date >= $8 and i.start_date < $9
            ), milestones as (
-               select c.municipality_id, least(c.opened_at, f.first_filed) as filed_at,
-                      h.screened_at, h.triaged_at, h.planned_at, h.closed_at
+               select c.municipality_id, least(c.opened_at, c.first_filed_at) as filed_at,
+                      c.screened_at, c.triaged_at, c.planned_at, c.first_closed_at as closed_at
                from c
-               cross join lateral (
-                   select min(x.filed_at) as first_filed from concern_facts x where x.case_id = c.id
-               ) f
-               cross join lateral (
-                   select min(h.occurred_at) filter (where h.from_stage = 'screening') as screened_at,
-                          min(h.occurred_at) filter (where h.from_stage = 'triage') as triaged_at,
-                          min(h.occurred_at) filter (where h.to_stage = 'action_plan') as planned_at,
-                          min(h.occurred_at) filter (where h.to_stage = 'closed') as closed_at
-                   from case_history h where h.case_id = c.id
-               ) h
                where c.stage_changed_at >= $4
            ), steps as (
                select m.municipality_id, q.idx, v.step,

@@ -167,6 +167,38 @@ async fn every_summary_equals_the_raw_rows_after_a_random_workload() {
                 differ(b, a)
             );
         }
+        // The ends of the steps that each case carries are what its history and its concerns
+        // say, whatever the workload moved.
+        let astray: Vec<String> = sqlx::query_scalar(
+            r#"select c.reference from cases c
+               left join lateral (
+                   select min(h.occurred_at) filter (where h.from_stage = 'screening') as screened_at,
+                          min(h.occurred_at) filter (where h.from_stage = 'triage') as triaged_at,
+                          min(h.occurred_at) filter (where h.to_stage = 'action_plan') as planned_at,
+                          min(h.occurred_at) filter (where h.to_stage = 'closed') as closed_at
+                   from case_history h where h.case_id = c.id
+               ) h on true
+               left join lateral (
+                   select min(x.filed_at) as filed_at from concern_facts x where x.case_id = c.id
+               ) f on true
+               where (c.screened_at, c.triaged_at, c.planned_at, c.first_closed_at, c.first_filed_at)
+                     is distinct from (h.screened_at, h.triaged_at, h.planned_at, h.closed_at, f.filed_at)
+               order by 1"#,
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .expect("milestones");
+        assert!(
+            astray.is_empty(),
+            "round {round}: cases whose steps differ from their history: {astray:?}"
+        );
+        let carried: i64 = sqlx::query_scalar(
+            "select count(*) from cases where screened_at is not null and first_filed_at is not null",
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .expect("count");
+        assert!(carried > 0, "round {round}: cases carry their steps");
         for (stored, raw) in stats::summaries_against_raw_rows(&mut conn)
             .await
             .expect("summaries")
