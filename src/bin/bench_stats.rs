@@ -129,12 +129,13 @@ async fn bench(args: &Args, url: &str, name: &str) -> anyhow::Result<()> {
         None => None,
     };
     for (i, m) in state.tenants.municipalities.iter().enumerate() {
-        let actors = bench_users(&mut conn, m, now, hash.as_deref()).await?;
         let units: Vec<UnitId> = store::tenants::units(&mut *conn, m.id)
             .await?
             .into_iter()
             .map(|u| u.id)
             .collect();
+        let actors =
+            bench_users(&mut conn, m, now, hash.as_deref(), units.first().copied()).await?;
         let mut rng = Lcg::new(i as u64 + 1);
         for year in 0..args.years {
             let from = now - time::Duration::days(365 * (args.years - year));
@@ -368,14 +369,32 @@ async fn write_audit(
     Ok(())
 }
 
-/// A coordinator and a core-group member per municipality, and the district's police; they
-/// can never sign in (no valid password hash).
+/// A coordinator and a core-group member per municipality, a frontline employee in its first
+/// unit (the benchmark files concerns as them), and the district's police; without
+/// `--password` they can never sign in (no valid password hash).
 async fn bench_users(
     conn: &mut PgConnection,
     m: &store::tenants::Municipality,
     now: time::OffsetDateTime,
     password_hash: Option<&str>,
+    unit: Option<UnitId>,
 ) -> anyhow::Result<Actors> {
+    if let Some(unit) = unit {
+        users::insert(
+            &mut *conn,
+            &users::NewUser {
+                email: format!("staff@{}.bench", m.slug),
+                name: "Bench staff".to_owned(),
+                roles: vec![Role::Staff],
+                municipality_id: Some(m.id),
+                police_district_id: None,
+                unit_id: Some(unit),
+                password_hash: password_hash.map(str::to_owned),
+            },
+            now,
+        )
+        .await?;
+    }
     let mut ids = Vec::new();
     for (local, role) in [
         ("coordinator", Role::Coordinator),

@@ -7,6 +7,7 @@
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres bash tests/load/run.sh
 #   YEARS=10 CASES_PER_YEAR=5000 EXTRA_MUNICIPALITIES=4 AUDIT_PER_CASE=20 SECONDS_PER_PAGE=15 bash tests/load/run.sh
 #   BENCH_DATABASE=infohus_bench_1a2b3c4d bash tests/load/run.sh   # reuse a kept database
+#   ONLY='figures|concern' bash tests/load/run.sh                    # only the pages matching
 #
 # Needs a PostgreSQL server (DATABASE_URL names one; the database is created on it and dropped
 # afterwards unless KEEP=1), and wrk (installed with apt-get when missing). Timings are measured
@@ -99,10 +100,35 @@ login() {
 }
 coordinator="$(login coordinator@randers.bench)"
 police="$(login police@oestjyllands-politi.bench)"
+staff="$(login staff@randers.bench)"
 case_id="$(psql "$url" -At -c "select c.id from cases c join municipalities m on m.id = c.municipality_id where m.slug = 'randers' and c.closed_at is null order by c.opened_at desc limit 1")"
 unit_id="$(psql "$url" -At -c "select u.id from units u join municipalities m on m.id = u.municipality_id where m.slug = 'randers' order by u.name limit 1")"
 
 rss() { awk '/^VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$app_pid/status"; }
+
+# Filing a concern as a frontline employee: the form's POST with the session's CSRF token, as
+# the browser sends it after opening the form. Each request files a new concern (it goes to the
+# employee's leader, as Randers' action card has it), so a kept database grows by the run.
+staff_token="$(curl -fs -H "Cookie: $staff" "$base/bekymringer/ny?akut=nej" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -1)"
+concern_body="$(python3 - "$staff_token" <<'PY'
+import sys
+from urllib.parse import urlencode
+print(urlencode([
+    ("csrf_token", sys.argv[1]), ("acute", "nej"), ("subject_name", "Bench Person"),
+    ("subject_birth_date", "24.12.2010"), ("subject_connection", "Elev i 9.b"),
+    ("observation", "Deler videoer, der hylder voldelige angreb, i klassens chat."),
+    ("observed_when", "Siden september"), ("observed_where", "Klassens chat"),
+    ("warning_signs", "spreads_violent_messages"), ("kind", "right_wing_extremism"),
+    ("leader_informed", "ja"), ("reporter_name", "Bench staff"),
+    ("reporter_email", "staff@randers.bench"),
+]))
+PY
+)"
+cat > "$work/post.lua" <<EOF
+wrk.method = "POST"
+wrk.body = "$concern_body"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+EOF
 
 pages=(
   "healthz||/healthz"
@@ -116,6 +142,7 @@ pages=(
   "quarterly figures /statistik|$coordinator|/statistik"
   "unit counts|$coordinator|/enhed/tal?enhed=$unit_id"
   "police screening queue|$police|/politi/screening"
+  "staff files a concern (POST)|$staff|/bekymringer/ny|post"
 )
 
 printf '\n%s cores; %s s per page\n\n' "$(nproc)" "$SECONDS_PER_PAGE"
@@ -123,17 +150,27 @@ printf '| page | c | req/s | p50 | p99 | errors | share of /readyz | RSS MiB |\n
 for c in $CONNECTIONS; do
   readyz=""
   for entry in "${pages[@]}"; do
-    IFS='|' read -r label cookie path <<<"$entry"
+    IFS='|' read -r label cookie path post <<<"$entry"
+    if [ -n "${ONLY:-}" ] && ! grep -Eq "$ONLY|healthz|readyz" <<<"$label"; then continue; fi
     args=(-t 2 -c "$c" -d "${SECONDS_PER_PAGE}s" --latency --timeout 10s)
     [ -n "$cookie" ] && args+=(-H "Cookie: $cookie")
-    # A page that answers anything but 200 (a redirect to the login page, an error) is an error.
-    status="$(curl -s -o /dev/null -w '%{http_code}' ${cookie:+-H "Cookie: $cookie"} "$base$path")"
+    # A page that answers anything but 200 (a redirect to the login page, an error) is an error;
+    # a filing must be accepted, which is its redirect to the receipt (a refused form is a 200).
+    if [ -n "$post" ]; then
+      args+=(-s "$work/post.lua")
+      expected=303
+      status="$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" \
+        -H 'Content-Type: application/x-www-form-urlencoded' --data "$concern_body" "$base$path")"
+    else
+      expected=200
+      status="$(curl -s -o /dev/null -w '%{http_code}' ${cookie:+-H "Cookie: $cookie"} "$base$path")"
+    fi
     out="$(wrk "${args[@]}" "$base$path")"
     rps="$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$out")"
     p50="$(awk '$1 == "50%" { print $2 }' <<<"$out")"
     p99="$(awk '$1 == "99%" { print $2 }' <<<"$out")"
     errors="$(awk '/Non-2xx/ { n += $NF } /Socket errors/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$out")"
-    [ "$status" = 200 ] || errors="$errors (answers $status)"
+    [ "$status" = "$expected" ] || errors="$errors (answers $status)"
     [ "$label" = readyz ] && readyz="$rps"
     share="—"
     if [ -n "$readyz" ] && [ "$label" != healthz ] && [ "$readyz" -gt 0 ]; then
