@@ -9,6 +9,7 @@ pub mod alerts;
 pub mod auth;
 pub mod cases;
 pub mod client_ip;
+pub mod completion;
 pub mod concern_views;
 pub mod concerns;
 pub mod extract;
@@ -128,7 +129,10 @@ pub fn build_app(state: AppState) -> Router {
                 .layer(tower_http::timeout::TimeoutLayer::with_status_code(
                     StatusCode::REQUEST_TIMEOUT,
                     Duration::from_secs(30),
-                )),
+                ))
+                // Inside the timeout, around everything that touches the database: a request
+                // given up on stops being waited for, never half-way through (`completion`).
+                .layer(middleware::from_fn(completion::run_to_completion)),
         )
         .with_state(state)
 }
