@@ -188,24 +188,33 @@ pub struct ScreeningQueueRow {
     pub due: Option<Date>,
 }
 
-/// Cases in screening in these municipalities, the longest-waiting first.
+/// Cases in screening in these municipalities, the longest-waiting first; one page after
+/// `after`. The district's cases in screening (`cases_municipality_stage_idx`) are sorted for
+/// the page: they are the open workload of the moment, never the history.
 pub async fn screening_queue(
     db: impl PgExecutor<'_>,
     municipalities: &[MunicipalityId],
-) -> sqlx::Result<Vec<ScreeningQueueRow>> {
+    after: Option<After>,
+) -> sqlx::Result<Page<ScreeningQueueRow>> {
     let ids: Vec<uuid::Uuid> = municipalities.iter().map(|m| m.0).collect();
-    sqlx::query_as!(
+    let rows = sqlx::query_as!(
         ScreeningQueueRow,
         r#"select c.id as "id: CaseId", c.municipality_id as "municipality_id: MunicipalityId",
                   c.reference, c.subject_name, c.subject_birth_date, c.subject_approx_age,
                   c.stage_changed_at as sent_at, c.screening_due as due
            from cases c
            where c.stage = 'screening' and c.municipality_id = any ($1)
-           order by c.stage_changed_at, c.reference"#,
+             and ($2::timestamptz is null or (c.stage_changed_at, c.id) > ($2, $3))
+           order by c.stage_changed_at, c.id
+           limit $4"#,
         &ids,
+        after.map(|a| a.at),
+        after.map(|a| a.id),
+        paging::FETCH,
     )
     .fetch_all(db)
-    .await
+    .await?;
+    Ok(Page::of(rows))
 }
 
 code_enum! {

@@ -19,11 +19,13 @@ use crate::domain::workflow::{Move, NOT_FOR_INFOHUS_NOTE, ScreeningOutcome};
 use crate::error::AppResult;
 use crate::store::audit::{self, AuditAction};
 use crate::store::cases::{self as store, screening};
-use crate::web::extract::Form;
+use crate::store::paging::After;
+use crate::web::extract::{Form, Query};
 use crate::web::filters;
 use crate::web::forms::FormState;
 use crate::web::forms::{self, FieldErrors};
 use crate::web::layout::{self, PageContext, set_notice};
+use crate::web::paging::{PageQuery, Pager};
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct VersionForm {
@@ -79,6 +81,7 @@ struct QueueRow {
 struct QueuePage {
     page: PageContext,
     rows: Vec<QueueRow>,
+    pager: Pager,
     district: String,
     deadline_days: Vec<(String, u32)>,
 }
@@ -87,12 +90,20 @@ struct QueuePage {
 pub(crate) async fn show_screening_queue(
     State(state): State<AppState>,
     current: CurrentUser,
+    Query(q): Query<PageQuery>,
 ) -> AppResult<Response> {
     let reach = reach_of(&state, &current);
     let today = today_copenhagen(state.clock.now());
-    let rows = store::screening_queue(&state.db, &reach.as_police).await?;
-    let shown: Vec<uuid::Uuid> = rows.iter().map(|r| r.id.0).collect();
-    let rows = rows
+    let after = q.after();
+    let found = store::screening_queue(&state.db, &reach.as_police, after).await?;
+    let next = found.next(|r| After {
+        at: r.sent_at,
+        id: r.id.0,
+    });
+    let pager = Pager::new("/politi/screening", &[], after, next);
+    let shown: Vec<uuid::Uuid> = found.rows.iter().map(|r| r.id.0).collect();
+    let rows = found
+        .rows
         .into_iter()
         .map(|r| {
             let overdue = r.due.is_some_and(|d| d < today);
@@ -126,6 +137,7 @@ pub(crate) async fn show_screening_queue(
     let page = QueuePage {
         page: PageContext::for_user(&current, "Politiets screening", "/politi/screening").await?,
         rows,
+        pager,
         district,
         deadline_days: reach
             .as_police

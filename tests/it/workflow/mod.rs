@@ -8,4 +8,5 @@ mod deadlines;
 mod disclosures;
 mod flow;
 mod notification;
+mod screening_queue;
 mod triage;
