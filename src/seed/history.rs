@@ -613,9 +613,12 @@ pub async fn write(
         }
     }
     sqlx::query!(
-        r#"insert into case_closings (id, case_id, closed_by, reason, evaluation, closed_at)
-           select gen_random_uuid(), case_id, $2, reason, 'Demo-data.', closed_at
-           from unnest($1::uuid[], $3::text[], $4::timestamptz[]) as t(case_id, reason, closed_at)"#,
+        r#"insert into case_closings (id, case_id, municipality_id, closed_by, reason, evaluation,
+                                      closed_at)
+           select gen_random_uuid(), t.case_id, c.municipality_id, $2, t.reason, 'Demo-data.',
+                  t.closed_at
+           from unnest($1::uuid[], $3::text[], $4::timestamptz[]) as t(case_id, reason, closed_at)
+           join cases c on c.id = t.case_id"#,
         &k_case,
         actors.coordinator as UserId,
         &k_reason,

@@ -18,9 +18,10 @@ pub async fn record(
     at: OffsetDateTime,
 ) -> sqlx::Result<ClosingId> {
     let id = ClosingId::new();
-    sqlx::query!(
-        r#"insert into case_closings (id, case_id, closed_by, reason, evaluation, closed_at)
-           values ($1, $2, $3, $4, $5, $6)"#,
+    let done = sqlx::query!(
+        r#"insert into case_closings (id, case_id, municipality_id, closed_by, reason, evaluation,
+                                      closed_at)
+           select $1, c.id, c.municipality_id, $3, $4, $5, $6 from cases c where c.id = $2"#,
         id as ClosingId,
         case as CaseId,
         closed_by as UserId,
@@ -30,6 +31,10 @@ pub async fn record(
     )
     .execute(&mut *conn)
     .await?;
+    // The case gives the row its municipality; without the case there is nothing to close.
+    if done.rows_affected() != 1 {
+        return Err(sqlx::Error::RowNotFound);
+    }
     for &(months, due) in review_dates {
         sqlx::query!(
             r#"insert into post_closure_reviews (id, case_id, closing_id, months, due_date)

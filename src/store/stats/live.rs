@@ -113,11 +113,12 @@ pub(super) async fn rows(
                from q
                join c on c.opened_at < q.ends and (c.closed_at is null or c.closed_at >= q.ends)
            ), closings as (
-               select c.municipality_id, q.idx, cc.reason
+               -- Every closing in the span is of a case in `c` (closed since the span began,
+               -- or reopened and open now), so the municipality's own closings are all of them.
+               select cc.municipality_id, q.idx, cc.reason
                from case_closings cc
-               join c on c.id = cc.case_id
                join q on cc.closed_at >= q.starts and cc.closed_at < q.ends
-               where cc.closed_at >= $4 and cc.closed_at < $5
+               where cc.municipality_id = any($1) and cc.closed_at >= $4 and cc.closed_at < $5
            ), started as (
                -- Every intervention dated in the quarter, whatever became of its case: a
                -- quarter's count must not depend on which other quarters are asked for.
