@@ -79,8 +79,9 @@ pub async fn visible_cases(
         CaseFilter::Stage(s) => (false, Some(s)),
     };
     let rows = sqlx::query!(
-        r#"select c.id as "id: CaseId", c.municipality_id as "municipality_id: MunicipalityId",
-                  c.reference, c.stage as "stage: Stage", c.subject_name, c.stage_changed_at,
+        r#"select c.id as "id!: CaseId", c.municipality_id as "municipality_id!: MunicipalityId",
+                  c.reference as "reference!", c.stage as "stage!: Stage",
+                  c.subject_name as "subject_name!", c.stage_changed_at as "stage_changed_at!",
                   case when c.stage = 'screening' then c.screening_due
                        when c.stage = 'closed' then
                            (select min(p.due_date) from post_closure_reviews p
@@ -95,45 +96,60 @@ pub async fn visible_cases(
                   -- against 1.5 ms for one index probe per listed case.
                   coalesce((select true from concerns k where k.case_id = c.id and k.repeat limit 1),
                            false) as "repeat!"
-           from cases c
-           -- The viewer's own cases are probed one listed case at a time (scalar subqueries,
-           -- which PostgreSQL does not turn into a hash of every row of the user): a plan
-           -- coordinator of ten years has tens of thousands of plans and teams, nearly all on
-           -- closed cases, and hashing them cost 10-20 ms at 300,000 cases against about 1 ms
-           -- for the probes. The walk itself follows `cases_open_list_idx`, the open cases.
-           where (c.municipality_id = any ($1)
-                  or (c.municipality_id = any ($2)
-                      and coalesce((select true from case_team t
-                                    where t.case_id = c.id and t.user_id = $3), false)))
-             and ($4::text is null or c.stage = $4)
-             and (not $5 or c.stage <> 'closed')
-             and c.purged_at is null
-             and ($6::timestamptz is null
-                  or ($17 and (c.stage_changed_at, c.id) > ($6, $7))
-                  or (not $17 and (c.stage_changed_at, c.id) < ($6, $7)))
-             and ($9::text is null or c.reference = $9)
-             and ($10::text is null or c.subject_cpr = $10)
-             and ($11::date is null or c.subject_birth_date = $11)
-             and ($12::text is null or c.subject_name % $12 or c.subject_name ilike $13)
-             and ($14::text is null or c.level = $14)
-             and (not $15
-                  or (select p.plan_coordinator_user_id from action_plans p
-                      where p.case_id = c.id) = $3
-                  or coalesce((select true from interventions i
-                               where i.case_id = c.id and i.owner_user_id = $3
-                                 and i.status in ('planned', 'active') limit 1), false)
-                  or coalesce((select true from case_team t
-                               where t.case_id = c.id and t.user_id = $3), false))
-             and ($16::date is null
-                  or (c.stage = 'screening' and c.screening_due < $16)
-                  or (c.stage in ('action_plan', 'follow_up')
-                      and exists (select 1 from interventions i
-                                  where i.case_id = c.id and i.status in ('planned', 'active')
-                                    and i.next_review_date < $16))
-                  or (c.stage = 'closed'
-                      and exists (select 1 from post_closure_reviews p
-                                  where p.case_id = c.id and p.done_at is null
-                                    and p.cancelled_at is null and p.due_date < $16)))
+           -- One ordered walk per municipality (`cases_municipality_list_idx`, or its open
+           -- half), each stopping at a page, merged here: PostgreSQL 15 cannot keep an index's
+           -- order across `municipality_id = any (...)`, and a walk of the whole installation's
+           -- cases newest first passed over every other municipality's (3,195 rows to find 51
+           -- at a million cases). The deadline and repeat probes above run for the page only.
+           from (select distinct m from unnest($1::uuid[] || $2::uuid[]) as u(m)) ms
+           cross join lateral (
+               select c.id, c.municipality_id, c.reference, c.stage, c.subject_name,
+                      c.stage_changed_at, c.screening_due
+               from cases c
+               -- The viewer's own cases are probed one case at a time (scalar subqueries,
+               -- which PostgreSQL does not turn into a hash of every row of the user): a plan
+               -- coordinator of ten years has tens of thousands of plans and teams, nearly all
+               -- on closed cases, and hashing them cost 10-20 ms at 300,000 cases against
+               -- about 1 ms for the probes.
+               where c.municipality_id = ms.m
+                 and (ms.m = any ($1)
+                      or coalesce((select true from case_team t
+                                   where t.case_id = c.id and t.user_id = $3), false))
+                 and ($4::text is null or c.stage = $4)
+                 and (not $5 or c.stage <> 'closed')
+                 and c.purged_at is null
+                 and ($6::timestamptz is null
+                      or ($17 and (c.stage_changed_at, c.id) > ($6, $7))
+                      or (not $17 and (c.stage_changed_at, c.id) < ($6, $7)))
+                 and ($9::text is null or c.reference = $9)
+                 and ($10::text is null or c.subject_cpr = $10)
+                 and ($11::date is null or c.subject_birth_date = $11)
+                 and ($12::text is null or c.subject_name % $12 or c.subject_name ilike $13)
+                 and ($14::text is null or c.level = $14)
+                 and (not $15
+                      or (select p.plan_coordinator_user_id from action_plans p
+                          where p.case_id = c.id) = $3
+                      or coalesce((select true from interventions i
+                                   where i.case_id = c.id and i.owner_user_id = $3
+                                     and i.status in ('planned', 'active') limit 1), false)
+                      or coalesce((select true from case_team t
+                                   where t.case_id = c.id and t.user_id = $3), false))
+                 and ($16::date is null
+                      or (c.stage = 'screening' and c.screening_due < $16)
+                      or (c.stage in ('action_plan', 'follow_up')
+                          and exists (select 1 from interventions i
+                                      where i.case_id = c.id and i.status in ('planned', 'active')
+                                        and i.next_review_date < $16))
+                      or (c.stage = 'closed'
+                          and exists (select 1 from post_closure_reviews p
+                                      where p.case_id = c.id and p.done_at is null
+                                        and p.cancelled_at is null and p.due_date < $16)))
+               order by case when $17 then c.stage_changed_at end asc,
+                        case when $17 then c.id end asc,
+                        case when not $17 then c.stage_changed_at end desc,
+                        case when not $17 then c.id end desc
+               limit $8
+           ) c
            order by case when $17 then c.stage_changed_at end asc,
                     case when $17 then c.id end asc,
                     case when not $17 then c.stage_changed_at end desc,
@@ -315,17 +331,22 @@ pub async fn tasks(db: impl PgExecutor<'_>, scope: TaskScope<'_>) -> sqlx::Resul
                  and (c.municipality_id = any ($2)
                       or exists (select 1 from case_team t where t.case_id = c.id and t.user_id = $1))
                union all
-               -- The plans the user coordinates on cases in follow-up, driven from those cases
-               -- (the municipality's as coordinator, the team's otherwise) and never from every
-               -- plan the user ever coordinated: the laterals keep each a per-case index lookup.
+               -- The plans the user coordinates on cases in follow-up with a review due, driven
+               -- as coordinator from the municipality's open interventions due by the horizon
+               -- (`interventions_municipality_review_idx`), never from every case in follow-up
+               -- (1,900 cases and two probes each, 16 ms at a million cases) nor from every
+               -- plan the user ever coordinated. The earliest due review is the case's earliest.
                select 'plan_review', c.id, c.reference, r.due, null, null, null
-               from cases c
+               from (select i.case_id, min(i.next_review_date) as due
+                     from interventions i
+                     where i.municipality_id = any ($2) and i.status in ('planned', 'active')
+                       and i.next_review_date <= $5
+                     group by i.case_id) r
+               join cases c on c.id = r.case_id
                cross join lateral (select 1 from action_plans p
                                    where p.case_id = c.id and p.plan_coordinator_user_id = $1
                                    limit 1) p
-               cross join lateral (select min(i.next_review_date) as due from interventions i
-                                   where i.case_id = c.id and i.status in ('planned', 'active')) r
-               where c.stage = 'follow_up' and c.municipality_id = any ($2) and r.due <= $5
+               where c.stage = 'follow_up'
                union all
                select 'plan_review', c.id, c.reference, r.due, null, null, null
                from case_team t
