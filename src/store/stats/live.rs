@@ -79,42 +79,48 @@ pub(super) async fn rows(
         })
     }));
 
-    // The cases active at some time in the span (still open, or closed after it began) carry
-    // everything else: the stage at each quarter's end, the closings, the interventions
-    // started, and how long each step took.
+    // The cases carry everything else: the stage at each quarter's end, the closings, the
+    // interventions started, and how long each step took. Each part is a range of an index
+    // over the municipality's cases or rows in the span, never every case open in it.
     //
     // The stage at an instant is the last history row before it; a case whose stage has not
-    // changed since (`stage_changed_at`, kept by every move) needs no look at its history.
+    // changed since (`stage_changed_at`, kept by every move) needs no look at its history, and
+    // for the running quarter that is every case open now (`cases_open_stats_idx`).
     // A step ends the first time the case leaves screening, leaves triage, enters the action
     // plan or closes; filing is the case's first concern (or its opening, if earlier). The
     // case carries those instants itself, kept from its history and its concerns by the
-    // triggers of the migration `stats_milestones`, so a step costs no look-up either.
+    // triggers of the migration `stats_milestones`, and each has an index by municipality
+    // (`stats_step_indexes`), so the steps ended in a quarter are four ranges.
     let rows = sqlx::query!(
         r#"with q as (
                select q.idx, q.starts, q.ends, q.first_day, q.after_day
                from unnest($2::timestamptz[], $3::timestamptz[], $6::date[], $7::date[])
                     with ordinality as q(starts, ends, first_day, after_day, idx)
-           ), c as materialized (
-               select c.id, c.municipality_id, c.opened_at, c.closed_at, c.stage, c.stage_changed_at,
-                      c.first_filed_at, c.screened_at, c.triaged_at, c.planned_at, c.first_closed_at
-               from cases c
+           ), open_at_end as (
+               select c.municipality_id, q.idx, c.stage
+               from q
+               join cases c on c.opened_at < q.ends and c.stage_changed_at < q.ends
                where c.municipality_id = any($1) and c.closed_at is null and c.opened_at < $5
                union all
-               select c.id, c.municipality_id, c.opened_at, c.closed_at, c.stage, c.stage_changed_at,
-                      c.first_filed_at, c.screened_at, c.triaged_at, c.planned_at, c.first_closed_at
-               from cases c
-               where c.municipality_id = any($1) and c.closed_at >= $4 and c.opened_at < $5
-           ), open_at_end as materialized (
+               -- Moved since a quarter's end ($10 is the earliest end), or closed since:
+               -- their stage then is in their history.
                select c.municipality_id, q.idx,
-                      case when c.stage_changed_at < q.ends then c.stage
-                           else (select h.to_stage from case_history h
-                                 where h.case_id = c.id and h.occurred_at < q.ends
-                                 order by h.occurred_at desc, h.id desc limit 1) end as stage
+                      (select h.to_stage from case_history h
+                       where h.case_id = c.id and h.occurred_at < q.ends
+                       order by h.occurred_at desc, h.id desc limit 1)
                from q
-               join c on c.opened_at < q.ends and (c.closed_at is null or c.closed_at >= q.ends)
+               join (select c.id, c.municipality_id, c.opened_at, c.closed_at, c.stage_changed_at
+                     from cases c
+                     where c.municipality_id = any($1) and c.closed_at is null
+                       and c.stage_changed_at >= $10
+                     union all
+                     select c.id, c.municipality_id, c.opened_at, c.closed_at, c.stage_changed_at
+                     from cases c
+                     where c.municipality_id = any($1) and c.closed_at >= $10) c
+                 on c.opened_at < q.ends and (c.closed_at is null or c.closed_at >= q.ends)
+                    and c.stage_changed_at >= q.ends
            ), closings as (
-               -- Every closing in the span is of a case in `c` (closed since the span began,
-               -- or reopened and open now), so the municipality's own closings are all of them.
+               -- A closing carries its case's municipality (`closing_municipality`).
                select cc.municipality_id, q.idx, cc.reason
                from case_closings cc
                join q on cc.closed_at >= q.starts and cc.closed_at < q.ends
@@ -126,24 +132,27 @@ pub(super) async fn rows(
                from intervention_facts i
                join q on i.start_date >= q.first_day and i.start_date < q.after_day
                where i.municipality_id = any($1) and i.start_date >= $8 and i.start_date < $9
-           ), milestones as (
-               select c.municipality_id, least(c.opened_at, c.first_filed_at) as filed_at,
-                      c.screened_at, c.triaged_at, c.planned_at, c.first_closed_at as closed_at
-               from c
-               where c.stage_changed_at >= $4
            ), steps as (
-               select m.municipality_id, q.idx, v.step,
-                      (v.end_at at time zone 'Europe/Copenhagen')::date
-                        - (v.start_at at time zone 'Europe/Copenhagen')::date as days
-               from milestones m
-               cross join lateral (values
-                   ('filing_to_screening', m.filed_at, m.screened_at),
-                   ('screening_to_triage', m.screened_at, m.triaged_at),
-                   ('triage_to_plan', m.triaged_at, m.planned_at),
-                   ('filing_to_closing', m.filed_at, m.closed_at)
-               ) as v(step, start_at, end_at)
-               join q on v.end_at >= q.starts and v.end_at < q.ends
-               where v.start_at is not null
+               select c.municipality_id, q.idx, 'filing_to_screening' as step,
+                      least(c.opened_at, c.first_filed_at) as start_at, c.screened_at as end_at
+               from q join cases c on c.screened_at >= q.starts and c.screened_at < q.ends
+               where c.municipality_id = any($1) and c.screened_at >= $4 and c.screened_at < $5
+               union all
+               select c.municipality_id, q.idx, 'screening_to_triage', c.screened_at, c.triaged_at
+               from q join cases c on c.triaged_at >= q.starts and c.triaged_at < q.ends
+               where c.municipality_id = any($1) and c.triaged_at >= $4 and c.triaged_at < $5
+                 and c.screened_at is not null
+               union all
+               select c.municipality_id, q.idx, 'triage_to_plan', c.triaged_at, c.planned_at
+               from q join cases c on c.planned_at >= q.starts and c.planned_at < q.ends
+               where c.municipality_id = any($1) and c.planned_at >= $4 and c.planned_at < $5
+                 and c.triaged_at is not null
+               union all
+               select c.municipality_id, q.idx, 'filing_to_closing',
+                      least(c.opened_at, c.first_filed_at), c.first_closed_at
+               from q join cases c on c.first_closed_at >= q.starts and c.first_closed_at < q.ends
+               where c.municipality_id = any($1) and c.first_closed_at >= $4
+                 and c.first_closed_at < $5
            )
            select 'open_stage' as "dimension!", municipality_id as "municipality!: MunicipalityId",
                   idx as "idx!", stage as "key!", null::int as "days?", count(*) as "n!"
@@ -156,8 +165,11 @@ pub(super) async fn rows(
            select 'intervention', municipality_id, idx, type_id, null, count(*)
            from started group by municipality_id, idx, type_id
            union all
-           select 'duration', municipality_id, idx, step, days, count(*)
-           from steps group by municipality_id, idx, step, days"#,
+           select 'duration', municipality_id, idx, step,
+                  (end_at at time zone 'Europe/Copenhagen')::date
+                    - (start_at at time zone 'Europe/Copenhagen')::date,
+                  count(*)
+           from steps group by 2, 3, 4, 5"#,
         &ids,
         &starts,
         &ends,
@@ -167,6 +179,7 @@ pub(super) async fn rows(
         &after_days,
         span_first_day,
         span_after_day,
+        first.end(),
     )
     .fetch_all(&mut *conn)
     .await?;
