@@ -142,7 +142,13 @@ pub async fn set_notice(session: &tower_sessions::Session, text: &str) -> Result
         .map_err(AppError::from)
 }
 
+/// The notice left for this page, if any, removed. Looked for first: removing marks the session
+/// changed even when there is nothing to remove, and a changed session is written back to the
+/// database at the end of the request, one durable write for every page anyone looked at.
 async fn take_notice(session: &tower_sessions::Session) -> Result<Option<String>, AppError> {
+    if session.get::<String>(NOTICE_KEY).await?.is_none() {
+        return Ok(None);
+    }
     session
         .remove::<String>(NOTICE_KEY)
         .await

@@ -13,21 +13,22 @@ use crate::support::TestApp;
 use crate::support::queries::QueryCounter;
 use crate::support::steps::{close_with_evaluation, open_case, randers_case_in_follow_up};
 
-/// Statements per page as measured on 2026-12-04, two of them the session's; lower them, never
-/// raise them. Issue 16 aims at a page's reads in at most three statements besides the session
-/// and the audit row: the case page is there; the home page reads four.
+/// Statements per page as measured on 2026-12-04, two of them the session's (loading the stored
+/// session, checking the sign-in); lower them, never raise them. A page that only reads never
+/// writes the stored session back (`layout::take_notice`). Issue 16 aims at a page's reads in
+/// at most three statements besides the session and the audit row: the home page reads three
+/// (its tasks, the concerns waiting, the next meeting), the case page two.
 const BUDGET: &[(&str, usize)] = &[
-    ("/", 6),
-    ("/opgaver", 5),
-    ("/sager", 5),
+    ("/", 5),
+    ("/opgaver", 4),
+    ("/sager", 4),
     // Its reads: the case, then its whole file in one statement (`store::case_file`); the
     // rest is the session's and the audit row.
-    ("/sager/{case}", 6),
-    ("/sager/{case}/adgangslog", 6),
-    ("/infohus/indgang", 5),
-    ("/sletning", 5),
-    // One more since it shows the second factor (and whether the account has a password).
-    ("/konto", 5),
+    ("/sager/{case}", 5),
+    ("/sager/{case}/adgangslog", 5),
+    ("/infohus/indgang", 4),
+    ("/sletning", 4),
+    ("/konto", 4),
 ];
 
 async fn costs(app: &TestApp, case: Uuid) -> BTreeMap<&'static str, usize> {
