@@ -1359,3 +1359,67 @@ async fn the_concern_lists_page_and_show_every_concern_once_while_new_ones_arriv
         );
     }
 }
+
+async fn repeat_of(app: &TestApp, id: Uuid) -> bool {
+    sqlx::query_scalar("select repeat from concerns where id = $1")
+        .bind(id)
+        .fetch_one(&app.db)
+        .await
+        .expect("repeat")
+}
+
+#[tokio::test]
+async fn a_concern_reaching_infohus_marks_the_later_ones_about_the_person_and_itself_after_earlier_ones()
+ {
+    let app = TestApp::with_demo_users().await;
+    let mut staff = app.signed_in("staff@randers.demo").await;
+    let mut leader = app.signed_in("leader@randers.demo").await;
+    let forward = |id: Uuid| format!("/bekymringer/{id}/videresend");
+    let first = file(&mut staff, &[]).await;
+    let other_person = file(
+        &mut staff,
+        &[
+            ("subject_name", "Ida Holm"),
+            ("subject_birth_date", "01.03.2009"),
+        ],
+    )
+    .await;
+    // Days later (signed in again: the sessions have gone idle).
+    app.clock.advance(Duration::days(3));
+    let mut staff = app.signed_in("staff@randers.demo").await;
+    let mut leader = app.signed_in("leader@randers.demo").await;
+    let second = file(&mut staff, &[]).await;
+
+    // The later one reaches Infohus first: nothing about the person is there before it.
+    let version = version_of(&app, second).await;
+    let r = leader
+        .post(&forward(second), &[("version", &version), ("remark", "")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(!repeat_of(&app, second).await);
+
+    // The earlier one follows: it repeats nothing before it, and makes the later one a repeat.
+    for id in [first, other_person] {
+        let version = version_of(&app, id).await;
+        let r = leader
+            .post(&forward(id), &[("version", &version), ("remark", "")])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    assert!(!repeat_of(&app, first).await);
+    assert!(repeat_of(&app, second).await);
+    assert!(!repeat_of(&app, other_person).await);
+
+    // A third reaches Infohus after both: itself a repeat.
+    app.clock.advance(Duration::days(3));
+    let mut staff = app.signed_in("staff@randers.demo").await;
+    let mut leader = app.signed_in("leader@randers.demo").await;
+    let third = file(&mut staff, &[]).await;
+    let version = version_of(&app, third).await;
+    let r = leader
+        .post(&forward(third), &[("version", &version), ("remark", "")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(repeat_of(&app, third).await);
+    assert!(!repeat_of(&app, first).await);
+}
