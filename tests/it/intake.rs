@@ -1373,7 +1373,6 @@ async fn a_concern_reaching_infohus_marks_the_later_ones_about_the_person_and_it
  {
     let app = TestApp::with_demo_users().await;
     let mut staff = app.signed_in("staff@randers.demo").await;
-    let mut leader = app.signed_in("leader@randers.demo").await;
     let forward = |id: Uuid| format!("/bekymringer/{id}/videresend");
     let first = file(&mut staff, &[]).await;
     let other_person = file(
