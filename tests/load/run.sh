@@ -128,6 +128,10 @@ police="$(login police@oestjyllands-politi.bench)"
 staff_email="$(psql "$url" -At -c "select coalesce((select email from users where email like 'staff@bench-%.bench' order by email limit 1), 'staff@randers.bench')")"
 staff="$(login "$staff_email")"
 case_id="$(psql "$url" -At -c "select c.id from cases c join municipalities m on m.id = c.municipality_id where m.slug = 'randers' and c.closed_at is null order by c.opened_at desc limit 1")"
+# The case page and the case list above write audit rows about that case on every request (a
+# kept database's runs leave it hundreds of thousands), so the access log is also measured for a
+# case the run does not touch: the one closed last, with the trail the generator gave it.
+closed_case_id="$(psql "$url" -At -c "select c.id from cases c join municipalities m on m.id = c.municipality_id where m.slug = 'randers' and c.closed_at is not null and c.purged_at is null order by c.closed_at desc limit 1")"
 unit_id="$(psql "$url" -At -c "select u.id from units u join municipalities m on m.id = u.municipality_id where m.slug = 'randers' order by u.name limit 1")"
 
 rss() { awk '/^VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$app_pid/status"; }
@@ -165,6 +169,7 @@ pages=(
   "case list /sager|$coordinator|/sager"
   "one case page (+ its audit row)|$coordinator|/sager/$case_id"
   "the case's access log|$coordinator|/sager/$case_id/adgangslog"
+  "access log of a closed case|$coordinator|/sager/$closed_case_id/adgangslog"
   "quarterly figures /statistik|$coordinator|/statistik"
   "unit counts|$coordinator|/enhed/tal?enhed=$unit_id"
   "police screening queue|$police|/politi/screening"

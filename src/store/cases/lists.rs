@@ -336,17 +336,21 @@ pub async fn tasks(db: impl PgExecutor<'_>, scope: TaskScope<'_>) -> sqlx::Resul
                -- (`interventions_municipality_review_idx`), never from every case in follow-up
                -- (1,900 cases and two probes each, 16 ms at a million cases) nor from every
                -- plan the user ever coordinated. The earliest due review is the case's earliest.
-               select 'plan_review', c.id, c.reference, r.due, null, null, null
+               -- Each case is looked up by its key (a lateral with `offset 0`): a join was
+               -- planned as a hash of every case in follow-up in the installation.
+               select 'plan_review', r.case_id, c.reference, r.due, null, null, null
                from (select i.case_id, min(i.next_review_date) as due
                      from interventions i
                      where i.municipality_id = any ($2) and i.status in ('planned', 'active')
                        and i.next_review_date <= $5
                      group by i.case_id) r
-               join cases c on c.id = r.case_id
+               cross join lateral (select c.reference from cases c
+                                   where c.id = r.case_id and c.stage = 'follow_up'
+                                   offset 0) c
                cross join lateral (select 1 from action_plans p
-                                   where p.case_id = c.id and p.plan_coordinator_user_id = $1
+                                   where p.case_id = r.case_id
+                                     and p.plan_coordinator_user_id = $1
                                    limit 1) p
-               where c.stage = 'follow_up'
                union all
                select 'plan_review', c.id, c.reference, r.due, null, null, null
                from case_team t
