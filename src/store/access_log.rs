@@ -68,10 +68,11 @@ pub async fn for_case(
         // Three branches, each an index range scan newest first with its own limit, instead of
         // one OR that PostgreSQL answers by reading the whole audit trail (173 ms against 15 ms
         // at 60,000 audit rows): the case's rows, its concerns' rows, and the lists that showed
-        // one of them. `union` drops a row two branches both found. Each branch carries the
-        // columns shown, so that no row is looked up again by its id alone, which the monthly
-        // partitions could only answer by asking every month; the bounds on `occurred_at` keep
-        // the months before the case and after the cursor out of the plan.
+        // one of them (`audit_shown`, newest first per id shown, each joined back to its audit
+        // row by its full key). `union` drops a row two branches both found. The first two
+        // carry the columns shown, so that no row is looked up again by its id alone, which the
+        // monthly partitions could only answer by asking every month; the bounds on
+        // `occurred_at` keep the months before the case and after the cursor out of the plan.
         r#"with k as (
                select coalesce(array_agg(c.id), '{}') as ids from concerns c where c.case_id = $1
            ), found as (
@@ -92,11 +93,17 @@ pub async fn for_case(
                 order by a.occurred_at desc, a.id desc limit $6)
                union
                (select a.id, a.occurred_at, a.actor_user_id, a.action, a.purpose, a.search
-                from audit_events a, k
-                where a.shown_ids && (k.ids || $1::uuid)
-                  and a.occurred_at >= $2 and a.occurred_at < $3
-                  and ($4::timestamptz is null
-                       or (a.occurred_at <= $4 and (a.occurred_at, a.id) < ($4, $5::int8)))
+                from k, unnest(k.ids || $1::uuid) as x(id)
+                cross join lateral (
+                    select s.occurred_at, s.audit_id
+                    from audit_shown s
+                    where s.shown_id = x.id
+                      and s.occurred_at >= $2 and s.occurred_at < $3
+                      and ($4::timestamptz is null
+                           or (s.occurred_at <= $4 and (s.occurred_at, s.audit_id) < ($4, $5::int8)))
+                    order by s.occurred_at desc, s.audit_id desc limit $6) s
+                join audit_events a on a.id = s.audit_id and a.occurred_at = s.occurred_at
+                where a.occurred_at >= $2 and a.occurred_at < $3
                 order by a.occurred_at desc, a.id desc limit $6)
            )
            select f.id, f.occurred_at, u.name as actor_name,
@@ -142,19 +149,32 @@ pub async fn for_person(
     since: Option<OffsetDateTime>,
     limit: i64,
 ) -> sqlx::Result<Vec<PersonEntry>> {
+    // The rows about the case or the concerns, and the lists that showed one of them
+    // (`audit_shown`, joined back to their audit rows by the full key); `union` keeps a row
+    // both found once.
     sqlx::query_as!(
         PersonEntry,
-        r#"select a.occurred_at, a.action as "action: AuditAction", a.purpose as "purpose: Purpose",
-                  a.search, coalesce(u.roles, '{}') as "roles!",
+        r#"with found as (
+               select a.id, a.occurred_at, a.actor_user_id, a.action, a.purpose, a.search
+               from audit_events a
+               where ((a.object_type = 'case' and a.object_id = $1)
+                      or (a.object_type = 'concern' and a.object_id = any($2)))
+                 and ($4::timestamptz is null or a.occurred_at >= $4)
+               union
+               select a.id, a.occurred_at, a.actor_user_id, a.action, a.purpose, a.search
+               from audit_shown s
+               join audit_events a on a.id = s.audit_id and a.occurred_at = s.occurred_at
+               where s.shown_id = any(array_remove($2::uuid[] || $1::uuid, null))
+                 and ($4::timestamptz is null or s.occurred_at >= $4)
+           )
+           select f.occurred_at as "occurred_at!", f.action as "action!: AuditAction",
+                  f.purpose as "purpose: Purpose", f.search,
+                  coalesce(u.roles, '{}') as "roles!",
                   u.municipality_id as "municipality_id?: MunicipalityId",
                   u.police_district_id as "police_district_id?: crate::domain::ids::PoliceDistrictId"
-           from audit_events a
-           left join users u on u.id = a.actor_user_id
-           where ((a.object_type = 'case' and a.object_id = $1)
-                  or (a.object_type = 'concern' and a.object_id = any($2))
-                  or a.shown_ids && array_remove($2::uuid[] || $1::uuid, null))
-             and ($4::timestamptz is null or a.occurred_at >= $4)
-           order by a.occurred_at desc, a.id desc
+           from found f
+           left join users u on u.id = f.actor_user_id
+           order by f.occurred_at desc, f.id desc
            limit $3"#,
         case.map(|c| c.0),
         concerns,

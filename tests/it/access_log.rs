@@ -118,6 +118,28 @@ async fn list_pages_log_which_cases_and_concerns_they_showed_and_the_access_log_
 
     let log = coordinator.get(&format!("/sager/{case}/adgangslog")).await;
     assert!(log.body.contains("Så sagen i sagslisten"), "{}", log.body);
+
+    // Each id a list showed is kept beside its audit row, keyed for reading in order, by the
+    // statement that wrote the row: the same pairs, none missing and none more.
+    let (missing, extra): (i64, i64) = sqlx::query_as(
+        "with listed as (select distinct s, a.occurred_at, a.id
+                         from audit_events a, unnest(a.shown_ids) s),
+              kept as (select shown_id, occurred_at, audit_id from audit_shown)
+         select (select count(*) from (select * from listed except select * from kept) m),
+                (select count(*) from (select * from kept except select * from listed) e)",
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("compare");
+    assert_eq!((missing, extra), (0, 0));
+    let kept: i64 = sqlx::query_scalar("select count(*) from audit_shown")
+        .fetch_one(&app.db)
+        .await
+        .expect("count");
+    assert_eq!(
+        kept, 3,
+        "the case list, the reporter's list, the leader's inbox"
+    );
 }
 
 #[tokio::test]

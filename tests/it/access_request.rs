@@ -38,6 +38,11 @@ async fn the_coordinator_gets_everything_held_about_a_person_and_the_police_note
         .follow_from("/sager?q=Mikkel", &format!("/sager/{id}"))
         .await;
 
+    // The case list, which showed the case.
+    assert_eq!(
+        coordinator.get("/sager?mine=nej").await.status,
+        StatusCode::OK
+    );
     let form = coordinator.get("/indsigt").await;
     assert_eq!(form.status, StatusCode::OK);
     let reason = form
@@ -63,6 +68,8 @@ async fn the_coordinator_gets_everything_held_about_a_person_and_the_police_note
         "Mentor",
         "Politiets interne note er undtaget",
         "Søgning efter navn «Mikkel»",
+        // The list that showed the case (`audit_shown`).
+        "Så sagen i sagslisten",
         "Infohus-tovholder",
         "Randers Kommune",
         "Østjyllands Politi",

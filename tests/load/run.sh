@@ -90,6 +90,10 @@ fi
 url="$(db_url "$db")"
 psql "$url" -At -c "select 'size: ' || (select count(*) from cases) || ' cases, ' || (select count(*) from concerns) || ' concerns, ' || (select count(*) from case_history) || ' history rows, ' || (select count(*) from audit_events) || ' audit rows'"
 
+# A kept database gets the migrations of this build first, however long they take (the app
+# migrates when it starts as well, but the wait for it below is a minute).
+DATABASE_URL="$url" "$target/infohus" migrate
+
 # The app as it would serve: the release build, its own pool, no second factor for the bench
 # users (they sign in with the password alone).
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
