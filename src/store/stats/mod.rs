@@ -145,10 +145,12 @@ pub(super) fn position(ordinality: i64) -> usize {
 }
 
 /// Every figure of the quarterly report for these municipalities (and their sum) and quarters.
-/// A quarter that is over is read from its summary rows ([`summary`]), made from the live
-/// queries the first time it is asked for; the running quarter is counted live ([`live`]). The
-/// sums over municipalities, the totals over keys and the medians are added up here, from the
-/// municipalities' own rows, so a district's report costs what its municipalities' do.
+/// A quarter that has begun is read from its summary rows ([`summary`]), made from the live
+/// queries ([`live`]) the first time it is asked for and again after each change that reaches
+/// into it; for the running quarter that is the municipality's next change. Only a quarter
+/// still ahead is counted live every time. The sums over municipalities, the totals over keys
+/// and the medians are added up here, from the municipalities' own rows, so a district's report
+/// costs what its municipalities' do.
 pub async fn quarterly(
     conn: &mut PgConnection,
     municipalities: &[MunicipalityId],
@@ -156,25 +158,23 @@ pub async fn quarterly(
     now: OffsetDateTime,
 ) -> sqlx::Result<QuarterlyFigures> {
     let running = Quarter::current(now);
-    let (over, open): (Vec<Quarter>, Vec<Quarter>) = quarters.iter().partition(|q| **q < running);
-    let (present, mut rows) = summary::load(&mut *conn, municipalities, &over).await?;
+    let (begun, ahead): (Vec<Quarter>, Vec<Quarter>) =
+        quarters.iter().partition(|q| **q <= running);
+    let (present, mut rows) = summary::load(&mut *conn, municipalities, &begun).await?;
     // Each quarter missing a summary is counted on its own, so that one missing quarter years
     // back does not make the query read every year in between.
-    for &quarter in &over {
+    for &quarter in &begun {
         let missing: Vec<MunicipalityId> = municipalities
             .iter()
             .copied()
             .filter(|m| !present.contains(&(*m, quarter)))
             .collect();
-        if missing.is_empty() {
-            continue;
+        if !missing.is_empty() {
+            rows.extend(summary::make(&mut *conn, &missing, quarter, now).await?);
         }
-        let computed = live::rows(&mut *conn, &missing, &[quarter]).await?;
-        summary::store(&mut *conn, &missing, quarter, &computed, now).await?;
-        rows.extend(computed);
     }
-    if !open.is_empty() {
-        rows.extend(live::rows(&mut *conn, municipalities, &open).await?);
+    if !ahead.is_empty() {
+        rows.extend(live::rows(&mut *conn, municipalities, &ahead).await?);
     }
     Ok(rows.figures(quarters))
 }

@@ -1,6 +1,6 @@
-//! Summary rows of the quarters that are over (see the migration `quarter_summaries`): made
-//! once from the live queries, deleted by the triggers when a change reaches back into their
-//! quarter, made again when next asked for.
+//! Summary rows of the quarters that have begun (see the migrations `quarter_summaries` and
+//! `running_quarter_summaries`): made from the live queries, deleted by the triggers when a
+//! change reaches into their quarter, made again when next asked for.
 
 use std::collections::HashSet;
 
@@ -9,7 +9,7 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use super::rows::{CountRow, DaysRow, Rows};
-use super::{Breakdown, DurationStep};
+use super::{Breakdown, DurationStep, live};
 use crate::domain::ids::MunicipalityId;
 use crate::domain::stats::Quarter;
 
@@ -72,10 +72,38 @@ pub(super) async fn load(
     Ok((present, rows))
 }
 
+/// Counts these municipalities' quarter live and keeps the summaries of those no change is
+/// being made to. A change takes a shared lock on its municipality before it deletes the
+/// summaries it touches; the exclusive lock is taken here without waiting, before counting, so
+/// a summary is only kept from a snapshot that holds every change begun before it, and a change
+/// begun after waits and then deletes it. The others are counted all the same and kept by a
+/// later view.
+pub(super) async fn make(
+    conn: &mut PgConnection,
+    municipalities: &[MunicipalityId],
+    quarter: Quarter,
+    now: OffsetDateTime,
+) -> sqlx::Result<Rows> {
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    let ids: Vec<Uuid> = municipalities.iter().map(|m| m.0).collect();
+    let quiet: Vec<MunicipalityId> = sqlx::query_scalar!(
+        r#"select m as "m!: MunicipalityId" from unnest($1::uuid[]) m
+           where pg_try_advisory_xact_lock(7411, hashtext(m::text))"#,
+        &ids,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let computed = live::rows(&mut tx, municipalities, &[quarter]).await?;
+    if !quiet.is_empty() {
+        store(&mut tx, &quiet, quarter, &computed, now).await?;
+    }
+    tx.commit().await?;
+    Ok(computed)
+}
+
 /// Keeps the rows computed for these municipalities' quarter, in one statement: the summary's
-/// mark and its rows together or not at all. A summary another request made meanwhile is left
-/// as it is.
-pub(super) async fn store(
+/// mark and its rows together or not at all. Rows of other municipalities are left out.
+async fn store(
     conn: &mut PgConnection,
     municipalities: &[MunicipalityId],
     quarter: Quarter,

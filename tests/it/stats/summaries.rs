@@ -1,11 +1,13 @@
-//! The figures of the quarters that are over come from summary rows. After a random workload
+//! The figures of the quarters that have begun come from summary rows. After a random workload
 //! that reaches back into those quarters (cases dated back, levels changed, interventions moved,
-//! concerns linked to other cases, a unit's sector changed, cases reopened), every summary equals
-//! the same rows counted from the raw rows again, and the report equals the live report.
+//! concerns linked to other cases, a unit's sector changed, cases reopened) and into the running
+//! one (a concern filed and screened today), every summary equals the same rows counted from the
+//! raw rows again, and the report equals the live report. A report counted while a change is
+//! under way keeps no summary of the municipality.
 
 use infohus::domain::stats::Quarter;
 use infohus::seed::history::{self, Story};
-use infohus::store::stats::{self, QuarterlyFigures};
+use infohus::store::stats::{self, Breakdown, QuarterlyFigures};
 use time::Duration;
 
 use super::fixture::{SUBJECT, actors, day, fixture, plus};
@@ -88,6 +90,22 @@ async fn workload(app: &TestApp, dice: &mut Dice, round: u64) {
         };
         stories.push(story);
     }
+    // And the day's work: a concern filed and screened today, in the running quarter.
+    let now = app.clock.now();
+    stories.push(
+        Story::new(
+            &randers,
+            SUBJECT,
+            dice.roll(2) == 0,
+            "right_wing_extremism",
+            "police",
+            None,
+            now,
+            now,
+        )
+        .send_to_screening(now)
+        .screened(now, dice.roll(2) == 0),
+    );
     let mut conn = app.db.acquire().await.expect("connection");
     history::write(
         &mut conn,
@@ -214,4 +232,81 @@ async fn every_summary_equals_the_raw_rows_after_a_random_workload() {
         .await
         .expect("count");
     assert!(kept > 20, "the summaries hold rows ({kept})");
+}
+
+async fn summary_of(app: &TestApp, area: infohus::domain::ids::MunicipalityId, q: Quarter) -> bool {
+    sqlx::query_scalar("select exists (select 1 from quarter_summaries where municipality_id = $1 and quarter = $2)")
+        .bind(area.0)
+        .bind(q.first_day())
+        .fetch_one(&app.db)
+        .await
+        .expect("summary")
+}
+
+#[tokio::test]
+async fn a_report_counted_while_a_change_is_under_way_keeps_no_summary_of_it() {
+    let app = TestApp::with_demo_users().await;
+    let fx = fixture(&app).await;
+    let randers = app
+        .state
+        .tenants
+        .by_slug("randers")
+        .expect("randers")
+        .clone();
+    let now = app.clock.now();
+    let running = Quarter::current(now);
+    let mut reader = app.db.acquire().await.expect("connection");
+    let before = stats::quarterly_live(&mut reader, &[fx.randers], &[running])
+        .await
+        .expect("live report");
+    assert!(
+        !summary_of(&app, fx.randers, running).await,
+        "nothing kept yet"
+    );
+    let filed = |f: &QuarterlyFigures| f.count(Breakdown::Kind, Some(fx.randers), 0, None);
+
+    // A concern is being filed today: its trigger found no summary to delete, and it has not
+    // committed when the report is asked for. Kept now, the summary would miss the concern
+    // for good.
+    let mut writer = app.db.begin().await.expect("transaction");
+    let story = Story::new(
+        &randers,
+        SUBJECT,
+        true,
+        "right_wing_extremism",
+        "police",
+        None,
+        now,
+        now,
+    );
+    history::write(
+        &mut writer,
+        &[story],
+        actors(&app, "randers", &randers.police_district_slug).await,
+    )
+    .await
+    .expect("story");
+    let during = stats::quarterly(&mut reader, &[fx.randers], &[running], now)
+        .await
+        .expect("report during the change");
+    assert_eq!(filed(&during), filed(&before), "the change is not seen yet");
+    assert!(
+        !summary_of(&app, fx.randers, running).await,
+        "no summary is kept from a snapshot without the change under way"
+    );
+
+    writer.commit().await.expect("commit");
+    let after = stats::quarterly(&mut reader, &[fx.randers], &[running], now)
+        .await
+        .expect("report after the change");
+    assert_eq!(
+        filed(&after),
+        filed(&before) + 1,
+        "the new concern is counted"
+    );
+    assert!(summary_of(&app, fx.randers, running).await, "kept again");
+    let live = stats::quarterly_live(&mut reader, &[fx.randers], &[running])
+        .await
+        .expect("live");
+    assert_eq!(normal(after), normal(live));
 }
