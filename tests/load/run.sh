@@ -175,6 +175,7 @@ pages=(
   "the case's access log|$coordinator|/sager/$case_id/adgangslog"
   "access log of a closed case|$coordinator|/sager/$closed_case_id/adgangslog"
   "quarterly figures /statistik|$coordinator|/statistik"
+  "the police district's figures|$police|/statistik"
   "unit counts|$coordinator|/enhed/tal?enhed=$unit_id"
   "police screening queue|$police|/politi/screening"
   "staff files a concern (POST)|$staff|/bekymringer/ny|post"

@@ -43,14 +43,43 @@ pub struct StepDuration {
     pub longest_days: i64,
 }
 
-/// Everything the quarterly report counts, for the requested municipalities and quarters.
+/// Everything the quarterly report counts, for the requested municipalities and quarters. The
+/// cells are kept in the order of their keys, so that a district's report (thousands of cells,
+/// each looked up by every table that shows it) finds each by a binary search.
 #[derive(Debug, Clone, Default)]
 pub struct QuarterlyFigures {
-    pub counts: Vec<Count>,
-    pub durations: Vec<StepDuration>,
+    counts: Vec<Count>,
+    durations: Vec<StepDuration>,
+}
+
+type CountKey<'a> = (&'static str, Option<MunicipalityId>, usize, Option<&'a str>);
+type DurationKey = (&'static str, Option<MunicipalityId>, usize);
+
+fn count_key(c: &Count) -> CountKey<'_> {
+    (c.dimension.as_str(), c.area, c.quarter, c.key.as_deref())
+}
+
+fn duration_key(d: &StepDuration) -> DurationKey {
+    (d.step.as_str(), d.area, d.quarter)
 }
 
 impl QuarterlyFigures {
+    pub(super) fn new(mut counts: Vec<Count>, mut durations: Vec<StepDuration>) -> Self {
+        counts.sort_by(|a, b| count_key(a).cmp(&count_key(b)));
+        durations.sort_by_key(duration_key);
+        QuarterlyFigures { counts, durations }
+    }
+
+    /// Every count, in the order of (breakdown, area, quarter, key).
+    pub fn counts(&self) -> &[Count] {
+        &self.counts
+    }
+
+    /// Every step's durations, in the order of (step, area, quarter).
+    pub fn durations(&self) -> &[StepDuration] {
+        &self.durations
+    }
+
     /// The count for one cell; a combination with no rows is zero.
     pub fn count(
         &self,
@@ -59,15 +88,10 @@ impl QuarterlyFigures {
         quarter: usize,
         key: Option<&str>,
     ) -> i64 {
+        let wanted = (dimension.as_str(), area, quarter, key);
         self.counts
-            .iter()
-            .find(|c| {
-                c.dimension == dimension
-                    && c.area == area
-                    && c.quarter == quarter
-                    && c.key.as_deref() == key
-            })
-            .map_or(0, |c| c.n)
+            .binary_search_by(|c| count_key(c).cmp(&wanted))
+            .map_or(0, |i| self.counts[i].n)
     }
 
     pub fn duration(
@@ -76,9 +100,11 @@ impl QuarterlyFigures {
         area: Option<MunicipalityId>,
         quarter: usize,
     ) -> Option<&StepDuration> {
+        let wanted = (step.as_str(), area, quarter);
         self.durations
-            .iter()
-            .find(|d| d.step == step && d.area == area && d.quarter == quarter)
+            .binary_search_by(|d| duration_key(d).cmp(&wanted))
+            .ok()
+            .map(|i| &self.durations[i])
     }
 
     /// Every key of a dimension that has a count somewhere, sorted.

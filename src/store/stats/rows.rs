@@ -91,8 +91,8 @@ impl Rows {
                     .or_default() += row.n;
             }
         }
-        QuarterlyFigures {
-            counts: counts
+        QuarterlyFigures::new(
+            counts
                 .into_iter()
                 .map(|((dimension, area, quarter, key), n)| Count {
                     dimension,
@@ -102,7 +102,7 @@ impl Rows {
                     n,
                 })
                 .collect(),
-            durations: histograms
+            histograms
                 .into_iter()
                 .map(|((step, area, quarter), days)| StepDuration {
                     step: DurationStep::ALL[step],
@@ -113,7 +113,7 @@ impl Rows {
                     longest_days: days.keys().next_back().map_or(0, |d| i64::from(*d)),
                 })
                 .collect(),
-        }
+        )
     }
 }
 

@@ -26,18 +26,20 @@ pub(super) async fn load(
     }
     let ids: Vec<Uuid> = municipalities.iter().map(|m| m.0).collect();
     let firsts: Vec<Date> = quarters.iter().map(|q| q.first_day()).collect();
+    // A step's histogram comes as two arrays (the migration `summary_steps`), a row per step.
     let found = sqlx::query!(
         r#"select 'summary' as "kind!", s.municipality_id as "municipality!: MunicipalityId",
-                  s.quarter as "quarter!", null::text as "key?", null::int as "days?", 0::int8 as "n!"
+                  s.quarter as "quarter!", null::text as "key?", 0::int8 as "n!",
+                  null::int4[] as "days?", null::int8[] as "cases?"
            from quarter_summaries s
            where s.municipality_id = any($1) and s.quarter = any($2)
            union all
-           select c.dimension, c.municipality_id, c.quarter, c.key, null, c.n
+           select c.dimension, c.municipality_id, c.quarter, c.key, c.n, null, null
            from quarter_summary_counts c
            where c.municipality_id = any($1) and c.quarter = any($2)
            union all
-           select d.step, d.municipality_id, d.quarter, null, d.days, d.n
-           from quarter_summary_days d
+           select d.step, d.municipality_id, d.quarter, null, 0, d.days, d.n
+           from quarter_summary_steps d
            where d.municipality_id = any($1) and d.quarter = any($2)"#,
         &ids,
         &firsts,
@@ -48,15 +50,19 @@ pub(super) async fn load(
         |what: &str, code: &str| sqlx::Error::Decode(format!("unknown {what} {code:?}").into());
     for r in found {
         let quarter = Quarter::containing(r.quarter);
-        match (r.key, r.days) {
-            (_, Some(days)) => rows.days.push(DaysRow {
-                municipality: r.municipality,
-                quarter,
-                step: DurationStep::parse(&r.kind).ok_or_else(|| unknown("step", &r.kind))?,
-                days,
-                n: r.n,
-            }),
-            (Some(key), None) => rows.counts.push(CountRow {
+        match (r.key, r.days, r.cases) {
+            (_, Some(days), Some(cases)) => {
+                let step = DurationStep::parse(&r.kind).ok_or_else(|| unknown("step", &r.kind))?;
+                rows.days
+                    .extend(days.into_iter().zip(cases).map(|(days, n)| DaysRow {
+                        municipality: r.municipality,
+                        quarter,
+                        step,
+                        days,
+                        n,
+                    }));
+            }
+            (Some(key), _, _) => rows.counts.push(CountRow {
                 municipality: r.municipality,
                 quarter,
                 dimension: Breakdown::parse(&r.kind)
@@ -64,7 +70,7 @@ pub(super) async fn load(
                 key,
                 n: r.n,
             }),
-            (None, None) => {
+            _ => {
                 present.insert((r.municipality, quarter));
             }
         }
@@ -134,10 +140,11 @@ async fn store(
                from unnest($4::uuid[], $5::text[], $6::text[], $7::int8[]) as x(m, dimension, key, n)
                join marked on marked.municipality_id = x.m
            )
-           insert into quarter_summary_days (municipality_id, quarter, step, days, n)
-           select x.m, $2, x.step, x.days, x.n
+           insert into quarter_summary_steps (municipality_id, quarter, step, days, n)
+           select x.m, $2, x.step, array_agg(x.days order by x.days), array_agg(x.n order by x.days)
            from unnest($8::uuid[], $9::text[], $10::int4[], $11::int8[]) as x(m, step, days, n)
-           join marked on marked.municipality_id = x.m"#,
+           join marked on marked.municipality_id = x.m
+           group by x.m, x.step"#,
         &ids,
         day,
         now,

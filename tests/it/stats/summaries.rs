@@ -37,10 +37,10 @@ fn quarters() -> Vec<Quarter> {
 
 /// The figures in one order, the durations' medians to the millionth.
 fn normal(f: QuarterlyFigures) -> (Vec<String>, Vec<String>) {
-    let mut counts: Vec<String> = f.counts.iter().map(|c| format!("{c:?}")).collect();
+    let mut counts: Vec<String> = f.counts().iter().map(|c| format!("{c:?}")).collect();
     counts.sort();
     let mut durations: Vec<String> = f
-        .durations
+        .durations()
         .iter()
         .map(|d| {
             format!(
