@@ -2,7 +2,7 @@
 //! one number of cases per municipality, quarter, step and days. The live queries and the
 //! summaries both give these; the report's sums, totals and medians are added up from them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use super::{Breakdown, Count, DurationStep, QuarterlyFigures, StepDuration};
 use crate::domain::ids::MunicipalityId;
@@ -25,6 +25,11 @@ pub struct DaysRow {
     pub days: i32,
     pub n: i64,
 }
+
+/// A cell of the report (breakdown, area, quarter's position, key), keyed by the rows' strings.
+type CellKey<'a> = (Breakdown, Option<MunicipalityId>, usize, Option<&'a str>);
+/// A histogram of the report (step, area, quarter's position).
+type HistogramKey = (DurationStep, Option<MunicipalityId>, usize);
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rows {
@@ -58,15 +63,15 @@ impl Rows {
     /// step durations of each municipality and of all of them together.
     pub fn figures(&self, quarters: &[Quarter]) -> QuarterlyFigures {
         let position = |q: Quarter| quarters.iter().position(|x| *x == q);
-        let mut counts: HashMap<(Breakdown, Option<MunicipalityId>, usize, Option<String>), i64> =
-            HashMap::new();
+        // Keyed by the rows' own strings: a district's year adds up some 15,000 cells.
+        let mut counts: HashMap<CellKey<'_>, i64> = HashMap::new();
         for row in &self.counts {
             let Some(quarter) = position(row.quarter) else {
                 continue;
             };
             for area in [Some(row.municipality), None] {
                 *counts
-                    .entry((row.dimension, area, quarter, Some(row.key.clone())))
+                    .entry((row.dimension, area, quarter, Some(row.key.as_str())))
                     .or_default() += row.n;
                 // Repeats are one key, counted without a total.
                 if row.dimension != Breakdown::Repeat {
@@ -76,19 +81,17 @@ impl Rows {
                 }
             }
         }
-        let mut histograms: BTreeMap<(usize, Option<MunicipalityId>, usize), BTreeMap<i32, i64>> =
-            BTreeMap::new();
-        let step_index = |s: DurationStep| DurationStep::ALL.iter().position(|x| *x == s);
+        // Each histogram is gathered as (days, cases) pairs, then sorted and merged once.
+        let mut histograms: HashMap<HistogramKey, Vec<(i32, i64)>> = HashMap::new();
         for row in &self.days {
-            let (Some(quarter), Some(step)) = (position(row.quarter), step_index(row.step)) else {
+            let Some(quarter) = position(row.quarter) else {
                 continue;
             };
             for area in [Some(row.municipality), None] {
-                *histograms
-                    .entry((step, area, quarter))
+                histograms
+                    .entry((row.step, area, quarter))
                     .or_default()
-                    .entry(row.days)
-                    .or_default() += row.n;
+                    .push((row.days, row.n));
             }
         }
         QuarterlyFigures::new(
@@ -98,29 +101,46 @@ impl Rows {
                     dimension,
                     area,
                     quarter,
-                    key,
+                    key: key.map(str::to_owned),
                     n,
                 })
                 .collect(),
             histograms
                 .into_iter()
-                .map(|((step, area, quarter), days)| StepDuration {
-                    step: DurationStep::ALL[step],
-                    area,
-                    quarter,
-                    cases: days.values().sum(),
-                    median_days: median(&days),
-                    longest_days: days.keys().next_back().map_or(0, |d| i64::from(*d)),
+                .map(|((step, area, quarter), mut days)| {
+                    days.sort_unstable_by_key(|(d, _)| *d);
+                    let days = merged(days);
+                    StepDuration {
+                        step,
+                        area,
+                        quarter,
+                        cases: days.iter().map(|(_, n)| n).sum(),
+                        median_days: median(&days),
+                        longest_days: days.last().map_or(0, |(d, _)| i64::from(*d)),
+                    }
                 })
                 .collect(),
         )
     }
 }
 
-/// The median of the values a histogram counts, interpolated between the two middle values
-/// when their number is even (as PostgreSQL's `percentile_cont(0.5)`).
-fn median(histogram: &BTreeMap<i32, i64>) -> f64 {
-    let total: i64 = histogram.values().sum();
+/// A sorted histogram with each number of days once.
+fn merged(sorted: Vec<(i32, i64)>) -> Vec<(i32, i64)> {
+    let mut out: Vec<(i32, i64)> = Vec::with_capacity(sorted.len());
+    for (days, n) in sorted {
+        match out.last_mut() {
+            Some((last, m)) if *last == days => *m += n,
+            _ => out.push((days, n)),
+        }
+    }
+    out
+}
+
+/// The median of the values a histogram counts (sorted by value, each once), interpolated
+/// between the two middle values when their number is even (as PostgreSQL's
+/// `percentile_cont(0.5)`).
+fn median(histogram: &[(i32, i64)]) -> f64 {
+    let total: i64 = histogram.iter().map(|(_, n)| n).sum();
     if total == 0 {
         return 0.0;
     }
@@ -144,11 +164,18 @@ mod tests {
 
     #[test]
     fn the_median_of_a_histogram_is_postgresqls_continuous_one() {
-        let h = |pairs: &[(i32, i64)]| pairs.iter().copied().collect::<BTreeMap<_, _>>();
+        let h = |pairs: &[(i32, i64)]| merged(pairs.to_vec());
         assert_eq!(median(&h(&[(3, 1)])), 3.0);
         assert_eq!(median(&h(&[(1, 1), (4, 1)])), 2.5);
         assert_eq!(median(&h(&[(1, 2), (4, 1)])), 1.0);
         assert_eq!(median(&h(&[(1, 2), (4, 2)])), 2.5);
         assert_eq!(median(&h(&[])), 0.0);
+    }
+
+    #[test]
+    fn a_histogram_gathered_from_several_municipalities_counts_each_number_of_days_once() {
+        let sorted = vec![(1, 2), (1, 3), (4, 1), (7, 0), (7, 2)];
+        assert_eq!(merged(sorted), vec![(1, 5), (4, 1), (7, 2)]);
+        assert_eq!(median(&merged(vec![(1, 1), (1, 1), (4, 1), (4, 1)])), 2.5);
     }
 }
