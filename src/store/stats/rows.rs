@@ -83,15 +83,22 @@ impl Rows {
         }
         // Each histogram is gathered as (days, cases) pairs, then sorted and merged once.
         let mut histograms: HashMap<HistogramKey, Vec<(i32, i64)>> = HashMap::new();
-        for row in &self.days {
-            let Some(quarter) = position(row.quarter) else {
+        // A summary gives a histogram's rows together: each run of them is looked up once.
+        let same = |a: &DaysRow, b: &DaysRow| {
+            (a.step, a.municipality, a.quarter) == (b.step, b.municipality, b.quarter)
+        };
+        for run in self.days.chunk_by(same) {
+            let Some(first) = run.first() else {
                 continue;
             };
-            for area in [Some(row.municipality), None] {
+            let Some(quarter) = position(first.quarter) else {
+                continue;
+            };
+            for area in [Some(first.municipality), None] {
                 histograms
-                    .entry((row.step, area, quarter))
+                    .entry((first.step, area, quarter))
                     .or_default()
-                    .push((row.days, row.n));
+                    .extend(run.iter().map(|row| (row.days, row.n)));
             }
         }
         QuarterlyFigures::new(

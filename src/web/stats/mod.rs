@@ -56,6 +56,40 @@ pub fn routes() -> Routes {
 #[derive(Debug, Deserialize)]
 struct ReportQuery {
     kvartal: Option<String>,
+    /// Which area of a police district's report to show: a municipality's slug, or `kredsen`.
+    omraade: Option<String>,
+}
+
+/// An area of a police district's report, as a link to its own page.
+struct AreaLink {
+    slug: String,
+    name: String,
+    current: bool,
+}
+
+/// A district's report shows one area at a time, the district as a whole unless another of
+/// its areas is asked for (an area outside the district is not one). All of them are counted
+/// and suppressed together, so each page shows what it would beside the others; a page of all
+/// of them was 180 tables (830 KB for 19 municipalities), too long to read and to hold.
+fn choose_area(areas: &mut Vec<AreaReport>, asked: Option<&str>) -> Vec<AreaLink> {
+    if areas.len() < 2 {
+        return Vec::new();
+    }
+    let chosen = asked
+        .and_then(|slug| areas.iter().position(|a| a.slug == slug))
+        .unwrap_or(areas.len() - 1);
+    let links = areas
+        .iter()
+        .enumerate()
+        .map(|(i, a)| AreaLink {
+            slug: a.slug.clone(),
+            name: a.name.clone(),
+            current: i == chosen,
+        })
+        .collect();
+    let kept = areas.swap_remove(chosen);
+    *areas = vec![kept];
+    links
 }
 
 /// The quarter asked for, if it is a quarter that has begun; otherwise the last complete one,
@@ -288,6 +322,10 @@ struct ReportPage {
     /// For a police district with one municipality in Infohus: its figures are the district's.
     district_note: Option<String>,
     options: Vec<QuarterOption>,
+    /// A district's areas, each a page of its own; empty for one municipality.
+    area_links: Vec<AreaLink>,
+    /// The area shown, kept when another quarter is chosen.
+    area_value: Option<String>,
     areas: Vec<AreaReport>,
     threshold: i64,
     withheld: &'static str,
@@ -306,7 +344,12 @@ async fn show_statistics(
     let now = state.clock.now();
     let (quarter, warning) = resolve_quarter(query.kvartal.as_deref(), now);
     let mut conn = state.db.acquire().await?;
-    let report = build_report(&mut conn, &scope, quarter, now).await?;
+    let mut report = build_report(&mut conn, &scope, quarter, now).await?;
+    let area_links = choose_area(&mut report.areas, query.omraade.as_deref());
+    let area_value = area_links
+        .iter()
+        .find(|a| a.current)
+        .map(|a| a.slug.clone());
     let sessions = store::plans::counts(&mut *conn, &scope.municipalities, quarter)
         .await?
         .into_iter()
@@ -337,6 +380,8 @@ async fn show_statistics(
         complete: report.quarter.is_complete(now),
         warning,
         options: quarter_options(report.quarter, now),
+        area_links,
+        area_value,
         areas: report.areas,
         threshold: scope.threshold,
         withheld: stats::WITHHELD_TEXT,

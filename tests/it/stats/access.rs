@@ -39,6 +39,65 @@ async fn the_police_see_each_municipality_of_their_district_and_no_other() {
 }
 
 #[tokio::test]
+async fn a_district_of_several_municipalities_shows_one_area_at_a_time() {
+    let app = TestApp::with_a_second_municipality_in_randers_district().await;
+    fixture(&app).await;
+    let mut c = app.signed_in("police@oestjyllands-politi.demo").await;
+    // The district as a whole first, with a link to each of its areas.
+    let page = c.get("/statistik?kvartal=2026-3").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for link in [
+        "href=\"/statistik?kvartal=2026-3&amp;omraade=randers\"",
+        "href=\"/statistik?kvartal=2026-3&amp;omraade=testkommune\"",
+        "href=\"/statistik?kvartal=2026-3&amp;omraade=kredsen\" aria-current=\"page\"",
+    ] {
+        assert!(page.body.contains(link), "{link}");
+    }
+    let total = page_table(
+        &page,
+        "Østjyllands Politi i alt",
+        "Nye bekymringer efter indberetter",
+    );
+    assert_eq!(cells(&total, "Nye bekymringer i alt")[2], "17");
+    assert!(!page.body.contains("id=\"randers-overskrift\""));
+    assert!(page.body.contains("name=\"omraade\" value=\"kredsen\""));
+
+    // One municipality: its own tables, counted as beside the others.
+    let page = c.get("/statistik?kvartal=2026-3&omraade=randers").await;
+    let randers = page_table(
+        &page,
+        "Randers Kommune",
+        "Nye bekymringer efter indberetter",
+    );
+    assert_eq!(cells(&randers, "Nye bekymringer i alt")[2], "17");
+    assert!(!page.body.contains("id=\"kredsen-overskrift\""));
+    assert!(page.body.contains("name=\"omraade\" value=\"randers\""));
+
+    // An area outside the district is no area of the report: the district is shown.
+    for asked in ["ballerup", "<script>", ""] {
+        let page = c
+            .get(&format!(
+                "/statistik?kvartal=2026-3&omraade={}",
+                urlencoding(asked)
+            ))
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{asked}");
+        assert!(!page.body.contains("Ballerup"), "{asked}");
+        assert!(page.body.contains("id=\"kredsen-overskrift\""), "{asked}");
+    }
+
+    // A single municipality's report has no areas to choose.
+    let mut c = app.signed_in("coordinator@randers.demo").await;
+    let page = c.get("/statistik?kvartal=2026-3&omraade=kredsen").await;
+    assert!(!page.body.contains("Vis tallene for"));
+    assert!(page.body.contains("id=\"randers-overskrift\""));
+}
+
+fn urlencoding(s: &str) -> String {
+    s.bytes().map(|b| format!("%{b:02X}")).collect()
+}
+
+#[tokio::test]
 async fn ballerups_steering_group_cannot_see_randers_figures() {
     let app = TestApp::with_demo_users().await;
     fixture(&app).await;

@@ -217,11 +217,48 @@ impl TestApp {
 
     /// The app on an empty database, with settings changed from the defaults.
     pub async fn with_settings(change: impl FnOnce(&mut Settings)) -> TestApp {
+        TestApp::configured(change, |_| {}).await
+    }
+
+    /// The app with the demo users, and a third municipality in Randers' police district (a
+    /// copy of Randers' profile, `Testkommune`, slug `testkommune`), so the district has
+    /// several areas.
+    pub async fn with_a_second_municipality_in_randers_district() -> TestApp {
+        let app = TestApp::configured(
+            |_| {},
+            |profiles| {
+                let randers = profiles
+                    .iter()
+                    .find(|p| p.slug == "randers")
+                    .cloned()
+                    .expect("the Randers profile");
+                profiles.push(config::MunicipalityProfile {
+                    slug: "testkommune".to_owned(),
+                    name: "Testkommune".to_owned(),
+                    infohus_name: "Infohus Testkommune".to_owned(),
+                    reference_prefix: "T".to_owned(),
+                    ..randers
+                });
+            },
+        )
+        .await;
+        infohus::seed::demo_users(&app.state)
+            .await
+            .expect("demo users")
+            .expect("an empty database");
+        app
+    }
+
+    async fn configured(
+        change: impl FnOnce(&mut Settings),
+        change_profiles: impl FnOnce(&mut Vec<config::MunicipalityProfile>),
+    ) -> TestApp {
         let (db, database_url) = fresh_database().await;
         let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config");
         let mut settings = test_settings(&dir);
         change(&mut settings);
-        let profiles = settings.load_profiles(&dir).expect("profiles");
+        let mut profiles = settings.load_profiles(&dir).expect("profiles");
+        change_profiles(&mut profiles);
         let clock = Clock::fixed(START);
         let state = AppState::prepare(db.clone(), settings, &profiles, clock.clone())
             .await
