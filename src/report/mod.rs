@@ -92,6 +92,19 @@ pub fn build(
     columns: &[Column],
     threshold: i64,
 ) -> Vec<AreaReport> {
+    build_only(figures, areas, columns, threshold, None)
+}
+
+/// The tables of one area (the position in `areas`), or of all when `None`: every area is
+/// still counted and suppressed with the others, only the tables of the rest are not made.
+pub fn build_only(
+    figures: &QuarterlyFigures,
+    areas: &[Area],
+    columns: &[Column],
+    threshold: i64,
+    only: Option<usize>,
+) -> Vec<AreaReport> {
+    let wanted = |a: usize| only.is_none_or(|o| o == a);
     let all_sectors: Vec<String> = {
         let mut s: Vec<String> = areas.iter().flat_map(|a| a.sectors.clone()).collect();
         s.sort();
@@ -131,6 +144,9 @@ pub fn build(
         let shown =
             stats::suppress_breakdown(&values, spec.total.is_some(), has_total_area, threshold);
         for (a, report) in reports.iter_mut().enumerate() {
+            if !wanted(a) {
+                continue;
+            }
             // Every area has the same rows (a sector one municipality lacks is a row of zeros
             // there), so that the areas can be suppressed together.
             let rows: Vec<Row> = spec
@@ -165,6 +181,9 @@ pub fn build(
         }
     }
     for (a, report) in reports.iter_mut().enumerate() {
+        if !wanted(a) {
+            continue;
+        }
         report.tables.push(durations_table(
             figures,
             &areas[a],
@@ -173,6 +192,11 @@ pub fn build(
             threshold,
         ));
     }
+    let mut position = 0;
+    reports.retain(|_| {
+        position += 1;
+        wanted(position - 1)
+    });
     reports
 }
 

@@ -68,12 +68,13 @@ struct AreaLink {
 }
 
 /// A district's report shows one area at a time, the district as a whole unless another of
-/// its areas is asked for (an area outside the district is not one). All of them are counted
-/// and suppressed together, so each page shows what it would beside the others; a page of all
-/// of them was 180 tables (830 KB for 19 municipalities), too long to read and to hold.
-fn choose_area(areas: &mut Vec<AreaReport>, asked: Option<&str>) -> Vec<AreaLink> {
+/// its areas is asked for (an area outside the district is not one): its position in the
+/// scope's areas, and the links to all of them. All of them are counted and suppressed
+/// together, so each page shows what it would beside the others; a page of all of them was 180
+/// tables (830 KB for 19 municipalities), too long to read and to hold.
+fn choose_area(areas: &[tables::Area], asked: Option<&str>) -> (Option<usize>, Vec<AreaLink>) {
     if areas.len() < 2 {
-        return Vec::new();
+        return (None, Vec::new());
     }
     let chosen = asked
         .and_then(|slug| areas.iter().position(|a| a.slug == slug))
@@ -87,9 +88,7 @@ fn choose_area(areas: &mut Vec<AreaReport>, asked: Option<&str>) -> Vec<AreaLink
             current: i == chosen,
         })
         .collect();
-    let kept = areas.swap_remove(chosen);
-    *areas = vec![kept];
-    links
+    (Some(chosen), links)
 }
 
 /// The quarter asked for, if it is a quarter that has begun; otherwise the last complete one,
@@ -223,13 +222,14 @@ async fn build_report(
     scope: &Scope,
     quarter: Quarter,
     now: time::OffsetDateTime,
+    only: Option<usize>,
 ) -> AppResult<Report> {
     let quarters: Vec<Quarter> = quarter
         .of_year()
         .into_iter()
         .filter(|q| q.has_begun(now))
         .collect();
-    build_columns(conn, scope, &quarters, quarter, now).await
+    build_columns(conn, scope, &quarters, quarter, now, only).await
 }
 
 /// The report with these quarters as its columns, `quarter` the chosen one, suppressed together.
@@ -239,10 +239,11 @@ async fn build_columns(
     quarters: &[Quarter],
     quarter: Quarter,
     now: time::OffsetDateTime,
+    only: Option<usize>,
 ) -> AppResult<Report> {
     let figures = store::stats::quarterly(conn, &scope.municipalities, quarters, now).await?;
     let columns = tables::quarter_columns(quarters, quarter, Quarter::current(now));
-    let areas = tables::build(&figures, &scope.areas, &columns, scope.threshold);
+    let areas = tables::build_only(&figures, &scope.areas, &columns, scope.threshold, only);
     Ok(Report {
         quarter,
         columns,
@@ -344,8 +345,8 @@ async fn show_statistics(
     let now = state.clock.now();
     let (quarter, warning) = resolve_quarter(query.kvartal.as_deref(), now);
     let mut conn = state.db.acquire().await?;
-    let mut report = build_report(&mut conn, &scope, quarter, now).await?;
-    let area_links = choose_area(&mut report.areas, query.omraade.as_deref());
+    let (only, area_links) = choose_area(&scope.areas, query.omraade.as_deref());
+    let report = build_report(&mut conn, &scope, quarter, now, only).await?;
     let area_value = area_links
         .iter()
         .find(|a| a.current)
@@ -365,7 +366,7 @@ async fn show_statistics(
         scope.district,
     )
     .await?;
-    let district_note = (scope.municipality.is_none() && report.areas.len() == 1).then(|| {
+    let district_note = (scope.municipality.is_none() && scope.areas.len() == 1).then(|| {
         format!(
             "{} har én kommune i Infohus, så kommunens tal er også kredsens samlede tal.",
             scope.name
@@ -400,7 +401,7 @@ async fn download_statistics(
     let now = state.clock.now();
     let (quarter, _) = resolve_quarter(query.kvartal.as_deref(), now);
     let mut conn = state.db.acquire().await?;
-    let report = build_report(&mut conn, &scope, quarter, now).await?;
+    let report = build_report(&mut conn, &scope, quarter, now, None).await?;
     audit_view(
         &mut conn,
         &state,

@@ -116,7 +116,7 @@ pub(super) async fn show_pack(
     };
     let quarters = [last_year, previous, quarter];
     let mut conn = state.db.acquire().await?;
-    let report = build_columns(&mut conn, &scope, &quarters, quarter, now).await?;
+    let report = build_columns(&mut conn, &scope, &quarters, quarter, now, None).await?;
     let mut sessions: Vec<SessionRow> = SessionKind::ALL
         .iter()
         .map(|k| SessionRow {
@@ -171,7 +171,7 @@ pub(crate) async fn district_snapshot(
 ) -> AppResult<serde_json::Value> {
     let scope = super::scope_of_area(state, Some(StatisticsArea::District(district)))?;
     let quarter = Quarter::last_complete(now);
-    let report = super::build_report(conn, &scope, quarter, now).await?;
+    let report = super::build_report(conn, &scope, quarter, now, None).await?;
     let chosen = report.columns.iter().position(|c| c.chosen).unwrap_or(0);
     let areas: Vec<serde_json::Value> = report
         .areas

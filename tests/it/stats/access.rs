@@ -61,6 +61,7 @@ async fn a_district_of_several_municipalities_shows_one_area_at_a_time() {
     assert_eq!(cells(&total, "Nye bekymringer i alt")[2], "17");
     assert!(!page.body.contains("id=\"randers-overskrift\""));
     assert!(page.body.contains("name=\"omraade\" value=\"kredsen\""));
+    assert!(!page.body.contains("har én kommune i Infohus"));
 
     // One municipality: its own tables, counted as beside the others.
     let page = c.get("/statistik?kvartal=2026-3&omraade=randers").await;
@@ -72,6 +73,16 @@ async fn a_district_of_several_municipalities_shows_one_area_at_a_time() {
     assert_eq!(cells(&randers, "Nye bekymringer i alt")[2], "17");
     assert!(!page.body.contains("id=\"kredsen-overskrift\""));
     assert!(page.body.contains("name=\"omraade\" value=\"randers\""));
+    // Each cell as in the download of every area, suppressed together.
+    let csv = c.get("/statistik.csv?kvartal=2026-3").await;
+    assert!(csv.body.contains("Testkommune;"));
+    for (label, row) in &randers {
+        let line = format!(
+            "Randers Kommune;Nye bekymringer efter indberetter;{label};{}",
+            row.join(";")
+        );
+        assert!(csv.body.contains(&line), "{line}");
+    }
 
     // An area outside the district is no area of the report: the district is shown.
     for asked in ["ballerup", "<script>", ""] {
