@@ -88,8 +88,51 @@ struct AddUser {
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's settings for a server that should hold only what it uses: freed memory goes back
+/// to the system at once (by default it waits 10 ms, 100 ms in its arenas, and under steady load
+/// often never does), and arenas are committed as they are used. Under the load benchmark at a
+/// million cases the police district's figures held 103–123 MiB resident with the defaults and
+/// 22–30 MiB with these, at some 15 % of that page's throughput; the other pages stayed within
+/// the runs' noise.
+const ALLOCATOR_SETTINGS: [(&str, &str); 2] = [
+    ("MIMALLOC_PURGE_DELAY", "0"),
+    ("MIMALLOC_ARENA_EAGER_COMMIT", "0"),
+];
+
+/// mimalloc reads its settings from the environment as the process starts, before `main`, and
+/// setting them later takes `unsafe` code, which this crate forbids. So the process starts itself
+/// once more with them in its environment, unless the environment already sets either (an
+/// operator's choice stands). If that fails, it goes on with mimalloc's defaults.
+fn with_allocator_settings() {
+    use std::os::unix::process::CommandExt;
+    if ALLOCATOR_SETTINGS
+        .iter()
+        .any(|(name, _)| std::env::var_os(name).is_some())
+    {
+        return;
+    }
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
+    let mut args = std::env::args_os();
+    let mut command = std::process::Command::new(exe);
+    if let Some(name) = args.next() {
+        command.arg0(name);
+    }
+    // `exec` returns only when the process could not be replaced.
+    let error = command.args(args).envs(ALLOCATOR_SETTINGS).exec();
+    eprintln!(
+        "infohus: could not restart with the allocator's settings ({error}); using its defaults"
+    );
+}
+
+fn main() {
+    with_allocator_settings();
+    serve_main();
+}
+
 #[tokio::main]
-async fn main() {
+async fn serve_main() {
     if let Err(e) = run().await {
         eprintln!("infohus: {e:#}");
         std::process::exit(1);
