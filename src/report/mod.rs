@@ -192,12 +192,11 @@ pub fn build_only(
             threshold,
         ));
     }
-    let mut position = 0;
-    reports.retain(|_| {
-        position += 1;
-        wanted(position - 1)
-    });
     reports
+        .into_iter()
+        .enumerate()
+        .filter_map(|(a, report)| wanted(a).then_some(report))
+        .collect()
 }
 
 /// Median and longest days per step. A figure built on fewer cases than the threshold could
